@@ -1,0 +1,59 @@
+// aunet: command-line entry point. Parses global options, hands each subcommand its
+// options struct, and turns every failure into one line on stderr and an exit code.
+
+#include <CLI/CLI.hpp>
+#include <c10/util/Exception.h>
+#include <spdlog/spdlog.h>
+
+#include <iostream>
+
+#include "app/commands/DemoCommand.h"
+#include "app/commands/InfoCommand.h"
+#include "app/commands/VersionInfo.h"
+#include "io/core/Error.h"
+#include "model/DeviceSelection.h"
+
+int main(int argc, char** argv) {
+  CLI::App app{"aunet: medical image segmentation with an attention-gated U-Net (2D and 3D, CPU and CUDA)", "aunet"};
+  app.set_version_flag("--version", aunet::app::versionText());
+  app.require_subcommand(1);
+  int threads = 0;
+  bool verbose = false, quiet = false;
+  app.add_option("--threads", threads, "CPU threads for LibTorch (0 = all cores)")->capture_default_str();
+  app.add_flag("-v,--verbose", verbose, "More log output");
+  app.add_flag("-q,--quiet", quiet, "Only warnings and errors");
+
+  aunet::app::InfoOptions info;
+  aunet::app::DemoOptions demo;
+  aunet::app::setupInfoCommand(app, info);
+  aunet::app::setupDemoCommand(app, demo);
+
+  if (argc <= 1) {
+    std::cout << app.help();
+    return 0;
+  }
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::ParseError& e) {
+    return app.exit(e);
+  }
+
+  spdlog::set_level(quiet ? spdlog::level::warn : verbose ? spdlog::level::debug : spdlog::level::info);
+  spdlog::set_pattern("[%H:%M:%S] %v");
+  try {
+    const int inEffect = aunet::model::configureThreads(threads);
+    spdlog::debug("using {} CPU thread(s)", inEffect);
+    if (app.got_subcommand("info")) return aunet::app::runInfoCommand(info, std::cout);
+    if (app.got_subcommand("demo")) return aunet::app::runDemoCommand(demo, std::cout);
+  } catch (const aunet::core::Error& e) {
+    std::cerr << "aunet: error: " << e.what() << "\n";
+    return 1;
+  } catch (const c10::Error& e) {
+    std::cerr << "aunet: error: " << e.what_without_backtrace() << "\n";
+    return 1;
+  } catch (const std::exception& e) {
+    std::cerr << "aunet: error: " << e.what() << "\n";
+    return 1;
+  }
+  return 0;
+}

@@ -1,0 +1,26 @@
+#pragma once
+// What we know about where an image came from, beyond its grid.
+
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace aunet::core {
+
+struct VolumeMetadata {
+  std::string sourcePath;         // file or DICOM folder it was read from
+  std::string modality;           // DICOM (0008,0060) when known: "CT", "MR", ...
+  std::optional<double> windowCenter;  // DICOM default display window
+  std::optional<double> windowWidth;
+  bool rescaleApplied = false;    // DICOM slope/intercept already applied to voxels
+  double rescaleSlope = 1.0;
+  double rescaleIntercept = 0.0;
+  std::string seriesInstanceUid;
+  std::string seriesDescription;
+  std::string patientDescription; // patient name/ID as the viewer may show it
+  // Things the reader tolerated but a user should hear about (e.g. uneven DICOM
+  // slice spacing read with allowUnevenSlices), one line each.
+  std::vector<std::string> warnings;
+};
+
+}  // namespace aunet::core

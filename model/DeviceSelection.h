@@ -1,0 +1,21 @@
+#pragma once
+// Turns the user's --device and --threads choices into LibTorch settings, with a
+// clear error when the machine cannot honour them.
+
+#include <string>
+
+#include <torch/types.h>
+
+namespace aunet::model {
+
+// "auto" (CUDA when available, else CPU), "cpu", "cuda" or "cuda:N".
+torch::Device selectDevice(const std::string& spec);
+
+// Sets LibTorch's intra-op threads; 0 means every core. Returns the count in effect.
+// (Some LibTorch builds start with one thread unless told otherwise.)
+int configureThreads(int requested);
+
+// "cpu (2 threads)" or "cuda:0 (NVIDIA H100 ...)", for logs and benchmarks.
+std::string describeDevice(const torch::Device& device);
+
+}  // namespace aunet::model

@@ -1,0 +1,3 @@
+#pragma once
+// Precompiled header for every target that compiles against LibTorch.
+#include <torch/torch.h>

@@ -1,0 +1,20 @@
+#pragma once
+// Conversions between the plain image types of io/core and tensors. A Volume's voxel
+// order (channel, k, j, i) is a tensor's (C, D, H, W), so these are copies, never
+// transposes. 2D networks see a one-slice volume as (C, H, W).
+
+#include <torch/types.h>
+
+#include "io/core/LabelMap.h"
+#include "io/core/Volume.h"
+
+namespace aunet::model {
+
+// [1, C, K, J, I] for spatial_dims 3, [1, C, J, I] for 2 (requires K == 1).
+torch::Tensor volumeToTensor(const core::Volume& volume, int spatialDims = 3);
+// Labels [K, J, I] or [J, I] (any integer or float type) onto `geometry`.
+core::LabelMap labelMapFromTensor(const torch::Tensor& labels, const core::Geometry& geometry);
+// Channels [C, K, J, I] or [C, J, I] onto `geometry`.
+core::Volume volumeFromTensor(const torch::Tensor& channels, const core::Geometry& geometry);
+
+}  // namespace aunet::model
