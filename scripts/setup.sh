@@ -74,9 +74,10 @@ CUDA_ARGS+=("-DCMAKE_CUDA_COMPILER=$CUDACXX" "-DCUDAToolkit_ROOT=$(dirname "$(di
 # --- 3. Configure and build ---------------------------------------------------------
 if [ ! -f "$BUILD_DIR/build.ninja" ]; then
   say "Configuring (Release) in $BUILD_DIR"
+  mkdir -p "$BUILD_DIR"
   cmake -S "$ROOT" -B "$BUILD_DIR" -G Ninja -DCMAKE_BUILD_TYPE=Release \
     -DCMAKE_PREFIX_PATH="$TORCH_PREFIX" -DTORCH_CUDA_ARCH_LIST="8.0;9.0" "${CUDA_ARGS[@]}" \
-    ${AUNET_CMAKE_ARGS:-} >"$BUILD_DIR.configure.log" 2>&1 || { cat "$BUILD_DIR.configure.log" >&2; exit 1; }
+    ${AUNET_CMAKE_ARGS:-} >"$BUILD_DIR/configure.log" 2>&1 || { cat "$BUILD_DIR/configure.log" >&2; exit 1; }
 fi
 say "Building"
 cmake --build "$BUILD_DIR" --parallel "$(nproc)"
