@@ -3,7 +3,6 @@
 
 #include <CLI/CLI.hpp>
 #include <c10/util/Exception.h>
-#include <spdlog/spdlog.h>
 
 #include <iostream>
 
@@ -11,6 +10,7 @@
 #include "app/commands/InfoCommand.h"
 #include "app/commands/VersionInfo.h"
 #include "io/core/Error.h"
+#include "io/core/Log.h"
 #include "model/DeviceSelection.h"
 
 int main(int argc, char** argv) {
@@ -38,11 +38,11 @@ int main(int argc, char** argv) {
     return app.exit(e);
   }
 
-  spdlog::set_level(quiet ? spdlog::level::warn : verbose ? spdlog::level::debug : spdlog::level::info);
-  spdlog::set_pattern("[%H:%M:%S] %v");
+  namespace log = aunet::core::log;
+  log::setLevel(quiet ? log::Level::Warning : verbose ? log::Level::Debug : log::Level::Info);
   try {
     const int inEffect = aunet::model::configureThreads(threads);
-    spdlog::debug("using {} CPU thread(s)", inEffect);
+    log::debug("using " + std::to_string(inEffect) + " CPU thread(s)");
     if (app.got_subcommand("info")) return aunet::app::runInfoCommand(info, std::cout);
     if (app.got_subcommand("demo")) return aunet::app::runDemoCommand(demo, std::cout);
   } catch (const aunet::core::Error& e) {

@@ -6,6 +6,7 @@
 #include <torch/arg.h>
 
 #include <cstdint>
+#include <optional>
 #include <vector>
 
 #include <nlohmann/json_fwd.hpp>
@@ -24,13 +25,19 @@ struct AttentionUNetOptions {
   // Feature channels per resolution level, finest first; the last is the bottleneck.
   TORCH_ARG(std::vector<int64_t>, channels) = std::vector<int64_t>{16, 32, 64, 128, 256};
   TORCH_ARG(Normalization, norm) = Normalization::Instance;
-  // Skip levels (0 = finest, up to channels.size() - 2) whose skip connection passes
-  // through an attention gate. Oktay et al. gate every skip but the finest.
-  TORCH_ARG(std::vector<int64_t>, gated_levels) = std::vector<int64_t>{1, 2, 3};
   // Extra 1x1 heads on the coarser decoder levels, used by the training loss only.
   TORCH_ARG(bool, deep_supervision) = true;
 
  public:  // TORCH_ARG leaves the access at private
+  // Skip levels (0 = finest, up to channels.size() - 2) whose skip connection passes
+  // through an attention gate. Unless set, every skip but the finest is gated, as in
+  // Oktay et al., whatever the number of levels; set {} for a plain U-Net.
+  AttentionUNetOptions& gated_levels(std::vector<int64_t> levels) {
+    gated_levels_ = std::move(levels);
+    return *this;
+  }
+  std::vector<int64_t> gated_levels() const;
+
   // Number of resolution levels (channels.size()).
   int64_t levels() const { return static_cast<int64_t>(channels_.size()); }
   // Input sizes are padded internally to a multiple of this (2^(levels-1)).
@@ -42,6 +49,9 @@ struct AttentionUNetOptions {
   nlohmann::json toJson() const;
   // Missing keys keep their defaults; wrong types or values throw core::Error.
   static AttentionUNetOptions fromJson(const nlohmann::json& json);
+
+ private:
+  std::optional<std::vector<int64_t>> gated_levels_;
 };
 
 }  // namespace aunet::model

@@ -1,13 +1,13 @@
 #include "app/commands/DemoCommand.h"
 
 #include <CLI/CLI.hpp>
-#include <fmt/format.h>
-#include <spdlog/spdlog.h>
 
 #include <chrono>
 #include <cmath>
 #include <filesystem>
 #include <fstream>
+#include <iomanip>
+#include <sstream>
 #include <ostream>
 
 #include <torch/nn/functional/upsampling.h>
@@ -15,6 +15,7 @@
 
 #include "aunet/Version.h"
 #include "io/ImageWriter.h"
+#include "io/core/Log.h"
 #include "io/core/Phantom.h"
 #include "model/AttentionUNet.h"
 #include "model/DeviceSelection.h"
@@ -76,8 +77,8 @@ int runDemoCommand(const DemoOptions& options, std::ostream& out) {
 
   model::AttentionUNet net(model::AttentionUNetOptions(3, 1, 3));
   net->to(device);
-  out << fmt::format("Network: 3D Attention U-Net, {} parameters, on {}\n", net->parameter_count(),
-                     model::describeDevice(device));
+  out << "Network: 3D Attention U-Net, " << net->parameter_count() << " parameters, on "
+      << model::describeDevice(device) << "\n";
 
   if (options.fitSteps > 0) {
     // Fitting on the very image it then segments: a smoke test of the whole training
@@ -92,8 +93,12 @@ int runDemoCommand(const DemoOptions& options, std::ostream& out) {
       value.backward();
       optimizer.step();
       if (step == 1 || step % 10 == 0 || step == options.fitSteps)
-        spdlog::info("fit step {}/{}: loss {:.4f} ({:.1f} s)", step, options.fitSteps, value.item<double>(),
-                     secondsSince(fitStart));
+      {
+        std::ostringstream line;
+        line << "fit step " << step << "/" << options.fitSteps << ": loss " << std::fixed << std::setprecision(4)
+             << value.item<double>() << " (" << std::setprecision(1) << secondsSince(fitStart) << " s)";
+        core::log::info(line.str());
+      }
     }
   }
 
@@ -118,15 +123,15 @@ int runDemoCommand(const DemoOptions& options, std::ostream& out) {
                                  .size(std::vector<int64_t>{options.size, options.size, options.size})
                                  .mode(torch::kTrilinear)
                                  .align_corners(false));
-    const std::string name = fmt::format("attention_level{}.nii.gz", result.attention_levels[a]);
+    const std::string name = "attention_level" + std::to_string(result.attention_levels[a]) + ".nii.gz";
     io::writeImage(model::volumeFromTensor(full[0], geometry), (dir / name).string());
     attentionFiles.push_back(name);
   }
 
   model::ModelMetadata meta;
   meta.description = options.fitSteps > 0
-                         ? fmt::format("Demonstration only: fitted for {} steps on one synthetic phantom; not a clinical tool.",
-                                       options.fitSteps)
+                         ? "Demonstration only: fitted for " + std::to_string(options.fitSteps) +
+                               " steps on one synthetic phantom; not a clinical tool."
                          : "Demonstration only: freshly initialized, untrained network; not a clinical tool.";
   meta.labels = model::LabelInfo::defaults(3);
   meta.labels[1].name = "ellipsoid";
@@ -155,20 +160,20 @@ int runDemoCommand(const DemoOptions& options, std::ostream& out) {
     std::filesystem::rename(tmp, dir / "report.json");
   }
 
-  out << (options.fitSteps > 0
-              ? fmt::format("NOTE: no trained model ships yet. This network was freshly initialized and fitted for {} "
-                            "steps on this one synthetic phantom: the result shows the pipeline works end to end, "
-                            "it is not a clinical segmentation.\n",
-                            options.fitSteps)
-              : std::string("NOTE: freshly initialized, untrained network: the mask is meaningless; it only shows the "
-                            "pipeline works end to end.\n"));
-  out << fmt::format("Segmented a {}^3 phantom ({}) in {:.2f} s; Dice vs. the phantom's labels: ellipsoid {:.3f}, "
-                     "sphere {:.3f}\n",
-                     options.size, geometry.describe(), inferSeconds, dice[0], dice[1]);
-  out << fmt::format("Results in {}/: image.nii.gz, mask.nii.gz, reference.nii.gz, {} attention maps, demo.aunet, "
-                     "report.json\n",
-                     std::filesystem::absolute(dir).lexically_normal().string(), attentionFiles.size());
-  out << fmt::format("Next: {}/aunet info {}\n", "build/bin", (dir / "demo.aunet").string());
+  if (options.fitSteps > 0)
+    out << "NOTE: no trained model ships yet. This network was freshly initialized and fitted for " << options.fitSteps
+        << " steps on this one synthetic phantom: the result shows the pipeline works end to end; it is not a "
+           "clinical segmentation.\n";
+  else
+    out << "NOTE: freshly initialized, untrained network: the mask is meaningless; it only shows the pipeline works "
+           "end to end.\n";
+  out << std::fixed << std::setprecision(3) << "Segmented a " << options.size << "^3 phantom (" << geometry.describe()
+      << ") in " << inferSeconds << " s; Dice vs. the phantom's labels: ellipsoid " << dice[0] << ", sphere "
+      << dice[1] << "\n";
+  out << "Results in " << std::filesystem::absolute(dir).lexically_normal().string()
+      << "/: image.nii.gz, mask.nii.gz, reference.nii.gz, " << attentionFiles.size()
+      << " attention maps, demo.aunet, report.json\n";
+  out << "Inspect the model: aunet info " << (dir / "demo.aunet").string() << "\n";
   return 0;
 }
 

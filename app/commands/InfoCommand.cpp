@@ -1,14 +1,25 @@
 #include "app/commands/InfoCommand.h"
 
 #include <CLI/CLI.hpp>
-#include <fmt/format.h>
-#include <fmt/ranges.h>
 
+#include <iomanip>
 #include <ostream>
+#include <sstream>
 
 #include "model/ModelFile.h"
 
 namespace aunet::app {
+
+namespace {
+
+template <typename T>
+std::string join(const std::vector<T>& values, const std::string& separator) {
+  std::ostringstream s;
+  for (size_t i = 0; i < values.size(); ++i) s << (i ? separator : "") << values[i];
+  return s.str();
+}
+
+}  // namespace
 
 void setupInfoCommand(CLI::App& parent, InfoOptions& options) {
   auto* cmd = parent.add_subcommand("info", "Print a model file's description, architecture, labels, plan and parameter count");
@@ -27,33 +38,35 @@ int runInfoCommand(const InfoOptions& options, std::ostream& out) {
     return 0;
   }
   const auto& arch = loaded.network->options();
-  out << fmt::format("Model:          {}\n", options.model);
-  out << fmt::format("Description:    {}\n", meta.description.empty() ? "(none)" : meta.description);
-  out << fmt::format("Format version: {}\n", model::ModelFile::kFormatVersion);
-  out << fmt::format("Network:        {}D Attention U-Net, {} input channel(s), {} classes\n", arch.spatial_dims(),
-                     arch.in_channels(), arch.num_classes());
-  out << fmt::format("  channels:     {}\n", fmt::join(arch.channels(), ", "));
-  out << fmt::format("  norm:         {}\n", model::toString(arch.norm()));
-  out << fmt::format("  gated levels: {}\n", fmt::join(arch.gated_levels(), ", "));
-  out << fmt::format("  deep supervision: {}\n", arch.deep_supervision() ? "on" : "off");
-  out << fmt::format("  parameters:   {}\n", parameters);
-  out << "Labels:\n";
+  out << "Model:          " << options.model << "\n"
+      << "Description:    " << (meta.description.empty() ? "(none)" : meta.description) << "\n"
+      << "Format version: " << model::ModelFile::kFormatVersion << "\n"
+      << "Network:        " << arch.spatial_dims() << "D Attention U-Net, " << arch.in_channels()
+      << " input channel(s), " << arch.num_classes() << " classes\n"
+      << "  channels:         " << join(arch.channels(), ", ") << "\n"
+      << "  norm:             " << model::toString(arch.norm()) << "\n"
+      << "  gated levels:     " << join(arch.gated_levels(), ", ") << "\n"
+      << "  deep supervision: " << (arch.deep_supervision() ? "on" : "off") << "\n"
+      << "  parameters:       " << parameters << "\n"
+      << "Labels:\n";
   for (const auto& l : meta.labels)
-    out << fmt::format("  {:>3}  {:<24} rgb({}, {}, {})\n", l.value, l.name, l.color[0], l.color[1], l.color[2]);
+    out << "  " << std::setw(3) << l.value << "  " << std::left << std::setw(24) << l.name << std::right << " rgb("
+        << int(l.color[0]) << ", " << int(l.color[1]) << ", " << int(l.color[2]) << ")\n";
   const auto& plan = meta.plan;
-  out << "Plan:\n";
-  out << fmt::format("  orientation:    {}\n", plan.orientation.empty() ? "as input" : plan.orientation);
-  out << fmt::format("  target spacing: {}\n",
-                     plan.target_spacing.empty() ? "as input" : fmt::format("{} mm", fmt::join(plan.target_spacing, " x ")));
-  out << fmt::format("  patch size:     {}\n",
-                     plan.patch_size.empty() ? "whole image" : fmt::format("{}", fmt::join(plan.patch_size, " x ")));
-  out << fmt::format("  normalization:  {}\n", plan.normalization.scheme);
+  out << "Plan:\n"
+      << "  orientation:    " << (plan.orientation.empty() ? "as input" : plan.orientation) << "\n"
+      << "  target spacing: " << (plan.target_spacing.empty() ? "as input" : join(plan.target_spacing, " x ") + " mm")
+      << "\n"
+      << "  patch size:     " << (plan.patch_size.empty() ? "whole image" : join(plan.patch_size, " x ")) << "\n"
+      << "  normalization:  " << plan.normalization.scheme << "\n";
   const auto& p = meta.provenance;
-  out << "Provenance:\n";
-  out << fmt::format("  dataset:        {}\n", p.dataset.empty() ? "(unknown)" : p.dataset);
-  out << fmt::format("  epochs:         {}\n", p.epochs);
-  out << fmt::format("  validation Dice: {}\n", p.validation_dice ? fmt::format("{:.4f}", *p.validation_dice) : "n/a");
-  out << fmt::format("  written by:     aunet {} on {}\n", p.aunet_version, p.created);
+  std::ostringstream dice;
+  if (p.validation_dice) dice << std::fixed << std::setprecision(4) << *p.validation_dice;
+  out << "Provenance:\n"
+      << "  dataset:         " << (p.dataset.empty() ? "(unknown)" : p.dataset) << "\n"
+      << "  epochs:          " << p.epochs << "\n"
+      << "  validation Dice: " << (p.validation_dice ? dice.str() : "n/a") << "\n"
+      << "  written by:      aunet " << p.aunet_version << " on " << p.created << "\n";
   return 0;
 }
 

@@ -1,6 +1,5 @@
 #include "app/commands/VersionInfo.h"
 
-#include <fmt/format.h>
 #include <torch/cuda.h>
 #include <torch/version.h>
 
@@ -10,8 +9,8 @@ namespace aunet::app {
 
 std::string versionText() {
   const bool cuda = torch::cuda::is_available();
-  return fmt::format("aunet {} (LibTorch {}, CUDA devices: {})", kVersion, TORCH_VERSION,
-                     cuda ? std::to_string(torch::cuda::device_count()) : std::string("none"));
+  return std::string("aunet ") + kVersion + " (LibTorch " + TORCH_VERSION +
+         ", CUDA devices: " + (cuda ? std::to_string(torch::cuda::device_count()) : std::string("none")) + ")";
 }
 
 }  // namespace aunet::app

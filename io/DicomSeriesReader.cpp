@@ -1,0 +1,171 @@
+#include "io/DicomSeriesReader.h"
+
+#include <gdcmScanner.h>
+#include <itkGDCMImageIO.h>
+#include <itkImage.h>
+#include <itkImageFileReader.h>
+#include <itkImageSeriesReader.h>
+
+#include <algorithm>
+#include <cmath>
+#include <cstdlib>
+#include <sstream>
+
+#include "io/DicomSeriesScanner.h"
+#include "io/core/Error.h"
+#include "io/internal/ItkSupport.h"
+#include "io/internal/SizeChecks.h"
+
+namespace aunet::io {
+
+using core::Error;
+
+namespace {
+
+using FloatImage = itk::Image<float, 3>;
+
+const gdcm::Tag kPosition(0x0020, 0x0032);     // Image Position (Patient)
+const gdcm::Tag kOrientation(0x0020, 0x0037);  // Image Orientation (Patient)
+
+std::vector<double> parseNumbers(const char* text) {
+  std::vector<double> values;
+  if (!text) return values;
+  std::string s(text);
+  std::replace(s.begin(), s.end(), '\\', ' ');
+  std::istringstream in(s);
+  double v;
+  while (in >> v) values.push_back(v);
+  return values;
+}
+
+std::string tagValue(const itk::GDCMImageIO& io, const char* key) {
+  std::string value;
+  if (!const_cast<itk::GDCMImageIO&>(io).GetValueFromTag(key, value)) return {};
+  while (!value.empty() && (value.back() == ' ' || value.back() == '\0')) value.pop_back();
+  return value;
+}
+
+std::optional<double> firstNumber(const std::string& text) {
+  const auto values = parseNumbers(text.c_str());
+  if (values.empty()) return std::nullopt;
+  return values.front();
+}
+
+// Checks that slice positions along the normal are evenly spaced. Returns an empty
+// string when they are, else a description of the problem.
+std::string checkSlicePositions(const std::vector<std::string>& files, double* meanGap) {
+  gdcm::Scanner scanner;
+  scanner.AddTag(kPosition);
+  scanner.AddTag(kOrientation);
+  if (!scanner.Scan(files)) return {};
+  const auto iop = parseNumbers(scanner.GetValue(files.front().c_str(), kOrientation));
+  if (iop.size() != 6) return {};
+  const double normal[3] = {iop[1] * iop[5] - iop[2] * iop[4], iop[2] * iop[3] - iop[0] * iop[5],
+                            iop[0] * iop[4] - iop[1] * iop[3]};
+  std::vector<double> positions;
+  for (const std::string& f : files) {
+    const auto ipp = parseNumbers(scanner.GetValue(f.c_str(), kPosition));
+    if (ipp.size() != 3) return "slice " + f + " has no Image Position (Patient)";
+    positions.push_back(ipp[0] * normal[0] + ipp[1] * normal[1] + ipp[2] * normal[2]);
+  }
+  std::sort(positions.begin(), positions.end());
+  std::vector<double> gaps;
+  for (size_t s = 1; s < positions.size(); ++s) gaps.push_back(positions[s] - positions[s - 1]);
+  if (gaps.empty()) return {};
+  std::vector<double> sorted = gaps;
+  std::nth_element(sorted.begin(), sorted.begin() + sorted.size() / 2, sorted.end());
+  const double median = sorted[sorted.size() / 2];
+  *meanGap = (positions.back() - positions.front()) / static_cast<double>(gaps.size());
+  if (median < 1e-4) return "several slices share the same position (mixed acquisitions in one series?)";
+  // Scanners jitter positions by micrometres; 5% of a slice is a real irregularity.
+  const double tolerance = std::max(1e-3, 0.05 * median);
+  for (size_t s = 0; s < gaps.size(); ++s) {
+    if (std::abs(gaps[s] - median) <= tolerance) continue;
+    std::ostringstream msg;
+    if (gaps[s] < tolerance) {
+      msg << "two slices share the position " << positions[s] << " mm along the normal";
+    } else if (std::abs(gaps[s] / median - std::round(gaps[s] / median)) < 0.05) {
+      msg << "missing slice(s): a gap of " << gaps[s] << " mm after slice " << s << " where the spacing is " << median
+          << " mm";
+    } else {
+      msg << "uneven slice spacing: a gap of " << gaps[s] << " mm after slice " << s << " where the spacing is "
+          << median << " mm";
+    }
+    return msg.str();
+  }
+  return {};
+}
+
+}  // namespace
+
+core::Volume readDicom(const std::string& path, const ReadOptions& options) {
+  const DicomSeriesInfo series = selectDicomSeries(path, options.dicomSeriesUid, options.dicomRecursive);
+  std::vector<std::string> warnings;
+  if (series.files.size() > 1) {
+    double meanGap = 0.0;
+    const std::string problem = checkSlicePositions(series.files, &meanGap);
+    if (!problem.empty()) {
+      if (!options.allowUnevenSlices)
+        throw Error(path, problem + " (set allowUnevenSlices to read it with a mean spacing of " +
+                              std::to_string(meanGap) + " mm)");
+      warnings.push_back(problem + "; read with a mean spacing, positions between slices are approximate");
+    }
+  }
+  auto io = itk::GDCMImageIO::New();
+  FloatImage::Pointer image;
+  try {
+    if (series.files.size() == 1) {
+      // One file: a single slice or a multi-frame object.
+      auto reader = itk::ImageFileReader<FloatImage>::New();
+      reader->SetImageIO(io);
+      reader->SetFileName(series.files.front());
+      reader->UpdateOutputInformation();
+      const auto size = reader->GetOutput()->GetLargestPossibleRegion().GetSize();
+      core::Geometry claimed;
+      claimed.size = {static_cast<int64_t>(size[0]), static_cast<int64_t>(size[1]), static_cast<int64_t>(size[2])};
+      internal::checkAllocation(path, claimed, 1, 2, options);
+      reader->Update();
+      image = reader->GetOutput();
+    } else {
+      auto reader = itk::ImageSeriesReader<FloatImage>::New();
+      reader->SetImageIO(io);
+      reader->SetFileNames(series.files);
+      // Slice spacing was checked above, with a message naming the file; keep ITK's
+      // own warning off stderr.
+      reader->SetSpacingWarningRelThreshold(1e9);
+      reader->UpdateOutputInformation();
+      const auto size = reader->GetOutput()->GetLargestPossibleRegion().GetSize();
+      core::Geometry claimed;
+      claimed.size = {static_cast<int64_t>(size[0]), static_cast<int64_t>(size[1]), static_cast<int64_t>(size[2])};
+      internal::checkAllocation(path, claimed, 1, 2, options);
+      reader->Update();
+      image = reader->GetOutput();
+    }
+  } catch (const itk::ExceptionObject& e) {
+    throw Error(path, "cannot read DICOM series " + series.seriesInstanceUid + ": " + internal::describeItkError(e));
+  }
+  if (io->GetNumberOfComponents() != 1)
+    throw Error(path, "DICOM series has " + std::to_string(io->GetNumberOfComponents()) +
+                          " components per pixel (color DICOM is not supported)");
+  core::Geometry geometry = internal::geometryOf(*image);
+  geometry.validate(path);
+  core::Volume volume(geometry, 1, internal::pixelTypeOf(io->GetComponentType()));
+  std::copy(image->GetBufferPointer(), image->GetBufferPointer() + geometry.voxelCount(), volume.data());
+
+  core::VolumeMetadata& m = volume.metadata();
+  m.sourcePath = path;
+  m.modality = tagValue(*io, "0008|0060");
+  m.windowCenter = firstNumber(tagValue(*io, "0028|1050"));
+  m.windowWidth = firstNumber(tagValue(*io, "0028|1051"));
+  // GDCMImageIO always applies the rescale; these record what it applied.
+  m.rescaleApplied = true;
+  m.rescaleSlope = io->GetRescaleSlope();
+  m.rescaleIntercept = io->GetRescaleIntercept();
+  m.seriesInstanceUid = series.seriesInstanceUid;
+  m.seriesDescription = series.description;
+  m.patientDescription = series.patient;
+  m.warnings = warnings;
+  return volume;
+}
+
+}  // namespace aunet::io

@@ -1,0 +1,120 @@
+#include "io/DicomSeriesScanner.h"
+
+#include <gdcmMediaStorage.h>
+#include <gdcmScanner.h>
+#include <itkGDCMSeriesFileNames.h>
+
+#include <algorithm>
+#include <filesystem>
+
+#include "io/core/Error.h"
+#include "io/internal/ItkSupport.h"
+
+namespace aunet::io {
+
+namespace fs = std::filesystem;
+using core::Error;
+
+namespace {
+
+const gdcm::Tag kSopClass(0x0008, 0x0016);
+const gdcm::Tag kModality(0x0008, 0x0060);
+const gdcm::Tag kSeriesDescription(0x0008, 0x103e);
+const gdcm::Tag kSeriesUid(0x0020, 0x000e);
+const gdcm::Tag kPatientName(0x0010, 0x0010);
+const gdcm::Tag kPatientId(0x0010, 0x0020);
+
+std::string clean(const char* value) {
+  if (!value) return {};
+  std::string s(value);
+  // DICOM pads strings to even length with spaces or NULs.
+  while (!s.empty() && (s.back() == ' ' || s.back() == '\0')) s.pop_back();
+  while (!s.empty() && s.front() == ' ') s.erase(s.begin());
+  return s;
+}
+
+bool equalPaths(const std::string& a, const std::string& b) {
+  std::error_code ec;
+  return fs::equivalent(a, b, ec);
+}
+
+}  // namespace
+
+std::vector<DicomSeriesInfo> scanDicomSeries(const std::string& folder, bool recursive) {
+  std::error_code ec;
+  if (!fs::is_directory(folder, ec)) throw Error(folder, "not a folder");
+  std::vector<DicomSeriesInfo> result;
+  try {
+    auto names = itk::GDCMSeriesFileNames::New();
+    names->SetUseSeriesDetails(true);  // split a UID whose images differ in size/orientation
+    names->SetRecursive(recursive);    // must precede SetDirectory, which scans
+    names->SetDirectory(folder);
+    std::vector<std::string> allFiles;
+    for (const std::string& id : names->GetSeriesUIDs()) {
+      DicomSeriesInfo info;
+      info.id = id;
+      info.files = names->GetFileNames(id);
+      if (info.files.empty()) continue;
+      allFiles.push_back(info.files.front());
+      result.push_back(std::move(info));
+    }
+    // Descriptive tags from the first file of each series (headers only).
+    gdcm::Scanner scanner;
+    for (const gdcm::Tag& t : {kSopClass, kModality, kSeriesDescription, kSeriesUid, kPatientName, kPatientId})
+      scanner.AddTag(t);
+    scanner.Scan(allFiles);
+    for (DicomSeriesInfo& info : result) {
+      const char* file = info.files.front().c_str();
+      info.seriesInstanceUid = clean(scanner.GetValue(file, kSeriesUid));
+      info.modality = clean(scanner.GetValue(file, kModality));
+      info.description = clean(scanner.GetValue(file, kSeriesDescription));
+      info.patient = clean(scanner.GetValue(file, kPatientName));
+      if (info.patient.empty()) info.patient = clean(scanner.GetValue(file, kPatientId));
+      const std::string sop = clean(scanner.GetValue(file, kSopClass));
+      const auto ms = gdcm::MediaStorage::GetMSType(sop.c_str());
+      // Unknown SOP classes are given the benefit of the doubt; the decoder decides.
+      info.isImage = ms == gdcm::MediaStorage::MS_END || gdcm::MediaStorage::IsImage(ms);
+    }
+  } catch (const itk::ExceptionObject& e) {
+    throw Error(folder, "cannot scan for DICOM series: " + internal::describeItkError(e));
+  }
+  std::stable_sort(result.begin(), result.end(), [](const DicomSeriesInfo& a, const DicomSeriesInfo& b) {
+    if (a.isImage != b.isImage) return a.isImage;
+    return a.sliceCount() > b.sliceCount();
+  });
+  return result;
+}
+
+DicomSeriesInfo selectDicomSeries(const std::string& path, const std::string& uid, bool recursive) {
+  std::error_code ec;
+  if (!fs::exists(path, ec)) throw Error(path, "no such file or folder");
+  const bool isFolder = fs::is_directory(path, ec);
+  const std::string folder = isFolder ? path : fs::path(path).parent_path().string();
+  const std::vector<DicomSeriesInfo> all = scanDicomSeries(folder.empty() ? "." : folder, isFolder && recursive);
+  if (!isFolder) {
+    for (const DicomSeriesInfo& s : all)
+      for (const std::string& f : s.files)
+        if (equalPaths(f, path)) {
+          if (!s.isImage)
+            throw Error(path, "DICOM object without an image (" + (s.modality.empty() ? "non-image" : s.modality) +
+                                  " object, e.g. RTSTRUCT, SR or RT plan)");
+          return s;
+        }
+    throw Error(path, "not a readable DICOM image file");
+  }
+  if (all.empty()) throw Error(path, "no DICOM series found in folder" + std::string(recursive ? " (searched recursively)" : ""));
+  if (uid.empty()) {
+    if (!all.front().isImage)
+      throw Error(path, "folder holds only DICOM objects without images (" + all.front().modality + ")");
+    return all.front();  // sorted: largest image series first
+  }
+  const DicomSeriesInfo* best = nullptr;
+  for (const DicomSeriesInfo& s : all)
+    if (s.id == uid || s.seriesInstanceUid == uid)
+      if (!best || s.sliceCount() > best->sliceCount()) best = &s;
+  if (!best) throw Error(path, "no DICOM series with UID " + uid + " (" + std::to_string(all.size()) + " series found)");
+  if (!best->isImage) throw Error(path, "DICOM series " + uid + " holds no images (" + best->modality + ")");
+  return *best;
+}
+
+}  // namespace aunet::io

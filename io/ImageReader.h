@@ -1,0 +1,39 @@
+#pragma once
+// Reading images and label maps from any supported format into the shared types.
+// Every failure (missing file, unknown format, corrupt or truncated data, a 4D image,
+// a header claiming an absurd size, NaN/Inf voxels, invalid geometry) throws
+// core::Error with one line "<path>: <reason>"; nothing is allocated from an
+// unchecked header. See docs/io.md for formats and conventions.
+
+#include <string>
+
+#include "io/ImageFormat.h"
+#include "io/ReadOptions.h"
+#include "io/core/Geometry.h"
+#include "io/core/LabelMap.h"
+#include "io/core/PixelType.h"
+#include "io/core/Volume.h"
+
+namespace aunet::io {
+
+// NIfTI (.nii, .nii.gz), NRRD (.nrrd, .nhdr), MetaImage (.mha, .mhd), DICOM (a
+// folder, a .dcm file or any DICOM Part 10 file: its series is read), 2D PNG/JPEG/
+// TIFF/BMP. Voxels become float; multi-component pixels become channels; 2D images
+// have one slice. Geometry is LPS, exactly as ITK reports it.
+core::Volume readImage(const std::string& path, const ReadOptions& options = {});
+
+// An integer segmentation: one component, integer values in [0, 65535]. Float files
+// are accepted when every value is a whole number. Anything else throws.
+core::LabelMap readLabelMap(const std::string& path, const ReadOptions& options = {});
+
+// What a file holds, from its header only (cheap: no voxel data is read, except for
+// DICOM and 2D raster images which are decoded).
+struct ImageInfo {
+  ImageFormat format = ImageFormat::Unknown;
+  core::Geometry geometry;
+  int channels = 1;
+  core::PixelType pixelType = core::PixelType::Float32;
+};
+ImageInfo readImageInfo(const std::string& path, const ReadOptions& options = {});
+
+}  // namespace aunet::io

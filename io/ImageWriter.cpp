@@ -1,0 +1,159 @@
+#include "io/ImageWriter.h"
+
+#include <itkImageIOBase.h>
+#include <itkImageIOFactory.h>
+// Registers the IO factories of the ITK modules listed in io/CMakeLists.txt.
+#include <itkImageFileWriter.h>
+
+#include <unistd.h>
+
+#include <cmath>
+#include <filesystem>
+#include <limits>
+#include <memory>
+#include <random>
+#include <type_traits>
+
+#include "io/ImageFormat.h"
+#include "io/core/Error.h"
+#include "io/internal/ItkSupport.h"
+
+namespace aunet::io {
+
+namespace fs = std::filesystem;
+using core::Error;
+
+namespace {
+
+void checkWritablePath(const std::string& path) {
+  const ImageFormat format = formatFromExtension(path);
+  const std::string ext = imageExtension(path);
+  // .mhd/.nhdr write a second data file whose name is stored inside the header:
+  // renaming the header would break it, so only single-file formats are written.
+  if (!(ext == ".nii" || ext == ".nii.gz" || ext == ".nrrd" || ext == ".mha"))
+    throw Error(path, "cannot write " + (format == ImageFormat::Unknown ? "extension '" + ext + "'" : toString(format) + " (" + ext + ")") +
+                          "; supported: .nii .nii.gz .nrrd .mha");
+  const fs::path parent = fs::path(path).parent_path();
+  std::error_code ec;
+  if (!parent.empty() && !fs::is_directory(parent, ec)) throw Error(path, "folder " + parent.string() + " does not exist");
+  if (fs::is_directory(path, ec)) throw Error(path, "is a folder");
+}
+
+// Writes `buffer` (interleaved components of type `component`) through ITK's
+// ImageIO for the file's extension, to a temporary file, then renames it.
+void writeBuffer(const std::string& path, const core::Geometry& g, int components, itk::IOComponentEnum component,
+                 const void* buffer, const WriteOptions& options) {
+  checkWritablePath(path);
+  g.validate(path);
+  const std::string tmp = temporaryPathFor(path);
+  try {
+    itk::ImageIOBase::Pointer io = itk::ImageIOFactory::CreateImageIO(tmp.c_str(), itk::IOFileModeEnum::WriteMode);
+    if (!io) throw Error(path, "no ITK writer for extension '" + imageExtension(path) + "'");
+    io->SetNumberOfDimensions(3);
+    itk::ImageIORegion region(3);
+    for (unsigned a = 0; a < 3; ++a) {
+      io->SetDimensions(a, static_cast<itk::SizeValueType>(g.size[a]));
+      io->SetSpacing(a, g.spacing[a]);
+      io->SetOrigin(a, g.origin[a]);
+      io->SetDirection(a, std::vector<double>{g.direction[a], g.direction[3 + a], g.direction[6 + a]});
+      region.SetIndex(a, 0);
+      region.SetSize(a, static_cast<itk::SizeValueType>(g.size[a]));
+    }
+    io->SetIORegion(region);
+    io->SetComponentType(component);
+    io->SetNumberOfComponents(static_cast<unsigned>(components));
+    io->SetPixelType(components == 1 ? itk::IOPixelEnum::SCALAR : itk::IOPixelEnum::VECTOR);
+    const std::string ext = imageExtension(path);
+    io->SetUseCompression(ext == ".nii.gz" || (ext != ".nii" && options.compress));
+    io->SetFileName(tmp);
+    io->WriteImageInformation();
+    io->Write(buffer);
+    std::error_code ec;
+    if (!fs::is_regular_file(tmp, ec)) throw Error(path, "the writer produced no file");
+    fs::rename(tmp, path);  // atomic within one folder
+  } catch (const itk::ExceptionObject& e) {
+    std::error_code ec;
+    fs::remove(tmp, ec);
+    throw Error(path, "cannot write: " + internal::describeItkError(e));
+  } catch (const Error&) {
+    std::error_code ec;
+    fs::remove(tmp, ec);
+    throw;
+  } catch (const std::exception& e) {
+    std::error_code ec;
+    fs::remove(tmp, ec);
+    throw Error(path, std::string("cannot write: ") + e.what());
+  }
+}
+
+// True when every value is a whole number inside T's range.
+template <typename T>
+bool fitsExactly(const std::vector<float>& values) {
+  for (float v : values)
+    if (!(v == std::floor(v)) || v < static_cast<float>(std::numeric_limits<T>::lowest()) ||
+        v > static_cast<float>(std::numeric_limits<T>::max()))
+      return false;
+  return true;
+}
+
+template <typename T>
+std::vector<T> interleave(const core::Volume& volume) {
+  const int64_t n = volume.geometry().voxelCount();
+  const int comps = volume.channels();
+  std::vector<T> out(static_cast<size_t>(n * comps));
+  for (int c = 0; c < comps; ++c) {
+    const float* src = volume.channel(c);
+    for (int64_t v = 0; v < n; ++v) out[v * comps + c] = static_cast<T>(src[v]);
+  }
+  return out;
+}
+
+}  // namespace
+
+std::string temporaryPathFor(const std::string& path) {
+  const fs::path p(path);
+  const std::string name = p.filename().string();
+  const std::string ext = imageExtension(path);
+  const std::string stem = name.substr(0, name.size() - ext.size());
+  static thread_local std::mt19937_64 rng{std::random_device{}()};
+  char suffix[17];
+  std::snprintf(suffix, sizeof suffix, "%08llx", static_cast<unsigned long long>(rng() & 0xffffffffULL));
+  const std::string tmpName = "." + stem + ".tmp-" + std::to_string(::getpid()) + "-" + suffix + ext;
+  return (p.parent_path() / tmpName).string();
+}
+
+void writeImage(const core::Volume& volume, const std::string& path, const WriteOptions& options) {
+  if (volume.empty()) throw Error(path, "cannot write an empty volume");
+  const core::PixelType original = volume.originalType();
+  const core::Geometry& g = volume.geometry();
+  // Write the original integer type when it represents every value exactly.
+  if (options.keepIntegerType && core::isInteger(original)) {
+    bool written = false;
+    internal::dispatchComponent(internal::itkComponentOf(original), path, [&](auto tag) {
+      using T = decltype(tag);
+      if constexpr (std::is_integral_v<T>) {
+        if (fitsExactly<T>(volume.voxels())) {
+          const std::vector<T> data = interleave<T>(volume);
+          writeBuffer(path, g, volume.channels(), internal::itkComponentOf(original), data.data(), options);
+          written = true;
+        }
+      }
+    });
+    if (written) return;
+  }
+  const std::vector<float> data = volume.channels() == 1 ? std::vector<float>() : interleave<float>(volume);
+  writeBuffer(path, g, volume.channels(), itk::IOComponentEnum::FLOAT,
+              volume.channels() == 1 ? volume.data() : data.data(), options);
+}
+
+void writeLabelMap(const core::LabelMap& labels, const std::string& path, const WriteOptions& options) {
+  if (labels.labels().empty()) throw Error(path, "cannot write an empty label map");
+  if (labels.maxLabel() <= 255) {
+    const std::vector<uint8_t> bytes(labels.labels().begin(), labels.labels().end());
+    writeBuffer(path, labels.geometry(), 1, itk::IOComponentEnum::UCHAR, bytes.data(), options);
+  } else {
+    writeBuffer(path, labels.geometry(), 1, itk::IOComponentEnum::USHORT, labels.data(), options);
+  }
+}
+
+}  // namespace aunet::io

@@ -1,0 +1,184 @@
+#include "model/AttentionUNet.h"
+
+#include <algorithm>
+#include <sstream>
+#include <string>
+
+#include "io/core/Error.h"
+#include "model/NetworkLayers.h"
+
+namespace aunet::model {
+
+namespace {
+
+std::string shapeToString(at::IntArrayRef shape) {
+  std::ostringstream out;
+  out << '[';
+  for (size_t i = 0; i < shape.size(); ++i) out << (i ? ", " : "") << shape[i];
+  out << ']';
+  return out.str();
+}
+
+// ceil(size / 2^level): the size a level has once the padded input is cropped back.
+std::vector<int64_t> levelSize(const std::vector<int64_t>& input_size, int64_t level) {
+  std::vector<int64_t> out;
+  out.reserve(input_size.size());
+  for (int64_t s : input_size) out.push_back((s + (int64_t{1} << level) - 1) >> level);
+  return out;
+}
+
+// Keeps the low corner: the network pads at the high end only.
+torch::Tensor cropTo(const torch::Tensor& t, const std::vector<int64_t>& size) {
+  torch::Tensor out = t;
+  for (size_t i = 0; i < size.size(); ++i) {
+    const int64_t axis = static_cast<int64_t>(i) + 2;
+    if (out.size(axis) != size[i]) out = out.slice(axis, 0, size[i]);
+  }
+  return out;
+}
+
+// Zero padding at the high end of every spatial axis up to a multiple of divisor, so
+// every pooling halves exactly and the decoder's upsampling lands on the skip sizes.
+torch::Tensor padToMultiple(const torch::Tensor& x, int64_t divisor) {
+  std::vector<int64_t> pad;  // constant_pad_nd lists the last axis first
+  bool needed = false;
+  for (int64_t axis = x.dim() - 1; axis >= 2; --axis) {
+    const int64_t extra = (divisor - x.size(axis) % divisor) % divisor;
+    needed = needed || extra > 0;
+    pad.push_back(0);
+    pad.push_back(extra);
+  }
+  return needed ? torch::constant_pad_nd(x, pad, 0) : x;
+}
+
+torch::Tensor maxPool2x(const torch::Tensor& x) {
+  return x.dim() == 4 ? torch::max_pool2d(x, {2, 2}) : torch::max_pool3d(x, {2, 2, 2});
+}
+
+}  // namespace
+
+AttentionUNetImpl::AttentionUNetImpl(const AttentionUNetOptions& options) : options_(options) {
+  options_.validate();
+  const int64_t dims = options_.spatial_dims();
+  const int64_t levels = options_.levels();
+  const auto& ch = options_.channels();
+  const Normalization norm = options_.norm();
+
+  int64_t previous = options_.in_channels();
+  for (int64_t l = 0; l < levels; ++l) {
+    encoders_.push_back(register_module("encoder" + std::to_string(l),
+                                        ConvBlock(ConvBlockOptions(dims, previous, ch[l]).norm(norm))));
+    previous = ch[l];
+  }
+
+  // The deepest gate has no decoder output above it; Oktay et al. gate it with the
+  // bottleneck passed through a 1x1 conv + norm + ReLU (no conv bias: the norm follows).
+  if (isGated(levels - 2)) {
+    gating_conv_ = layers::makeConv(dims, ch[levels - 1], ch[levels - 1], 1, 1, 0, false);
+    gating_norm_ = layers::makeNorm(norm, dims, ch[levels - 1]);
+    register_module("gating_conv", gating_conv_.ptr());
+    register_module("gating_norm", gating_norm_.ptr());
+  }
+
+  // The gating signal of level l always has channels[l + 1] channels: the decoder
+  // output of level l + 1, or the bottleneck's gating signal for l = L-2.
+  gates_.assign(static_cast<size_t>(levels - 1), AttentionGate(nullptr));
+  for (int64_t l = 0; l < levels - 1; ++l)
+    if (isGated(l))
+      gates_[l] = register_module("gate" + std::to_string(l),
+                                  AttentionGate(AttentionGateOptions(dims, ch[l], ch[l + 1]).norm(norm)));
+
+  for (int64_t l = 0; l < levels - 1; ++l)
+    decoders_.push_back(register_module("decoder" + std::to_string(l),
+                                        ConvBlock(ConvBlockOptions(dims, ch[l] + ch[l + 1], ch[l]).norm(norm))));
+
+  head_ = layers::makeConv(dims, ch[0], options_.num_classes(), 1, 1, 0, true);
+  register_module("head", head_.ptr());
+
+  ds_heads_.resize(static_cast<size_t>(levels - 1));
+  if (options_.deep_supervision()) {
+    for (int64_t l = 1; l < levels - 1; ++l) {
+      ds_heads_[l] = layers::makeConv(dims, ch[l], options_.num_classes(), 1, 1, 0, true);
+      register_module("ds" + std::to_string(l), ds_heads_[l].ptr());
+    }
+  }
+}
+
+bool AttentionUNetImpl::isGated(int64_t level) const {
+  const auto& gated = options_.gated_levels();
+  return std::find(gated.begin(), gated.end(), level) != gated.end();
+}
+
+void AttentionUNetImpl::checkInput(const torch::Tensor& x) const {
+  const int64_t dims = options_.spatial_dims();
+  if (!x.defined()) throw core::Error("network got an undefined input tensor");
+  if (x.dim() != dims + 2)
+    throw core::Error("network expects a " + std::to_string(dims + 2) + "-D input " +
+                      (dims == 3 ? "[N, C, D, H, W]" : "[N, C, H, W]") + ", got shape " + shapeToString(x.sizes()));
+  if (x.size(1) != options_.in_channels())
+    throw core::Error("network expects " + std::to_string(options_.in_channels()) + " input channel(s), got " +
+                      std::to_string(x.size(1)));
+  if (x.numel() == 0) throw core::Error("network got an empty input of shape " + shapeToString(x.sizes()));
+  if (!x.is_floating_point())
+    throw core::Error("network expects a floating point input, got " + std::string(x.dtype().name()));
+}
+
+AttentionUNetOutput AttentionUNetImpl::forward_all(const torch::Tensor& x, bool with_attention,
+                                                   bool with_deep_supervision) {
+  checkInput(x);
+  const int64_t levels = options_.levels();
+  const std::vector<int64_t> input_size = layers::spatialSize(x);
+  const bool want_ds = with_deep_supervision && options_.deep_supervision();
+
+  std::vector<torch::Tensor> skips(static_cast<size_t>(levels));
+  torch::Tensor h = padToMultiple(x, options_.size_divisor());
+  for (int64_t l = 0; l < levels; ++l) {
+    if (l > 0) h = maxPool2x(h);
+    h = encoders_[l]->forward(h);
+    skips[l] = h;
+  }
+
+  AttentionUNetOutput out;
+  // Decoding runs coarse to fine; collect per level and emit in ascending order.
+  std::vector<torch::Tensor> alpha_by_level(static_cast<size_t>(levels - 1));
+  std::vector<torch::Tensor> ds_by_level(static_cast<size_t>(levels - 1));
+
+  torch::Tensor coarser = skips[levels - 1];  // bottleneck, then each decoder output
+  torch::Tensor gating;
+  if (!gating_conv_.is_empty()) gating = gating_norm_.forward(gating_conv_.forward(coarser)).relu_();
+  for (int64_t l = levels - 2; l >= 0; --l) {
+    torch::Tensor skip = skips[l];
+    skips[l] = torch::Tensor();  // release the encoder activation as soon as possible
+    if (!gates_[l].is_empty()) {
+      const torch::Tensor& g = (l == levels - 2) ? gating : coarser;
+      auto [gated, alpha] = gates_[l]->forward(skip, g);
+      skip = gated;
+      if (with_attention) alpha_by_level[l] = cropTo(alpha, levelSize(input_size, l));
+    }
+    const torch::Tensor up = layers::resizeLinear(coarser, layers::spatialSize(skip));
+    coarser = decoders_[l]->forward(torch::cat({skip, up}, 1));
+    if (want_ds && !ds_heads_[l].is_empty())
+      ds_by_level[l] = cropTo(ds_heads_[l].forward(coarser), levelSize(input_size, l));
+  }
+  out.logits = cropTo(head_.forward(coarser), input_size);
+
+  for (int64_t l = 0; l < levels - 1; ++l) {
+    if (alpha_by_level[l].defined()) {
+      out.attention.push_back(alpha_by_level[l]);
+      out.attention_levels.push_back(l);
+    }
+    if (ds_by_level[l].defined()) out.deep_supervision.push_back(ds_by_level[l]);
+  }
+  return out;
+}
+
+torch::Tensor AttentionUNetImpl::forward(const torch::Tensor& x) { return forward_all(x, false, false).logits; }
+
+int64_t AttentionUNetImpl::parameter_count() const {
+  int64_t count = 0;
+  for (const auto& p : parameters())
+    if (p.requires_grad()) count += p.numel();
+  return count;
+}
+
+}  // namespace aunet::model

@@ -1,0 +1,43 @@
+#pragma once
+// The U-Net's basic unit: (conv 3x3[x3] -> norm -> ReLU) twice. The convs have no bias
+// because the norm that follows removes any constant offset anyway.
+
+#include <torch/arg.h>
+#include <torch/nn/module.h>
+#include <torch/nn/modules/container/any.h>
+#include <torch/nn/pimpl.h>
+
+#include <cstdint>
+
+#include "model/Normalization.h"
+
+namespace aunet::model {
+
+struct ConvBlockOptions {
+  ConvBlockOptions(int64_t spatial_dims, int64_t in_channels, int64_t out_channels)
+      : spatial_dims_(spatial_dims), in_channels_(in_channels), out_channels_(out_channels) {}
+
+  TORCH_ARG(int64_t, spatial_dims);  // 2 or 3
+  TORCH_ARG(int64_t, in_channels);
+  TORCH_ARG(int64_t, out_channels);
+  TORCH_ARG(Normalization, norm) = Normalization::Batch;
+};
+
+// Submodules: "conv1", "norm1", "conv2", "norm2".
+class ConvBlockImpl : public torch::nn::Module {
+ public:
+  explicit ConvBlockImpl(const ConvBlockOptions& options);
+
+  // [N, in, *S] -> [N, out, *S]
+  torch::Tensor forward(const torch::Tensor& x);
+
+  const ConvBlockOptions& options() const { return options_; }
+
+ private:
+  ConvBlockOptions options_;
+  torch::nn::AnyModule conv1_, norm1_, conv2_, norm2_;
+};
+
+TORCH_MODULE(ConvBlock);
+
+}  // namespace aunet::model

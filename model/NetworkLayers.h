@@ -1,0 +1,67 @@
+#pragma once
+// Small factories shared by the network modules: the same layer exists as a 2D and a
+// 3D class in LibTorch, so the modules hold them type-erased (AnyModule) and pick the
+// class by spatial_dims here, in one place. Header-only to avoid another Torch TU.
+
+#include <torch/nn/functional/upsampling.h>
+#include <torch/nn/modules/batchnorm.h>
+#include <torch/nn/modules/container/any.h>
+#include <torch/nn/modules/conv.h>
+#include <torch/nn/modules/instancenorm.h>
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "io/core/Error.h"
+#include "model/Normalization.h"
+
+namespace aunet::model::layers {
+
+inline void checkSpatialDims(int64_t spatial_dims) {
+  if (spatial_dims != 2 && spatial_dims != 3)
+    throw core::Error("spatial_dims must be 2 or 3, got " + std::to_string(spatial_dims));
+}
+
+// Conv2d/Conv3d with a cubic kernel, stride and zero padding.
+inline torch::nn::AnyModule makeConv(int64_t spatial_dims, int64_t in_channels, int64_t out_channels,
+                                     int64_t kernel, int64_t stride, int64_t padding, bool bias) {
+  checkSpatialDims(spatial_dims);
+  if (spatial_dims == 2)
+    return torch::nn::AnyModule(torch::nn::Conv2d(
+        torch::nn::Conv2dOptions(in_channels, out_channels, kernel).stride(stride).padding(padding).bias(bias)));
+  return torch::nn::AnyModule(torch::nn::Conv3d(
+      torch::nn::Conv3dOptions(in_channels, out_channels, kernel).stride(stride).padding(padding).bias(bias)));
+}
+
+// Batch norm keeps running statistics for eval; instance norm normalizes each sample
+// on its own (affine, no running statistics), so train and eval behave the same.
+inline torch::nn::AnyModule makeNorm(Normalization norm, int64_t spatial_dims, int64_t channels) {
+  checkSpatialDims(spatial_dims);
+  if (norm == Normalization::Batch) {
+    if (spatial_dims == 2) return torch::nn::AnyModule(torch::nn::BatchNorm2d(channels));
+    return torch::nn::AnyModule(torch::nn::BatchNorm3d(channels));
+  }
+  if (spatial_dims == 2)
+    return torch::nn::AnyModule(torch::nn::InstanceNorm2d(
+        torch::nn::InstanceNorm2dOptions(channels).affine(true).track_running_stats(false)));
+  return torch::nn::AnyModule(torch::nn::InstanceNorm3d(
+      torch::nn::InstanceNorm3dOptions(channels).affine(true).track_running_stats(false)));
+}
+
+// Spatial sizes of an N,C,* tensor.
+inline std::vector<int64_t> spatialSize(const torch::Tensor& x) {
+  return std::vector<int64_t>(x.sizes().begin() + 2, x.sizes().end());
+}
+
+// Bilinear/trilinear resampling to an explicit size (never a scale factor, so odd
+// sizes land exactly), align_corners=false as in Oktay et al.
+inline torch::Tensor resizeLinear(const torch::Tensor& x, const std::vector<int64_t>& size) {
+  namespace F = torch::nn::functional;
+  auto options = F::InterpolateFuncOptions().size(size).align_corners(false);
+  if (x.dim() == 4) return F::interpolate(x, options.mode(torch::kBilinear));
+  if (x.dim() == 5) return F::interpolate(x, options.mode(torch::kTrilinear));
+  throw core::Error("linear resampling expects a 4-D or 5-D tensor, got " + std::to_string(x.dim()) + "-D");
+}
+
+}  // namespace aunet::model::layers

@@ -1,0 +1,254 @@
+// Shapes for odd sizes, attention maps, gradient flow, the exact parameter count of
+// the default 3D network, the options' JSON contract and input validation.
+
+#include <gtest/gtest.h>
+#include <torch/torch.h>
+
+#include <nlohmann/json.hpp>
+
+#include <string>
+#include <vector>
+
+#include "io/core/Error.h"
+#include "model/AttentionUNet.h"
+
+namespace aunet::model {
+namespace {
+
+using Shape = std::vector<int64_t>;
+
+Shape shapeOf(const torch::Tensor& t) { return t.sizes().vec(); }
+
+void expectInUnitInterval(const torch::Tensor& t) {
+  EXPECT_GE(t.min().item<float>(), 0.0f);
+  EXPECT_LE(t.max().item<float>(), 1.0f);
+}
+
+TEST(AttentionUNetTest, Shapes3DOddSize) {
+  torch::manual_seed(0);
+  AttentionUNet net(AttentionUNetOptions(3, 1, 2).channels({4, 8, 16}).gated_levels({0, 1}));
+  const torch::Tensor x = torch::randn({1, 1, 19, 23, 17});
+  const AttentionUNetOutput out = net->forward_all(x, true, true);
+  EXPECT_EQ(shapeOf(out.logits), (Shape{1, 2, 19, 23, 17}));
+  ASSERT_EQ(out.attention_levels, (Shape{0, 1}));
+  ASSERT_EQ(out.attention.size(), 2u);
+  EXPECT_EQ(shapeOf(out.attention[0]), (Shape{1, 1, 19, 23, 17}));
+  EXPECT_EQ(shapeOf(out.attention[1]), (Shape{1, 1, 10, 12, 9}));
+  for (const auto& alpha : out.attention) expectInUnitInterval(alpha);
+  ASSERT_EQ(out.deep_supervision.size(), 1u);  // decoder levels 1 .. L-2 = {1}
+  EXPECT_EQ(shapeOf(out.deep_supervision[0]), (Shape{1, 2, 10, 12, 9}));
+  // forward() is the logits of forward_all().
+  EXPECT_TRUE(torch::allclose(net->forward(x), out.logits));
+}
+
+TEST(AttentionUNetTest, Shapes2DDefaultChannels) {
+  torch::manual_seed(1);
+  AttentionUNet net(AttentionUNetOptions(2, 1, 3));  // 16..256, gates on 1, 2, 3
+  const AttentionUNetOutput out = net->forward_all(torch::randn({2, 1, 37, 45}), true, true);
+  EXPECT_EQ(shapeOf(out.logits), (Shape{2, 3, 37, 45}));
+  ASSERT_EQ(out.attention_levels, (Shape{1, 2, 3}));
+  const std::vector<Shape> levelSizes = {{19, 23}, {10, 12}, {5, 6}};  // ceil(size / 2^level)
+  ASSERT_EQ(out.attention.size(), 3u);
+  ASSERT_EQ(out.deep_supervision.size(), 3u);
+  for (size_t i = 0; i < 3; ++i) {
+    EXPECT_EQ(shapeOf(out.attention[i]), (Shape{2, 1, levelSizes[i][0], levelSizes[i][1]}));
+    EXPECT_EQ(shapeOf(out.deep_supervision[i]), (Shape{2, 3, levelSizes[i][0], levelSizes[i][1]}));
+    expectInUnitInterval(out.attention[i]);
+  }
+}
+
+TEST(AttentionUNetTest, AnySizeFromOneVoxelWorks) {
+  torch::manual_seed(2);
+  AttentionUNet net2d(AttentionUNetOptions(2, 2, 2).channels({4, 8, 16, 32}).gated_levels({0, 1, 2}));
+  AttentionUNet net3d(AttentionUNetOptions(3, 1, 4).channels({4, 8, 16}).gated_levels({0, 1}));
+  net2d->eval();
+  net3d->eval();
+  torch::NoGradGuard noGrad;
+  for (const Shape& size : std::vector<Shape>{{1, 1}, {3, 2}, {8, 8}, {9, 1}}) {
+    const auto out = net2d->forward_all(torch::randn({1, 2, size[0], size[1]}), true, false);
+    EXPECT_EQ(shapeOf(out.logits), (Shape{1, 2, size[0], size[1]}));
+    EXPECT_EQ(shapeOf(out.attention[2]), (Shape{1, 1, (size[0] + 3) / 4, (size[1] + 3) / 4}));
+  }
+  EXPECT_EQ(shapeOf(net3d->forward(torch::randn({1, 1, 1, 1, 1}))), (Shape{1, 4, 1, 1, 1}));
+  EXPECT_EQ(shapeOf(net3d->forward(torch::randn({1, 1, 5, 1, 2}))), (Shape{1, 4, 5, 1, 2}));
+}
+
+TEST(AttentionUNetTest, OptionalOutputsOnlyWhenRequested) {
+  AttentionUNet net(AttentionUNetOptions(2, 1, 2).channels({4, 8, 16}).gated_levels({1}));
+  const auto bare = net->forward_all(torch::randn({1, 1, 16, 16}), false, false);
+  EXPECT_TRUE(bare.attention.empty());
+  EXPECT_TRUE(bare.attention_levels.empty());
+  EXPECT_TRUE(bare.deep_supervision.empty());
+  AttentionUNet noDs(AttentionUNetOptions(2, 1, 2).channels({4, 8, 16}).gated_levels({1}).deep_supervision(false));
+  EXPECT_TRUE(noDs->forward_all(torch::randn({1, 1, 16, 16}), true, true).deep_supervision.empty());
+  for (const auto& item : noDs->named_parameters()) EXPECT_NE(item.key().rfind("ds", 0), 0u) << item.key();
+}
+
+// Backpropagates a loss over the logits and every deep supervision output. Random
+// weights keep the loss from being a plain sum, which normalization could cancel.
+void backwardThroughAllOutputs(AttentionUNet& net, const torch::Tensor& x) {
+  const auto out = net->forward_all(x, true, true);
+  torch::Tensor loss = (out.logits * torch::randn_like(out.logits)).sum();
+  for (const auto& ds : out.deep_supervision) loss = loss + (ds * torch::randn_like(ds)).sum();
+  loss.backward();
+}
+
+TEST(AttentionUNetTest, GradientsReachEveryParameter) {
+  torch::manual_seed(4);
+  {
+    // Training mode, instance norm, 3D, every skip gated.
+    AttentionUNet net(AttentionUNetOptions(3, 1, 2).channels({4, 8, 16}).gated_levels({0, 1}));
+    backwardThroughAllOutputs(net, torch::randn({1, 1, 12, 10, 14}));
+    for (const auto& item : net->named_parameters()) {
+      ASSERT_TRUE(item.value().grad().defined()) << item.key();
+      const double g = item.value().grad().abs().max().item<double>();
+      // The gate's W conv bias feeds straight into a normalization that subtracts the
+      // mean, so its gradient is zero up to rounding (kept for Oktay's weights).
+      if (item.key().find("W_conv.bias") != std::string::npos)
+        EXPECT_LT(g, 1e-4) << item.key();
+      else
+        EXPECT_GT(g, 0.0) << item.key();
+    }
+  }
+  {
+    // Eval mode batch norm (running statistics) makes that bias matter as well;
+    // 2D, four levels, so the gating conv and three ds heads are covered too.
+    AttentionUNet net(AttentionUNetOptions(2, 2, 3).channels({4, 8, 8, 16}).gated_levels({0, 1, 2}).norm(
+        Normalization::Batch));
+    net->eval();
+    backwardThroughAllOutputs(net, torch::randn({2, 2, 24, 20}));
+    for (const auto& item : net->named_parameters()) {
+      ASSERT_TRUE(item.value().grad().defined()) << item.key();
+      EXPECT_GT(item.value().grad().abs().max().item<double>(), 0.0) << item.key();
+    }
+  }
+}
+
+TEST(AttentionUNetTest, ParameterCountOfDefault3DNetwork) {
+  // AttentionUNetOptions(3, 1, 2): channels {16, 32, 64, 128, 256}, instance norm
+  // (2 affine parameters per channel), gates on levels 1, 2, 3, deep supervision on.
+  // ConvBlock(in -> out), 3x3x3 convs without bias: 27*out*(in + out) + 4*out
+  //   encoder0   1 -> 16 :   7,344 +   64 =     7,408
+  //   encoder1  16 -> 32 :  41,472 +  128 =    41,600
+  //   encoder2  32 -> 64 : 165,888 +  256 =   166,144
+  //   encoder3  64 -> 128: 663,552 +  512 =   664,064
+  //   encoder4 128 -> 256: 2,654,208 + 1,024 = 2,655,232        encoders: 3,534,448
+  // gating: 1x1x1 conv 256 -> 256 without bias 65,536 + norm 512   =      66,048
+  // AttentionGate(C, G = 2C, I = C/2): theta 8*I*C, phi I*G + I, psi I + 1,
+  //   W_conv C*C + C, W_norm 2C
+  //   gate1 C=32 : 4,096 + 1,040 + 17 + 1,056 + 64     =   6,273
+  //   gate2 C=64 : 16,384 + 4,128 + 33 + 4,160 + 128   =  24,833
+  //   gate3 C=128: 65,536 + 16,448 + 65 + 16,512 + 256 =  98,817     gates: 129,923
+  //   decoder3 384 -> 128: 1,769,472 + 512 = 1,769,984
+  //   decoder2 192 -> 64 :   442,368 + 256 =   442,624
+  //   decoder1  96 -> 32 :   110,592 + 128 =   110,720
+  //   decoder0  48 -> 16 :    27,648 +  64 =    27,712                decoders: 2,351,040
+  // head 16*2 + 2 = 34; ds1 32*2 + 2 = 66, ds2 64*2 + 2 = 130, ds3 128*2 + 2 = 258
+  // total = 3,534,448 + 66,048 + 129,923 + 2,351,040 + 34 + 454 = 6,081,947
+  AttentionUNet net(AttentionUNetOptions(3, 1, 2));
+  EXPECT_EQ(net->parameter_count(), 6081947);
+
+  // The model file stores weights by these names.
+  const auto parameters = net->named_parameters();
+  for (const char* name : {"encoder0.conv1.weight", "encoder4.norm2.bias", "gating_conv.weight",
+                           "gating_norm.weight", "gate1.theta.weight", "gate3.W_norm.bias", "decoder0.conv2.weight",
+                           "decoder3.norm1.weight", "head.weight", "head.bias", "ds1.weight", "ds3.bias"})
+    EXPECT_NE(parameters.find(name), nullptr) << name;
+  for (const char* name : {"gate0.theta.weight", "ds0.weight", "decoder4.conv1.weight", "gating_conv.bias"})
+    EXPECT_EQ(parameters.find(name), nullptr) << name;
+}
+
+TEST(AttentionUNetTest, OptionsJsonRoundTrip) {
+  const auto options = AttentionUNetOptions(2, 3, 5)
+                           .channels({8, 16, 32, 64})
+                           .norm(Normalization::Batch)
+                           .gated_levels({0, 2})
+                           .deep_supervision(false);
+  const nlohmann::json json = options.toJson();
+  EXPECT_EQ(json.at("norm"), "batch");
+  EXPECT_EQ(json.at("channels"), nlohmann::json({8, 16, 32, 64}));
+  const auto back = AttentionUNetOptions::fromJson(nlohmann::json::parse(json.dump()));
+  EXPECT_EQ(back.spatial_dims(), 2);
+  EXPECT_EQ(back.in_channels(), 3);
+  EXPECT_EQ(back.num_classes(), 5);
+  EXPECT_EQ(back.channels(), (Shape{8, 16, 32, 64}));
+  EXPECT_EQ(back.norm(), Normalization::Batch);
+  EXPECT_EQ(back.gated_levels(), (Shape{0, 2}));
+  EXPECT_FALSE(back.deep_supervision());
+  EXPECT_EQ(back.toJson(), json);
+
+  // Missing keys keep their defaults.
+  const auto partial = AttentionUNetOptions::fromJson(nlohmann::json{{"num_classes", 4}});
+  EXPECT_EQ(partial.num_classes(), 4);
+  EXPECT_EQ(partial.toJson().at("channels"), AttentionUNetOptions().toJson().at("channels"));
+  EXPECT_EQ(partial.norm(), Normalization::Instance);
+}
+
+TEST(AttentionUNetTest, RejectsBadOptions) {
+  const std::vector<std::string> bad = {
+      R"([1, 2])",
+      R"({"spatial_dims": 4})",
+      R"({"spatial_dims": "3"})",
+      R"({"spatial_dims": 2.5})",
+      R"({"in_channels": 0})",
+      R"({"num_classes": 1})",
+      R"({"num_classes": 18446744073709551615})",
+      R"({"channels": [16], "gated_levels": []})",
+      R"({"channels": [8, 0], "gated_levels": []})",
+      R"({"channels": "16,32"})",
+      R"({"channels": [8, "x"]})",
+      R"({"norm": "group"})",
+      R"({"norm": 1})",
+      R"({"channels": [8, 16, 32], "gated_levels": [2]})",
+      R"({"gated_levels": [1, 1]})",
+      R"({"gated_levels": [-1]})",
+      R"({"gated_levels": 1})",
+      R"({"deep_supervision": "yes"})",
+      R"({"chanels": [8, 16]})",
+  };
+  for (const auto& text : bad) {
+    // Only core::Error may escape, never a nlohmann exception.
+    try {
+      AttentionUNetOptions::fromJson(nlohmann::json::parse(text));
+      ADD_FAILURE() << "accepted " << text;
+    } catch (const core::Error& e) {
+      EXPECT_EQ(std::string(e.what()).find('\n'), std::string::npos) << e.what();
+    } catch (const std::exception& e) {
+      ADD_FAILURE() << text << " threw a non-core::Error: " << e.what();
+    }
+  }
+  EXPECT_THROW(AttentionUNetOptions(3, 1, 2).channels({8, 16}).gated_levels({1}).validate(), core::Error);  // level 1 has no skip
+  EXPECT_NO_THROW(AttentionUNetOptions(3, 1, 2).channels({8, 16}).gated_levels({0}).validate());
+  EXPECT_THROW(AttentionUNet(AttentionUNetOptions(1, 1, 2)), core::Error);
+  try {
+    normalizationFromString("group");
+    ADD_FAILURE() << "accepted group";
+  } catch (const core::Error& e) {
+    EXPECT_STREQ(e.what(), "unknown normalization 'group' (expected batch or instance)");
+  }
+  EXPECT_EQ(normalizationFromString(toString(Normalization::Instance)), Normalization::Instance);
+}
+
+TEST(AttentionUNetTest, WrongInputIsAOneLineError) {
+  AttentionUNet net(AttentionUNetOptions(3, 1, 2).channels({4, 8}).gated_levels({0}));
+  try {
+    net->forward(torch::randn({1, 3, 8, 8, 8}));
+    ADD_FAILURE() << "accepted 3 channels";
+  } catch (const core::Error& e) {
+    EXPECT_STREQ(e.what(), "network expects 1 input channel(s), got 3");
+  }
+  EXPECT_THROW(net->forward(torch::randn({1, 1, 8, 8})), core::Error);
+  EXPECT_THROW(net->forward(torch::zeros({1, 1, 8, 8, 8}, torch::kLong)), core::Error);
+  EXPECT_THROW(net->forward(torch::randn({0, 1, 8, 8, 8})), core::Error);
+}
+
+TEST(AttentionUNetOptionsTest, DefaultGatesEverySkipButTheFinestForAnyDepth) {
+  EXPECT_EQ(AttentionUNetOptions().gated_levels(), (Shape{1, 2, 3}));
+  EXPECT_EQ(AttentionUNetOptions().channels({8, 16, 32}).gated_levels(), (Shape{1}));
+  EXPECT_EQ(AttentionUNetOptions().channels({8, 16}).gated_levels(), (Shape{}));
+  EXPECT_EQ(AttentionUNetOptions().channels({8, 16, 32}).gated_levels({}).gated_levels(), (Shape{}));
+  EXPECT_NO_THROW(AttentionUNet(AttentionUNetOptions(2, 1, 2).channels({4, 8, 16, 32})));
+}
+
+}  // namespace
+}  // namespace aunet::model
