@@ -4,6 +4,7 @@ if(AUNET_USE_CCACHE AND NOT CMAKE_CXX_COMPILER_LAUNCHER)
   if(AUNET_CCACHE)
     set(_launcher ${CMAKE_COMMAND} -E env
         "CCACHE_SLOPPINESS=pch_defines,time_macros,include_file_mtime,include_file_ctime"
+        "CCACHE_BASEDIR=${PROJECT_SOURCE_DIR}"
         ${AUNET_CCACHE})
     set(CMAKE_C_COMPILER_LAUNCHER ${_launcher})
     set(CMAKE_CXX_COMPILER_LAUNCHER ${_launcher})
