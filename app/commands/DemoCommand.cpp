@@ -57,6 +57,9 @@ void setupDemoCommand(CLI::App& parent, DemoOptions& options) {
   cmd->add_option("--fit-steps", options.fitSteps, "Optimizer steps on the phantom before segmenting (0 = untrained)")
       ->capture_default_str()
       ->check(CLI::Range(0, 100000));
+  cmd->add_option("--learning-rate", options.learningRate, "Adam learning rate for the fit")
+      ->capture_default_str()
+      ->check(CLI::PositiveNumber);
   cmd->add_option("--seed", options.seed, "Random seed for the phantom and the weights")->capture_default_str();
 }
 
@@ -84,7 +87,7 @@ int runDemoCommand(const DemoOptions& options, std::ostream& out) {
     // Fitting on the very image it then segments: a smoke test of the whole training
     // and inference path, not a model that generalizes.
     net->train();
-    torch::optim::Adam optimizer(net->parameters(), torch::optim::AdamOptions(3e-3));
+    torch::optim::Adam optimizer(net->parameters(), torch::optim::AdamOptions(options.learningRate));
     model::DiceCELoss loss;
     const auto fitStart = Clock::now();
     for (int step = 1; step <= options.fitSteps; ++step) {

@@ -20,6 +20,7 @@ struct DemoOptions {
   std::string device = "auto";
   int size = 64;         // phantom edge in voxels
   int fitSteps = 40;     // optimizer steps on the phantom (0 = leave the network untrained)
+  double learningRate = 1e-2;
   uint64_t seed = 7;
 };
 
