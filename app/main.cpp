@@ -6,8 +6,11 @@
 
 #include <iostream>
 
+#include "app/commands/ConvertCommand.h"
 #include "app/commands/DemoCommand.h"
+#include "app/commands/EvaluateCommand.h"
 #include "app/commands/InfoCommand.h"
+#include "app/commands/SegmentCommand.h"
 #include "app/commands/VersionInfo.h"
 #include "io/core/Error.h"
 #include "io/core/Log.h"
@@ -25,8 +28,14 @@ int main(int argc, char** argv) {
 
   aunet::app::InfoOptions info;
   aunet::app::DemoOptions demo;
+  aunet::app::SegmentOptions segment;
+  aunet::app::EvaluateOptions evaluate;
+  aunet::app::ConvertOptions convert;
   aunet::app::setupInfoCommand(app, info);
   aunet::app::setupDemoCommand(app, demo);
+  aunet::app::setupSegmentCommand(app, segment);
+  aunet::app::setupEvaluateCommand(app, evaluate);
+  aunet::app::setupConvertCommand(app, convert);
 
   if (argc <= 1) {
     std::cout << app.help();
@@ -45,6 +54,9 @@ int main(int argc, char** argv) {
     log::debug("using " + std::to_string(inEffect) + " CPU thread(s)");
     if (app.got_subcommand("info")) return aunet::app::runInfoCommand(info, std::cout);
     if (app.got_subcommand("demo")) return aunet::app::runDemoCommand(demo, std::cout);
+    if (app.got_subcommand("segment")) return aunet::app::runSegmentCommand(segment, std::cout);
+    if (app.got_subcommand("evaluate")) return aunet::app::runEvaluateCommand(evaluate, std::cout);
+    if (app.got_subcommand("convert")) return aunet::app::runConvertCommand(convert, std::cout);
   } catch (const aunet::core::Error& e) {
     std::cerr << "aunet: error: " << e.what() << "\n";
     return 1;

@@ -52,6 +52,7 @@ std::string sizeText(const itk::ImageIOBase& io) {
 Header readHeader(const std::string& path, ImageFormat format) {
   Header h;
   h.format = format;
+  if (format == ImageFormat::Nifti) internal::checkNiftiDimensions(path);
   h.io = itk::ImageIOFactory::CreateImageIO(path.c_str(), itk::IOFileModeEnum::ReadMode);
   if (!h.io) {
     if (format == ImageFormat::Unknown)

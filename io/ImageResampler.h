@@ -13,6 +13,21 @@ namespace aunet::io {
 enum class Interpolation {
   Nearest,  // the input voxel whose centre is closest (ties round up)
   Linear,   // trilinear between the 8 surrounding voxel centres (edges clamped)
+  // Cubic B-spline (order 3, as ITK's BSplineInterpolateImageFunction and scipy's
+  // order=3): interpolating, smoother than linear; may overshoot near edges (values
+  // slightly outside the input range). Mirror boundary conditions. Needs a prefilter
+  // pass, so it costs one more float copy of the input.
+  BSpline,
+};
+
+// How label maps are moved between grids.
+enum class LabelInterpolation {
+  Nearest,         // the nearest input voxel's label (what resample(labels, target) does)
+  // Each label's one-hot indicator interpolated trilinearly, then the label with the
+  // largest weight (ties: the smaller label). Smoother boundaries than nearest,
+  // especially when upsampling; never invents a label that is not among the 8
+  // surrounding voxels.
+  PerLabelLinear,
 };
 
 // Every channel of `volume` on `target`'s grid. Metadata and originalType are kept.
@@ -21,6 +36,8 @@ core::Volume resample(const core::Volume& volume, const core::Geometry& target,
 
 // Nearest neighbour: labels are never blended.
 core::LabelMap resample(const core::LabelMap& labels, const core::Geometry& target);
+// With a choice of label interpolation; labels are never blended either way.
+core::LabelMap resample(const core::LabelMap& labels, const core::Geometry& target, LabelInterpolation interpolation);
 
 // The grid covering the same field of view (outer voxel edges) with new spacing:
 // size = round(extent / spacing), at least 1, same direction; the corner of the
@@ -33,6 +50,10 @@ inline core::Volume resampleToSpacing(const core::Volume& volume, const core::Ve
 }
 inline core::LabelMap resampleToSpacing(const core::LabelMap& labels, const core::Vec3& spacing) {
   return resample(labels, withSpacing(labels.geometry(), spacing));
+}
+inline core::LabelMap resampleToSpacing(const core::LabelMap& labels, const core::Vec3& spacing,
+                                        LabelInterpolation interpolation) {
+  return resample(labels, withSpacing(labels.geometry(), spacing), interpolation);
 }
 
 }  // namespace aunet::io

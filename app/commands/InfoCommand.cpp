@@ -6,6 +6,7 @@
 #include <ostream>
 #include <sstream>
 
+#include "app/commands/ImageInfoReport.h"
 #include "model/ModelFile.h"
 
 namespace aunet::app {
@@ -22,12 +23,19 @@ std::string join(const std::vector<T>& values, const std::string& separator) {
 }  // namespace
 
 void setupInfoCommand(CLI::App& parent, InfoOptions& options) {
-  auto* cmd = parent.add_subcommand("info", "Print a model file's description, architecture, labels, plan and parameter count");
-  cmd->add_option("model", options.model, "Model file (.aunet)")->required();
-  cmd->add_flag("--json", options.json, "Print the metadata as JSON");
+  auto* cmd = parent.add_subcommand(
+      "info", "Describe a model file (architecture, labels, plan) or an image / DICOM folder (geometry, values, series)");
+  cmd->add_option("path", options.model, "Model file (.aunet), image file, or DICOM file or folder")->required();
+  cmd->add_flag("--json", options.json, "Print as JSON");
+  cmd->add_option("--series", options.series, "Images: DICOM series to read (id or SeriesInstanceUID; default: largest)");
+  cmd->add_flag("--recursive", options.recursive, "Images: scan DICOM subfolders too");
 }
 
 int runInfoCommand(const InfoOptions& options, std::ostream& out) {
+  if (!looksLikeModelFile(options.model)) {
+    printImageInfo({options.model, options.series, options.recursive, options.json}, out);
+    return 0;
+  }
   model::LoadedModel loaded = model::ModelFile::load(options.model);
   const auto& meta = loaded.metadata;
   const int64_t parameters = loaded.network->parameter_count();

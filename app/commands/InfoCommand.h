@@ -1,6 +1,8 @@
 #pragma once
-// `aunet info MODEL`: what a model file holds (description, architecture, labels,
-// plan, provenance) and its parameter count.
+// `aunet info MODEL_OR_IMAGE`: what a model file holds (description, architecture,
+// labels, plan, provenance) and its parameter count; for any other path (an image
+// file, a DICOM file or folder) its format, geometry, pixel type, value range and,
+// for DICOM folders, the series found (see ImageInfoReport.h).
 
 #include <iosfwd>
 #include <string>
@@ -12,8 +14,10 @@ class App;
 namespace aunet::app {
 
 struct InfoOptions {
-  std::string model;
+  std::string model;  // a .aunet model, or an image file / DICOM folder
   bool json = false;  // print the metadata as JSON instead of text
+  std::string series;      // images: DICOM series id or SeriesInstanceUID (empty: the largest)
+  bool recursive = false;  // images: scan DICOM subfolders too
 };
 
 void setupInfoCommand(CLI::App& parent, InfoOptions& options);

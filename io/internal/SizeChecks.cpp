@@ -166,6 +166,43 @@ void checkGzipComplete(const std::string& path, uint64_t claimedBytes) {
 
 }  // namespace
 
+void checkNiftiDimensions(const std::string& path) {
+  gzFile gz = gzopen(path.c_str(), "rb");  // reads uncompressed files as they are
+  if (!gz) return;                          // the decoder reports unreadable files
+  unsigned char h[540] = {};
+  const int got = gzread(gz, h, sizeof h);
+  gzclose(gz);
+  if (got < 348) return;
+  for (const bool swap : {false, true}) {
+    uint32_t sizeofHdr;
+    std::memcpy(&sizeofHdr, h, 4);
+    if (swap) sizeofHdr = __builtin_bswap32(sizeofHdr);
+    // dim[8]: int16 at byte 40 (NIfTI-1) or int64 at byte 16 (NIfTI-2).
+    int64_t dim[8] = {};
+    if (sizeofHdr == 348) {
+      for (int d = 0; d < 8; ++d) {
+        uint16_t v;
+        std::memcpy(&v, h + 40 + 2 * d, 2);
+        dim[d] = static_cast<int16_t>(swap ? __builtin_bswap16(v) : v);
+      }
+    } else if (sizeofHdr == 540 && got >= 540) {
+      for (int d = 0; d < 8; ++d) {
+        uint64_t v;
+        std::memcpy(&v, h + 16 + 8 * d, 8);
+        dim[d] = static_cast<int64_t>(swap ? __builtin_bswap64(v) : v);
+      }
+    } else {
+      continue;
+    }
+    if (dim[0] < 1 || dim[0] > 7) return;  // not this byte order's header; ITK decides
+    for (int d = 1; d <= dim[0]; ++d)
+      if (dim[d] <= 0)
+        throw core::Error(path, "header has a zero or negative dimension (dim[" + std::to_string(d) +
+                                    "] = " + std::to_string(dim[d]) + "): corrupt header");
+    return;
+  }
+}
+
 uint64_t availableMemoryBytes() {
   std::ifstream in("/proc/meminfo");
   std::string key;

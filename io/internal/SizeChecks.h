@@ -25,4 +25,9 @@ void checkAllocation(const std::string& path, const core::Geometry& geometry, in
 // elsewhere or whose encoding is not known are left to the decoder.
 void checkClaimAgainstFile(const std::string& path, ImageFormat format, uint64_t claimedBytes);
 
+// NIfTI only (.nii or .nii.gz): throws when the raw header's dim[] holds a zero or
+// negative extent. The NIfTI library silently turns those into 1, so a header whose
+// dimensions were damaged would otherwise read as a smaller image.
+void checkNiftiDimensions(const std::string& path);
+
 }  // namespace aunet::io::internal

@@ -9,6 +9,7 @@
 #include "io/DicomSeriesScanner.h"
 #include "io/ImageReader.h"
 #include "io/core/Error.h"
+#include "io/internal/DicomSeriesWriter.h"
 #include "tests/io/IoTestSupport.h"
 
 namespace aunet::io {
@@ -137,6 +138,41 @@ TEST_F(Dicom, EmptyFolderAndTextFileNamedDcmAreErrors) {
     EXPECT_EQ(std::string(e.what()).rfind(text, 0), 0u) << e.what();
     EXPECT_NE(std::string(e.what()).find("not a readable DICOM"), std::string::npos) << e.what();
   }
+}
+
+TEST_F(Dicom, FolderHoldingOnlyATextFileNamedDcmHasNoSeries) {
+  EXPECT_TRUE(scanDicomSeries(dir_.string()).empty());
+  try {
+    readImageInfo(dir_.string());
+    ADD_FAILURE() << "an empty folder must be an error";
+  } catch (const core::Error& e) {
+    EXPECT_NE(std::string(e.what()).find("no DICOM series"), std::string::npos) << e.what();
+  }
+  writeBytes(path("notes.dcm"), "not DICOM at all\n");
+  EXPECT_TRUE(scanDicomSeries(dir_.string()).empty());
+  try {
+    readImage(dir_.string());
+    ADD_FAILURE() << "a folder without DICOM files must be an error";
+  } catch (const core::Error& e) {
+    EXPECT_EQ(std::string(e.what()).rfind(dir_.string(), 0), 0u) << e.what();
+    EXPECT_NE(std::string(e.what()).find("no DICOM series"), std::string::npos) << e.what();
+    EXPECT_EQ(std::string(e.what()).find('\n'), std::string::npos) << e.what();
+  }
+}
+
+TEST_F(Dicom, GeneratedObliqueSeriesReadsBackOnItsGrid) {
+  // The internal writer (used by the IO benchmark) and the reader agree on geometry
+  // and voxels, for an oblique, anisotropic grid.
+  const core::Geometry g = obliqueGeometry({23, 19, 11});
+  core::Volume v(g, 1, core::PixelType::Int16);
+  for (int64_t i = 0; i < g.voxelCount(); ++i) v.data()[i] = static_cast<float>((i * 37) % 3000 - 1024);
+  const auto files = internal::writeDicomSeries(v, dir_.string());
+  ASSERT_EQ(files.size(), 11u);
+  const core::Volume back = readImage(dir_.string());
+  expectSameGeometry(g, back.geometry(), 1e-5);
+  EXPECT_EQ(back.voxels(), v.voxels());
+  EXPECT_EQ(back.metadata().modality, "CT");
+  EXPECT_TRUE(back.metadata().warnings.empty());
 }
 
 }  // namespace

@@ -234,6 +234,36 @@ TEST_F(ImageIo, HeaderClaimingMoreThanTheFileHoldsIsRefused) {
   expectError([&] { readImage(file); }, file, "truncated or its header is wrong");
 }
 
+TEST_F(ImageIo, HeaderWithAZeroOrNegativeDimensionIsAnError) {
+  for (const int16_t bad : {int16_t{0}, int16_t{-4}}) {
+    const std::string file = path("dim" + std::to_string(bad) + ".nii");
+    writeImage(ellipsoidVolume(obliqueGeometry()), file);
+    patchNiftiDims(file, {3, 23, bad, 11});
+    // The NIfTI library would silently read it as 23x1x11.
+    expectError([&] { readImage(file); }, file, "zero or negative dimension (dim[2] = " + std::to_string(bad) + ")");
+    expectError([&] { readImageInfo(file); }, file, "zero or negative dimension");
+  }
+  // dim[0] (the number of dimensions) outside 1..7.
+  const std::string file = path("rank.nii");
+  writeImage(ellipsoidVolume(obliqueGeometry()), file);
+  patchNiftiDims(file, {12});
+  expectError([&] { readImage(file); }, file, "not recognized as a NIFTI file");
+}
+
+TEST_F(ImageIo, RawNrrdAndMhaHeadersClaimingMoreThanTheDataAreRefused) {
+  const std::string nrrd = path("liar.nrrd");
+  std::string data = "NRRD0004\ntype: short\ndimension: 3\nsizes: 4 4 40\nencoding: raw\nendian: little\n\n";
+  data.append(4 * 4 * 4 * 2, '\1');  // 4 slices of the 40 claimed
+  writeBytes(nrrd, data);
+  expectError([&] { readImage(nrrd); }, nrrd, "truncated or its header is wrong");
+  const std::string mha = path("liar.mha");
+  std::string meta =
+      "ObjectType = Image\nNDims = 3\nDimSize = 4 4 40\nElementType = MET_SHORT\nElementDataFile = LOCAL\n";
+  meta.append(4 * 4 * 4 * 2, '\1');
+  writeBytes(mha, meta);
+  expectError([&] { readImage(mha); }, mha, "truncated or its header is wrong");
+}
+
 TEST_F(ImageIo, NanVoxelsAreCountedAndRejected) {
   const std::string file = path("nan.nrrd");
   core::Volume v = ellipsoidVolume(obliqueGeometry());

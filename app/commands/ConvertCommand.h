@@ -1,0 +1,31 @@
+#pragma once
+// `aunet convert IN OUT`: reads any supported image (a DICOM folder or file, NIfTI,
+// NRRD, MetaImage, 2D raster) and writes it with its exact geometry as .nii, .nii.gz,
+// .nrrd or .mha (chosen by OUT's extension). `--labels` reads and writes a label map
+// (integer values only; uint8/uint16 on disk). Torch-free.
+
+#include <iosfwd>
+#include <string>
+
+namespace CLI {
+class App;
+}
+
+namespace aunet::app {
+
+struct ConvertOptions {
+  std::string input;
+  std::string output;
+  bool labels = false;          // read and write as an integer label map
+  std::string series;           // DICOM: series id or SeriesInstanceUID (empty: the largest)
+  bool recursive = false;       // DICOM folder: include subfolders
+  bool allowUnevenSlices = false;  // DICOM: read irregular slice spacing with its mean (warns)
+  bool toFloat = false;         // images: always write float32 instead of the original integer type
+  bool noCompress = false;      // .nrrd/.mha: raw instead of gzip
+};
+
+void setupConvertCommand(CLI::App& parent, ConvertOptions& options);
+// Prints one line saying what was written. Throws core::Error "<path>: reason".
+int runConvertCommand(const ConvertOptions& options, std::ostream& out);
+
+}  // namespace aunet::app

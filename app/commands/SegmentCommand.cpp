@@ -1,0 +1,297 @@
+#include "app/commands/SegmentCommand.h"
+
+#include <CLI/CLI.hpp>
+#include <unistd.h>
+
+#include <algorithm>
+#include <chrono>
+#include <cstdio>
+#include <cstdlib>
+#include <filesystem>
+#include <iomanip>
+#include <iostream>
+#include <map>
+#include <new>
+#include <sstream>
+
+#include <nlohmann/json.hpp>
+
+#include "app/commands/BatchProgress.h"
+#include "app/commands/CaseCollector.h"
+#include "app/pipeline/SegmentationPipeline.h"
+#include "io/ImageReader.h"
+#include "io/ImageWriter.h"
+#include "io/LabelStatistics.h"
+#include "io/TextFileWriter.h"
+#include "io/core/Error.h"
+#include "io/core/Log.h"
+#include "model/DeviceSelection.h"
+
+namespace aunet::app {
+
+namespace fs = std::filesystem;
+
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+double secondsSince(Clock::time_point start) { return std::chrono::duration<double>(Clock::now() - start).count(); }
+
+std::string firstLine(const std::string& message) {
+  const auto pos = message.find('\n');
+  return pos == std::string::npos ? message : message.substr(0, pos);
+}
+
+// --shard, else the SLURM array variables (task ids relative to SLURM_ARRAY_TASK_MIN).
+void resolveShard(const std::string& text, size_t& index, size_t& count) {
+  index = 0;
+  count = 1;
+  if (!text.empty()) {
+    CaseCollector::parseShard(text, index, count);
+    return;
+  }
+  const char* id = std::getenv("SLURM_ARRAY_TASK_ID");
+  const char* n = std::getenv("SLURM_ARRAY_TASK_COUNT");
+  if (!id || !n || !*id || !*n) return;
+  const char* min = std::getenv("SLURM_ARRAY_TASK_MIN");
+  try {
+    const long long first = (min && *min) ? std::stoll(min) : 0;
+    CaseCollector::parseShard(std::to_string(std::stoll(id) - first) + "/" + n, index, count);
+  } catch (const std::logic_error&) {
+    throw core::Error(std::string("invalid SLURM_ARRAY_TASK_ID/COUNT: ") + id + "/" + n);
+  }
+  core::log::info("shard " + std::to_string(index) + "/" + std::to_string(count) + " from SLURM_ARRAY_TASK_ID");
+}
+
+BatchProgress::Style progressStyle(const SegmentOptions& options) {
+  if (options.quiet || options.progress == "none") return BatchProgress::Style::Silent;
+  if (options.progress == "bar") return BatchProgress::Style::Bar;
+  if (options.progress == "lines") return BatchProgress::Style::Lines;
+  if (options.progress != "auto") throw core::Error("invalid --progress '" + options.progress + "'");
+  return ::isatty(::fileno(stderr)) ? BatchProgress::Style::Bar : BatchProgress::Style::Lines;
+}
+
+std::string withShardSuffix(const std::string& stem, const std::string& ext, size_t index, size_t count) {
+  if (count <= 1) return stem + ext;
+  return stem + "-shard" + std::to_string(index) + "-of-" + std::to_string(count) + ext;
+}
+
+}  // namespace
+
+void setupSegmentCommand(CLI::App& parent, SegmentOptions& options) {
+  auto* cmd = parent.add_subcommand(
+      "segment", "Segment images, folders of images, DICOM series folders or .txt lists of them with a model file");
+  cmd->add_option("-m,--model", options.model, "Model file (.aunet)")->required();
+  cmd->add_option("-i,--input", options.inputs,
+                  "Image files, folders of images, DICOM series folders, or .txt files listing them")
+      ->required()
+      ->expected(1, -1);
+  cmd->add_option("-o,--output", options.outputDir, "Output folder (<case>.nii.gz per case, summary.json)")->required();
+  cmd->add_option("--overlap", options.overlap, "Sliding-window overlap, fraction of a patch in [0, 1)")
+      ->capture_default_str()
+      ->check(CLI::Range(0.0, 0.99));
+  cmd->add_option("--batch", options.batch, "Windows per forward pass")->capture_default_str()->check(CLI::Range(1, 4096));
+  cmd->add_flag("--tta", options.tta, "Test-time augmentation: average over mirrored inputs (4x in 2D, 8x in 3D)");
+  cmd->add_flag("--no-postprocess", options.noPostprocess,
+                "Do not keep only the largest connected component of the labels the model's plan lists");
+  cmd->add_flag("--save-probabilities", options.saveProbabilities,
+                "Also write <case>_prob.nii.gz (one float channel per class)");
+  cmd->add_flag("--save-attention", options.saveAttention,
+                "Also write <case>_attention_level<l>.nii.gz (each gate's alpha map on the input grid)");
+  cmd->add_flag("--stats", options.stats,
+                "Also write <case>_stats.json per case and statistics.csv (volume, mean intensity, bounding box per label)");
+  cmd->add_option("--device", options.device, "auto, cpu, cuda or cuda:N")->capture_default_str();
+  cmd->add_option("--threads", options.threads, "CPU threads for LibTorch (0 = as set globally)")
+      ->check(CLI::Range(0, 1024));
+  cmd->add_flag("--overwrite", options.overwrite, "Segment cases whose <case>.nii.gz exists (default: skip them)");
+  cmd->add_option("--shard", options.shard,
+                  "Process only cases i, i+n, i+2n, ... (i/n, 0-based); default from SLURM_ARRAY_TASK_ID/COUNT");
+  cmd->add_flag("--quiet", options.quiet, "No progress output; only warnings and errors");
+  cmd->add_option("--progress", options.progress, "auto (bar on a terminal, else log lines), bar, lines or none")
+      ->capture_default_str()
+      ->check(CLI::IsMember({"auto", "bar", "lines", "none"}));
+}
+
+int runSegmentCommand(const SegmentOptions& options, std::ostream& out) {
+  const auto batchStart = Clock::now();
+  if (options.quiet) core::log::setLevel(core::log::Level::Warning);
+  if (options.threads > 0) model::configureThreads(options.threads);
+  if (!(options.overlap >= 0.0 && options.overlap < 1.0))
+    throw core::Error("invalid --overlap " + std::to_string(options.overlap) + ": must be in [0, 1)");
+  if (options.batch < 1) throw core::Error("invalid --batch " + std::to_string(options.batch) + ": must be at least 1");
+  if (options.outputDir.empty()) throw core::Error("no output folder given (-o)");
+  size_t shardIndex = 0, shardCount = 1;
+  resolveShard(options.shard, shardIndex, shardCount);
+  const BatchProgress::Style style = progressStyle(options);
+  model::selectDevice(options.device);  // a bad --device fails before any work
+
+  const std::vector<InputCase> all = CaseCollector::collect(options.inputs);
+  if (all.empty()) throw core::Error("no input images found in the given inputs");
+  const std::vector<InputCase> cases = CaseCollector::shard(all, shardIndex, shardCount);
+
+  const fs::path dir(options.outputDir);
+  std::error_code ec;
+  fs::create_directories(dir, ec);
+  if (ec || !fs::is_directory(dir)) throw core::Error(options.outputDir, "cannot create the output folder: " + ec.message());
+
+  SegmentationPipeline pipeline(options.model);
+  const model::ModelMetadata& meta = pipeline.metadata();
+  model::SegmentationSettings settings;
+  settings.device = options.device;
+  settings.overlap = options.overlap;
+  settings.batch = options.batch;
+  settings.testTimeAugmentation = options.tta;
+  settings.postprocess = !options.noPostprocess;
+  settings.withAttention = options.saveAttention;
+  settings.withProbabilities = options.saveProbabilities;
+
+  // Label names and colours once per folder: NIfTI masks cannot carry them.
+  nlohmann::json labels = nlohmann::json::array();
+  std::map<int, std::string> labelNames;
+  for (const auto& l : meta.labels) {
+    labels.push_back(l.toJson());
+    if (l.value != 0) labelNames[l.value] = l.name;
+  }
+  io::writeTextFile((dir / "labels.json").string(), labels.dump(2) + "\n");
+
+  const std::string summaryPath = (dir / withShardSuffix("summary", ".json", shardIndex, shardCount)).string();
+  nlohmann::json summary{{"model", options.model},
+                         {"device", options.device},
+                         {"settings",
+                          {{"overlap", options.overlap},
+                           {"batch", options.batch},
+                           {"tta", options.tta},
+                           {"postprocess", !options.noPostprocess},
+                           {"save_probabilities", options.saveProbabilities},
+                           {"save_attention", options.saveAttention},
+                           {"stats", options.stats}}},
+                         {"shard", std::to_string(shardIndex) + "/" + std::to_string(shardCount)},
+                         {"finished", false},
+                         {"cases", nlohmann::json::array()}};
+  for (const auto& c : cases)
+    summary["cases"].push_back({{"case", c.name}, {"input", c.path}, {"status", "pending"}});
+  auto writeSummary = [&] { io::writeTextFile(summaryPath, summary.dump(2) + "\n"); };
+  writeSummary();
+
+  BatchProgress progress(std::cerr, cases.size(), style);
+  std::vector<io::CaseStatistics> batchStatistics;
+  size_t done = 0, skipped = 0, failed = 0;
+  double networkSeconds = 0.0;
+  for (size_t i = 0; i < cases.size(); ++i) {
+    const InputCase& c = cases[i];
+    nlohmann::json& entry = summary["cases"][i];
+    if (!c.dicomSeries.empty()) entry["dicom_series"] = c.dicomSeries;
+    const std::string maskPath = (dir / (c.name + ".nii.gz")).string();
+    const std::string probPath = (dir / (c.name + "_prob.nii.gz")).string();
+    const std::string statsPath = (dir / (c.name + "_stats.json")).string();
+    std::vector<std::string> outputs;
+    io::ReadOptions readOptions;
+    readOptions.dicomSeriesUid = c.dicomSeries;
+    progress.startCase(i, c.name);
+    const auto caseStart = Clock::now();
+    try {
+      if (!options.overwrite && fs::exists(maskPath)) {
+        // The mask is written last, so its presence means the case completed.
+        for (const auto& entryFile : fs::directory_iterator(dir)) {
+          const std::string f = entryFile.path().filename().string();
+          if (f == c.name + ".nii.gz" || f.rfind(c.name + "_prob.", 0) == 0 ||
+              f.rfind(c.name + "_attention_level", 0) == 0 || f == c.name + "_stats.json")
+            outputs.push_back(entryFile.path().string());
+        }
+        std::sort(outputs.begin(), outputs.end());
+        if (options.stats) {  // the batch CSV covers resumed cases too
+          try {
+            const core::LabelMap mask = io::readLabelMap(maskPath);
+            const core::Volume image = io::readImage(c.path, readOptions);
+            const core::Volume* onGrid = image.geometry().sameGrid(mask.geometry()) ? &image : nullptr;
+            batchStatistics.push_back(io::computeCaseStatistics(c.name, mask, onGrid, labelNames));
+          } catch (const std::exception& e) {
+            core::log::warning(c.name + ": no statistics for the existing mask: " + firstLine(e.what()));
+          }
+        }
+        entry["status"] = "skipped";
+        entry["outputs"] = outputs;
+        ++skipped;
+        progress.finishCase("skipped", 0.0, "output exists");
+      } else {
+        const core::Volume image = io::readImage(c.path, readOptions);
+        for (const auto& w : image.metadata().warnings) core::log::warning(c.path + ": " + w);
+        progress.update(0.0, "preprocessing");
+        model::SegmentationResult result =
+            pipeline.segment(image, settings, [&](double f, const std::string& stage) { progress.update(f, stage); });
+        progress.update(1.0, "writing");
+        if (options.saveProbabilities) {
+          io::WriteOptions floatOutput;
+          floatOutput.keepIntegerType = false;
+          io::writeImage(result.probabilities, probPath, floatOutput);
+          outputs.push_back(probPath);
+        }
+        if (options.saveAttention)
+          for (size_t a = 0; a < result.attention.size(); ++a) {
+            const std::string path =
+                (dir / (c.name + "_attention_level" + std::to_string(result.attentionLevels[a]) + ".nii.gz")).string();
+            io::writeImage(result.attention[a], path);
+            outputs.push_back(path);
+          }
+        if (options.stats) {
+          io::CaseStatistics statistics = io::computeCaseStatistics(c.name, result.labels, &image, labelNames);
+          io::writeLabelStatisticsJson(statistics, statsPath);
+          outputs.push_back(statsPath);
+          batchStatistics.push_back(std::move(statistics));
+        }
+        io::writeLabelMap(result.labels, maskPath);  // last: marks the case complete
+        outputs.insert(outputs.begin(), maskPath);
+        const double seconds = secondsSince(caseStart);
+        networkSeconds += result.networkSeconds;
+        entry["status"] = "done";
+        entry["seconds"] = seconds;
+        entry["network_seconds"] = result.networkSeconds;
+        entry["outputs"] = outputs;
+        ++done;
+        std::ostringstream detail;
+        detail << "network " << std::fixed << std::setprecision(1) << result.networkSeconds << " s";
+        progress.finishCase("done", seconds, detail.str());
+      }
+    } catch (const std::exception& e) {
+      // Outputs of a failed case would look complete to a rerun only if the mask
+      // existed, which it cannot; remove the others so the folder stays honest.
+      for (const auto& path : outputs) fs::remove(path, ec);
+      const std::string reason = dynamic_cast<const std::bad_alloc*>(&e) ? "out of memory" : firstLine(e.what());
+      const double seconds = secondsSince(caseStart);
+      entry["status"] = "failed";
+      entry["seconds"] = seconds;
+      entry["error"] = reason;
+      entry.erase("outputs");
+      ++failed;
+      progress.finishCase("failed", seconds, reason);
+    }
+    writeSummary();
+  }
+  progress.finish();
+
+  std::string statisticsPath;
+  if (options.stats && !batchStatistics.empty()) {
+    statisticsPath = (dir / withShardSuffix("statistics", ".csv", shardIndex, shardCount)).string();
+    io::writeLabelStatisticsCsv(batchStatistics, statisticsPath);
+  }
+  const double total = secondsSince(batchStart);
+  summary["finished"] = true;
+  summary["counts"] = {{"done", done}, {"skipped", skipped}, {"failed", failed}};
+  summary["seconds"] = total;
+  summary["network_seconds"] = networkSeconds;
+  summary["device_used"] = pipeline.deviceDescription();
+  if (!statisticsPath.empty()) summary["statistics"] = statisticsPath;
+  writeSummary();
+
+  out << "Segmented " << cases.size() << " case(s)";
+  if (shardCount > 1) out << " (shard " << shardIndex << "/" << shardCount << " of " << all.size() << ")";
+  out << " in " << BatchProgress::formatDuration(total) << ": " << done << " done, " << skipped << " skipped, " << failed
+      << " failed\n";
+  for (const auto& entry : summary["cases"])
+    if (entry["status"] == "failed")
+      out << "  FAILED " << entry["case"].get<std::string>() << ": " << entry["error"].get<std::string>() << "\n";
+  out << "Summary: " << summaryPath << "\n";
+  return failed > 0 ? 1 : 0;
+}
+
+}  // namespace aunet::app

@@ -1,0 +1,43 @@
+#pragma once
+// `aunet segment -m MODEL -i INPUT [INPUT...] -o OUTDIR`: the batch tool. Every case
+// runs through app::SegmentationPipeline (the same as the viewer); a failing case is
+// reported and skipped, an existing output is skipped unless --overwrite, and
+// OUTDIR/summary.json records what happened to each case. See docs/cli.md.
+
+#include <iosfwd>
+#include <string>
+#include <vector>
+
+namespace CLI {
+class App;
+}
+
+namespace aunet::app {
+
+struct SegmentOptions {
+  std::string model;
+  std::vector<std::string> inputs;
+  std::string outputDir;
+  double overlap = 0.5;
+  int batch = 2;
+  bool tta = false;
+  bool noPostprocess = false;
+  bool saveProbabilities = false;
+  bool saveAttention = false;
+  bool stats = false;
+  std::string device = "auto";
+  int threads = 0;              // 0: leave LibTorch's setting (the global --threads) alone
+  bool overwrite = false;
+  std::string shard;            // "i/n"; empty: SLURM_ARRAY_TASK_ID/COUNT when set, else everything
+  bool quiet = false;
+  // Progress display: "auto" (a bar when stderr is a terminal, else log lines),
+  // "bar", "lines" or "none".
+  std::string progress = "auto";
+};
+
+void setupSegmentCommand(CLI::App& parent, SegmentOptions& options);
+// Returns 0 when every case was segmented or skipped, 1 when any case failed.
+// Throws core::Error for problems with the whole batch (model, output folder, no input).
+int runSegmentCommand(const SegmentOptions& options, std::ostream& out);
+
+}  // namespace aunet::app

@@ -1,0 +1,291 @@
+#include "app/pipeline/SegmentationPipeline.h"
+
+#include <c10/core/InferenceMode.h>
+#include <c10/util/Exception.h>
+
+#include <algorithm>
+#include <chrono>
+#include <mutex>
+#include <new>
+#include <sstream>
+
+#include "io/ImageResampler.h"
+#include "io/IntensityNormalizer.h"
+#include "io/LabelPostprocessing.h"
+#include "io/Reorientation.h"
+#include "io/core/Cancelled.h"
+#include "io/core/Error.h"
+#include "io/core/Log.h"
+#include "model/DeviceSelection.h"
+#include "model/ModelFile.h"
+#include "model/SlidingWindowInferer.h"
+#include "model/VolumeTensor.h"
+
+namespace aunet::app {
+
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+// Above this many floats (1 GiB) the probabilities are not resampled onto the input
+// grid for the argmax; the labels are argmaxed on the model grid and mapped by
+// nearest neighbour instead (many classes on a large CT would not fit in memory).
+constexpr int64_t kMaxResampledProbabilityValues = int64_t{1} << 28;
+
+std::string firstLine(const std::string& message) {
+  const auto pos = message.find('\n');
+  return pos == std::string::npos ? message : message.substr(0, pos);
+}
+
+// The plan's normalization, with the same functions training uses (io/IntensityNormalizer.h).
+void normalize(core::Volume& volume, const model::IntensityNormalization& plan, const std::string& what) {
+  if (plan.scheme == "none") return;
+  if (plan.scheme == "zscore") {
+    for (int c = 0; c < volume.channels(); ++c) io::normalizeZScore(volume, c, io::ZScoreRegion::NonZero);
+    return;
+  }
+  if (plan.scheme == "ct") {
+    auto pick = [&](const std::vector<double>& values, int c, const char* name) {
+      if (values.size() == 1) return values[0];
+      if (static_cast<int>(values.size()) != volume.channels())
+        throw core::Error(what, std::string("the model's CT normalization has ") + std::to_string(values.size()) +
+                                    " " + name + " value(s) for an image with " +
+                                    std::to_string(volume.channels()) + " channel(s)");
+      return values[static_cast<size_t>(c)];
+    };
+    for (int c = 0; c < volume.channels(); ++c) {
+      io::CtNormalization ct;
+      ct.clipLow = pick(plan.clip_low, c, "clip_low");
+      ct.clipHigh = pick(plan.clip_high, c, "clip_high");
+      ct.mean = pick(plan.mean, c, "mean");
+      ct.std = pick(plan.std, c, "std");
+      io::normalizeCt(volume, c, ct);
+    }
+    return;
+  }
+  throw core::Error(what, "unknown intensity normalization scheme '" + plan.scheme + "' in the model's plan");
+}
+
+std::vector<core::Volume> splitChannels(const core::Volume& volume) {
+  std::vector<core::Volume> out;
+  const int64_t n = volume.geometry().voxelCount();
+  for (int c = 0; c < volume.channels(); ++c) {
+    core::Volume one(volume.geometry(), 1, core::PixelType::Float32);
+    std::copy(volume.channel(c), volume.channel(c) + n, one.data());
+    out.push_back(std::move(one));
+  }
+  return out;
+}
+
+}  // namespace
+
+struct SegmentationPipeline::Impl {
+  std::string path;
+  model::LoadedModel model;
+  torch::Device device{torch::kCPU};
+  std::mutex mutex;  // one segmentation at a time: the network is not re-entrant
+};
+
+SegmentationPipeline::SegmentationPipeline(const std::string& modelPath) : impl_(std::make_unique<Impl>()) {
+  impl_->path = modelPath;
+  impl_->model = model::ModelFile::load(modelPath, torch::kCPU);
+  impl_->model.network->eval();
+}
+
+SegmentationPipeline::~SegmentationPipeline() = default;
+
+const model::ModelMetadata& SegmentationPipeline::metadata() const { return impl_->model.metadata; }
+int SegmentationPipeline::inputChannels() const {
+  return static_cast<int>(impl_->model.network->options().in_channels());
+}
+int SegmentationPipeline::spatialDims() const {
+  return static_cast<int>(impl_->model.network->options().spatial_dims());
+}
+int SegmentationPipeline::numClasses() const {
+  return static_cast<int>(impl_->model.network->options().num_classes());
+}
+std::string SegmentationPipeline::deviceDescription() const { return model::describeDevice(impl_->device); }
+
+model::SegmentationResult SegmentationPipeline::segment(const core::Volume& image,
+                                                        const model::SegmentationSettings& settings,
+                                                        const core::ProgressCallback& progress,
+                                                        const core::CancellationToken* cancel) {
+  std::lock_guard<std::mutex> lock(impl_->mutex);
+  const auto start = Clock::now();
+  const std::string what = image.metadata().sourcePath.empty() ? std::string("image") : image.metadata().sourcePath;
+  auto report = [&](double fraction, const std::string& stage) {
+    if (progress) progress(std::clamp(fraction, 0.0, 1.0), stage);
+  };
+  auto checkCancel = [&] {
+    if (cancel && cancel->cancelled()) throw core::Cancelled();
+  };
+
+  auto& network = impl_->model.network;
+  const auto& plan = impl_->model.metadata.plan;
+  const int dims = spatialDims();
+  const core::Geometry& inputGrid = image.geometry();
+
+  if (image.empty()) throw core::Error(what, "empty image");
+  if (image.channels() != inputChannels())
+    throw core::Error(what, "has " + std::to_string(image.channels()) + " channel(s), the model expects " +
+                                std::to_string(inputChannels()));
+  if (dims == 2 && inputGrid.size[2] != 1)
+    throw core::Error(what, "the model is 2D and needs a single-slice image, got " +
+                                std::to_string(inputGrid.size[2]) + " slices");
+
+  try {
+    const torch::Device device = model::selectDevice(settings.device);
+    if (device != impl_->device) {  // outside inference mode: parameters stay normal tensors
+      network->to(device);
+      impl_->device = device;
+    }
+    c10::InferenceMode inferenceMode;
+    report(0.0, "preprocessing");
+
+    // 1. The plan's orientation (an exact axis permutation). A 2D model keeps a
+    //    single-slice image as it is when reorienting would move the slice axis.
+    core::Volume work = image;
+    if (!plan.orientation.empty() && plan.orientation != inputGrid.orientationCode()) {
+      if (dims == 2 && io::reorientedGeometry(inputGrid, plan.orientation).size[2] != 1)
+        core::log::debug(what + ": 2D model, slice kept in its own orientation");
+      else
+        work = io::reorient(work, plan.orientation);
+    }
+    // 2. The plan's spacing (only the in-plane axes for a 2D model).
+    bool resampled = false;
+    if (!plan.target_spacing.empty()) {
+      core::Vec3 spacing = work.geometry().spacing;
+      const size_t axes = std::min<size_t>(plan.target_spacing.size(), dims == 2 ? 2 : 3);
+      for (size_t d = 0; d < axes; ++d) spacing[d] = plan.target_spacing[d];
+      const core::Geometry target = io::withSpacing(work.geometry(), spacing);
+      if (!target.sameGrid(work.geometry(), 1e-6)) {
+        work = io::resample(work, target, io::Interpolation::Linear);
+        resampled = true;
+      }
+    }
+    // 3. Intensities.
+    normalize(work, plan.normalization, what);
+    checkCancel();
+    const core::Geometry modelGrid = work.geometry();
+    torch::Tensor input = model::volumeToTensor(work, dims)[0].to(device);
+    work = core::Volume();  // the tensor holds the voxels now
+    report(0.05, "preprocessing");
+
+    // 4. Sliding-window inference.
+    model::SlidingWindowOptions windowOptions;
+    if (!plan.patch_size.empty()) {
+      if (static_cast<int>(plan.patch_size.size()) < dims)
+        throw core::Error(impl_->path, "the model's patch size has " + std::to_string(plan.patch_size.size()) +
+                                           " axes, a " + std::to_string(dims) + "D network needs " +
+                                           std::to_string(dims));
+      for (int d = dims - 1; d >= 0; --d) windowOptions.patchSize.push_back(plan.patch_size[static_cast<size_t>(d)]);
+    }
+    windowOptions.sizeDivisor = network->options().size_divisor();
+    windowOptions.overlap = settings.overlap;
+    windowOptions.batch = settings.batch;
+    windowOptions.mirror = settings.testTimeAugmentation;
+    windowOptions.withAttention = settings.withAttention;
+    std::vector<int64_t> attentionLevels;
+    const model::Predictor predictor = [&](const torch::Tensor& batch) {
+      if (!settings.withAttention) return model::PredictorOutput{network->forward(batch), {}};
+      model::AttentionUNetOutput out = network->forward_all(batch, true, false);
+      attentionLevels = out.attention_levels;
+      return model::PredictorOutput{out.logits, out.attention};
+    };
+    model::SlidingWindowResult inferred = model::SlidingWindowInferer(windowOptions)
+                                              .run(input, predictor,
+                                                   [&](double f, const std::string& stage) { report(0.05 + 0.85 * f, stage); },
+                                                   cancel);
+    input = torch::Tensor();
+    checkCancel();
+    report(0.9, "postprocessing");
+
+    // 5. Back onto the input grid.
+    const bool sameGrid = modelGrid.sameGrid(inputGrid);
+    auto volumeToInput = [&](const core::Volume& v) {
+      if (sameGrid) {
+        core::Volume out = v;
+        out.geometry() = inputGrid;
+        return out;
+      }
+      if (!resampled) {  // only reoriented: permute the axes back, exactly
+        core::Volume out = io::reorient(v, inputGrid.orientationCode());
+        if (out.geometry().sameGrid(inputGrid)) {
+          out.geometry() = inputGrid;
+          return out;
+        }
+      }
+      return io::resample(v, inputGrid, io::Interpolation::Linear);
+    };
+    auto labelsToInput = [&](const core::LabelMap& l) {
+      if (!resampled && !sameGrid) {
+        core::LabelMap out = io::reorient(l, inputGrid.orientationCode());
+        if (out.geometry().sameGrid(inputGrid)) {
+          out.geometry() = inputGrid;
+          return out;
+        }
+      }
+      core::LabelMap out = sameGrid ? l : io::resample(l, inputGrid);
+      out.geometry() = inputGrid;
+      return out;
+    };
+
+    const int64_t classes = inferred.probabilities.size(0);
+    // Class index -> label value written in the mask.
+    const auto& labelInfo = impl_->model.metadata.labels;
+    std::vector<uint16_t> valueOf(static_cast<size_t>(classes));
+    for (int64_t k = 0; k < classes; ++k)
+      valueOf[k] = static_cast<size_t>(classes) == labelInfo.size() ? static_cast<uint16_t>(labelInfo[k].value)
+                                                                     : static_cast<uint16_t>(k);
+
+    model::SegmentationResult result;
+    const bool viaProbabilities = sameGrid || settings.withProbabilities ||
+                                  classes * inputGrid.voxelCount() <= kMaxResampledProbabilityValues;
+    if (sameGrid) {
+      result.labels = model::labelMapFromTensor(inferred.probabilities.argmax(0), inputGrid);
+      if (settings.withProbabilities) result.probabilities = model::volumeFromTensor(inferred.probabilities, inputGrid);
+    } else if (viaProbabilities) {
+      // Linear interpolation of the probabilities, then argmax: smoother borders
+      // than nearest-neighbour labels when the model's spacing is coarser.
+      core::Volume onInput = volumeToInput(model::volumeFromTensor(inferred.probabilities, modelGrid));
+      inferred.probabilities = torch::Tensor();
+      const torch::Tensor p = torch::from_blob(onInput.data(), {classes, inputGrid.voxelCount()}, torch::kFloat32);
+      result.labels = model::labelMapFromTensor(p.argmax(0), inputGrid);
+      if (settings.withProbabilities) result.probabilities = std::move(onInput);
+    } else {
+      result.labels = labelsToInput(model::labelMapFromTensor(inferred.probabilities.argmax(0), modelGrid));
+    }
+    inferred.probabilities = torch::Tensor();
+    for (uint16_t& v : result.labels.labels()) v = valueOf[v];
+    result.labels.metadata() = image.metadata();
+
+    if (settings.postprocess && !plan.keep_largest_component.empty())
+      result.labels = io::keepLargestComponent(result.labels, plan.keep_largest_component);
+
+    if (settings.withAttention && !inferred.attention.empty()) {
+      const torch::Tensor stacked = torch::stack(inferred.attention);
+      inferred.attention.clear();
+      result.attention = splitChannels(volumeToInput(model::volumeFromTensor(stacked, modelGrid)));
+      for (auto& a : result.attention)  // linear interpolation stays in [0, 1] up to rounding
+        for (float& v : a.voxels()) v = std::clamp(v, 0.0f, 1.0f);
+      result.attentionLevels = attentionLevels;
+    }
+    result.networkSeconds = inferred.networkSeconds;
+    result.totalSeconds = std::chrono::duration<double>(Clock::now() - start).count();
+    report(1.0, "done");
+    return result;
+  } catch (const core::Error&) {
+    throw;
+  } catch (const core::Cancelled&) {
+    throw;
+  } catch (const c10::OutOfMemoryError& e) {
+    throw core::Error(what, "out of memory during segmentation on " + model::describeDevice(impl_->device) +
+                                " (try a smaller --batch or the CPU): " + firstLine(e.what_without_backtrace()));
+  } catch (const c10::Error& e) {
+    throw core::Error(what, "segmentation failed: " + firstLine(e.what_without_backtrace()));
+  } catch (const std::bad_alloc&) {
+    throw core::Error(what, "out of memory during segmentation");
+  }
+}
+
+}  // namespace aunet::app

@@ -1,0 +1,130 @@
+// aunet-viewer: the clinician's desktop viewer.
+//   aunet-viewer [IMAGE] [--mask MASK] [--reference MASK] [--attention MAP] [--model MODEL]
+//                [--view axial|coronal|sagittal] [--screenshot PNG [--size WxH] [--palette]]
+// The GUI layer is torch-free; this main is where the concrete segmentation pipeline
+// (the same one `aunet segment` runs) is handed to it as a model::Segmenter factory.
+
+#include <QApplication>
+#include <QCommandLineParser>
+#include <QImage>
+#include <QTimer>
+
+#include <cstdio>
+#include <memory>
+
+#include "app/pipeline/SegmentationPipeline.h"
+#include "aunet/Version.h"
+#include "gui/MainWindow.h"
+
+namespace {
+
+bool parseSize(const QString& text, QSize& size) {
+  const QStringList parts = text.toLower().split('x');
+  if (parts.size() != 2) return false;
+  bool okW = false, okH = false;
+  size = QSize(parts[0].toInt(&okW), parts[1].toInt(&okH));
+  return okW && okH && size.width() >= 200 && size.height() >= 200 && size.width() <= 8000 && size.height() <= 8000;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  // --help, --version and --screenshot must work without a display (ssh, CI): use
+  // Qt's offscreen platform when no display and no platform were given.
+  const bool noDisplay = qEnvironmentVariableIsEmpty("DISPLAY") && qEnvironmentVariableIsEmpty("WAYLAND_DISPLAY");
+  for (int i = 1; i < argc; ++i) {
+    const QByteArray a(argv[i]);
+    const bool info = a == "-h" || a == "--help" || a == "--help-all" || a == "-v" || a == "--version";
+    const bool headless = a == "--screenshot" || a.startsWith("--screenshot=");
+    if ((info || (headless && noDisplay)) && qEnvironmentVariableIsEmpty("QT_QPA_PLATFORM"))
+      qputenv("QT_QPA_PLATFORM", "offscreen");
+  }
+  QApplication app(argc, argv);
+  QApplication::setApplicationName("aunet-viewer");
+  QApplication::setOrganizationName("aunet");
+  QApplication::setApplicationVersion(aunet::kVersion);
+
+  QCommandLineParser parser;
+  parser.setApplicationDescription("Attention U-Net segmentation viewer");
+  parser.addHelpOption();
+  parser.addVersionOption();
+  parser.addPositionalArgument("image", "Image to open: NIfTI, NRRD, MHA, a DICOM folder or file, PNG/JPEG/TIFF.",
+                               "[IMAGE]");
+  const QCommandLineOption maskOption("mask", "Label map to overlay on the image.", "MASK");
+  const QCommandLineOption referenceOption("reference", "Reference mask drawn as outlines, with Dice per label.", "MASK");
+  const QCommandLineOption attentionOption("attention", "Attention map (values in [0, 1]) to overlay; repeatable.", "MAP");
+  const QCommandLineOption modelOption("model", "Model file (.aunet) to segment with.", "MODEL");
+  const QCommandLineOption segmentOption("segment", "Segment the image with --model right away.");
+  const QCommandLineOption viewOption("view", "Show one view: axial, coronal or sagittal (default: 2x2).", "VIEW");
+  const QCommandLineOption screenshotOption("screenshot", "Save a PNG of the window once loaded (and after --segment) and quit.",
+                                            "PNG");
+  const QCommandLineOption paletteOption("palette", "Save the screenshot with 256 colours (smaller files for docs).");
+  const QCommandLineOption sizeOption("size", "Window size for --screenshot, e.g. 1400x900.", "WxH", "1400x900");
+  parser.addOptions({maskOption, referenceOption, attentionOption, modelOption, segmentOption, viewOption,
+                     screenshotOption, sizeOption, paletteOption});
+  parser.process(app);
+
+  aunet::gui::SegmenterFactory factory = [](const std::string& path) -> std::unique_ptr<aunet::model::Segmenter> {
+    return std::make_unique<aunet::app::SegmentationPipeline>(path);
+  };
+  aunet::gui::MainWindow window(factory);
+  const bool screenshot = parser.isSet(screenshotOption);
+  window.setInteractive(!screenshot);
+  int failures = 0;
+  QObject::connect(&window, &aunet::gui::MainWindow::errorOccurred, [&failures, screenshot](const QString& message) {
+    ++failures;
+    if (screenshot) std::fprintf(stderr, "aunet-viewer: error: %s\n", message.toLocal8Bit().constData());
+  });
+
+  QSize size(1400, 900);
+  if (!parseSize(parser.value(sizeOption), size)) {
+    std::fprintf(stderr, "aunet-viewer: error: invalid --size '%s' (expected WxH, 200..8000)\n",
+                 parser.value(sizeOption).toLocal8Bit().constData());
+    return 2;
+  }
+  window.resize(size);
+  window.show();
+
+  const QStringList positional = parser.positionalArguments();
+  if (positional.size() > 1) {
+    std::fprintf(stderr, "aunet-viewer: error: one image at a time (got %lld)\n", static_cast<long long>(positional.size()));
+    return 2;
+  }
+  if (!positional.isEmpty() && window.openImage(positional.front())) {
+    if (parser.isSet(maskOption)) window.openMask(parser.value(maskOption));
+    if (parser.isSet(referenceOption)) window.openReference(parser.value(referenceOption));
+    for (const QString& map : parser.values(attentionOption)) window.openAttention(map);
+  }
+  if (parser.isSet(modelOption)) window.openModel(parser.value(modelOption));
+  const QString view = parser.value(viewOption).toLower();
+  if (view == "axial") window.maximizeView(aunet::gui::ViewAxis::Axial);
+  else if (view == "coronal") window.maximizeView(aunet::gui::ViewAxis::Coronal);
+  else if (view == "sagittal") window.maximizeView(aunet::gui::ViewAxis::Sagittal);
+  else if (!view.isEmpty() && view != "all") {
+    std::fprintf(stderr, "aunet-viewer: error: invalid --view '%s'\n", view.toLocal8Bit().constData());
+    return 2;
+  }
+
+  const auto takeScreenshot = [&]() {
+    QApplication::processEvents();
+    QImage shot = window.grab().toImage();
+    if (parser.isSet(paletteOption)) shot = shot.convertToFormat(QImage::Format_Indexed8, Qt::DiffuseDither | Qt::PreferDither);
+    const QString path = parser.value(screenshotOption);
+    if (!shot.save(path)) {
+      std::fprintf(stderr, "aunet-viewer: error: %s: cannot write the screenshot\n", path.toLocal8Bit().constData());
+      QApplication::exit(1);
+      return;
+    }
+    std::printf("%s (%dx%d)\n", path.toLocal8Bit().constData(), shot.width(), shot.height());
+    QApplication::exit(failures == 0 ? 0 : 1);
+  };
+  if (parser.isSet(segmentOption)) {
+    if (screenshot)
+      QObject::connect(&window, &aunet::gui::MainWindow::segmentationFinished, &app,
+                       [&](bool) { QTimer::singleShot(100, &app, takeScreenshot); });
+    if (!window.startSegmentation() && screenshot) return 1;
+  } else if (screenshot) {
+    QTimer::singleShot(300, &app, takeScreenshot);
+  }
+  return QApplication::exec();
+}

@@ -1,0 +1,855 @@
+#include "gui/MainWindow.h"
+
+#include <QAction>
+#include <QApplication>
+#include <QCloseEvent>
+#include <QComboBox>
+#include <QDir>
+#include <QDockWidget>
+#include <QDragEnterEvent>
+#include <QDropEvent>
+#include <QFileDialog>
+#include <QFileInfo>
+#include <QGridLayout>
+#include <QLabel>
+#include <QMenuBar>
+#include <QMessageBox>
+#include <QMimeData>
+#include <QProgressBar>
+#include <QPushButton>
+#include <QSaveFile>
+#include <QTableView>
+#include <QStatusBar>
+#include <QFutureWatcher>
+#include <QTimer>
+#include <QToolBar>
+#include <QtConcurrent/QtConcurrentRun>
+
+#include <cmath>
+#include <exception>
+
+#include "gui/LabelStatistics.h"
+#include "gui/LabelTableModel.h"
+#include "gui/OverlayPanel.h"
+#include "gui/SegmentationJob.h"
+#include "gui/SegmentationPanel.h"
+#include "gui/SeriesPickerDialog.h"
+#include "gui/SliceView.h"
+#include "gui/ViewerDocument.h"
+#include "gui/WindowPresets.h"
+#include "io/DicomSeriesScanner.h"
+#include "io/ImageReader.h"
+#include "io/ImageWriter.h"
+#include "io/core/Error.h"
+
+namespace aunet::gui {
+
+namespace {
+
+constexpr ViewAxis kAxes[] = {ViewAxis::Axial, ViewAxis::Coronal, ViewAxis::Sagittal};
+const char* kImageFilter =
+    "Images (*.nii *.nii.gz *.nrrd *.nhdr *.mha *.mhd *.dcm *.png *.jpg *.jpeg *.tif *.tiff *.bmp);;All files (*)";
+const char* kMaskFilter = "Label maps (*.nii *.nii.gz *.nrrd *.nhdr *.mha *.mhd);;All files (*)";
+
+// Dropped or recent paths that are probably masks: an integer single-channel image on
+// the open image's voxel grid size, or named like one.
+bool looksLikeMask(const QString& path, const core::Geometry& image) {
+  try {
+    const io::ImageInfo info = io::readImageInfo(path.toStdString());
+    if (info.channels != 1 || !core::isInteger(info.pixelType)) return false;
+    const QString name = QFileInfo(path).fileName().toLower();
+    return info.geometry.size == image.size || name.contains("seg") || name.contains("mask") ||
+           name.contains("label");
+  } catch (const std::exception&) {
+    return false;
+  }
+}
+
+}  // namespace
+
+MainWindow::MainWindow(SegmenterFactory factory, std::unique_ptr<ViewerSettings> settings, QWidget* parent)
+    : QMainWindow(parent),
+      factory_(std::move(factory)),
+      settings_(settings ? std::move(settings) : std::make_unique<ViewerSettings>()),
+      document_(new ViewerDocument(this)),
+      legend_(new LabelTableModel(this)),
+      job_(new SegmentationJob(this)) {
+  setWindowTitle("aunet viewer");
+  setAcceptDrops(true);
+  resize(1400, 900);
+  buildViews();
+  buildDocks();
+  buildMenus();
+  hoverLabel_ = new QLabel(this);
+  hoverLabel_->setObjectName("hover");
+  statusBar()->addPermanentWidget(hoverLabel_, 1);
+  loadingBar_ = new QProgressBar(this);
+  loadingBar_->setRange(0, 0);  // busy indicator: readers report no progress
+  loadingBar_->setMaximumWidth(160);
+  loadingBar_->hide();
+  statusBar()->addPermanentWidget(loadingBar_);
+
+  windowSaveTimer_ = new QTimer(this);
+  windowSaveTimer_->setSingleShot(true);
+  windowSaveTimer_->setInterval(500);
+  connect(windowSaveTimer_, &QTimer::timeout, this, &MainWindow::rememberWindow);
+
+  connect(document_, &ViewerDocument::imageChanged, this, &MainWindow::onImageChanged);
+  connect(document_, &ViewerDocument::labelsChanged, this, &MainWindow::onLabelsChanged);
+  connect(document_, &ViewerDocument::attentionChanged, this, &MainWindow::onAttentionChanged);
+  connect(overlayPanel_, &OverlayPanel::changed, this, [this] { refreshAllViews(true); });
+  connect(overlayPanel_->legendView(), &QAbstractItemView::doubleClicked, this,
+          [this](const QModelIndex& index) { jumpToLabel(legend_->labelValueAt(index.row())); });
+
+  connect(job_, &SegmentationJob::progressChanged, segmentationPanel_, &SegmentationPanel::setProgress);
+  connect(job_, &SegmentationJob::succeeded, this, &MainWindow::onSegmentationSucceeded);
+  connect(job_, &SegmentationJob::failed, this, [this](const QString& message) {
+    segmentationPanel_->setRunning(false);
+    segmentationPanel_->setStatus("Failed: " + message);
+    reportError(message);
+    Q_EMIT segmentationFinished(false);
+  });
+  connect(job_, &SegmentationJob::cancelled, this, [this] {
+    segmentationPanel_->setRunning(false);
+    segmentationPanel_->setStatus("Cancelled");
+    notify("Segmentation cancelled");
+    Q_EMIT segmentationFinished(false);
+  });
+  connect(segmentationPanel_, &SegmentationPanel::openModelRequested, this, [this] {
+    const QString path = QFileDialog::getOpenFileName(this, "Open model", {}, "aunet models (*.aunet);;All files (*)");
+    if (!path.isEmpty()) openModel(path);
+  });
+  connect(segmentationPanel_, &SegmentationPanel::segmentRequested, this, &MainWindow::startSegmentation);
+  connect(segmentationPanel_, &SegmentationPanel::cancelRequested, this, &MainWindow::cancelSegmentation);
+  if (!factory_)
+    segmentationPanel_->setUnavailable("Segmentation is not available in this build (no pipeline linked)");
+
+  fillWindowCombo();
+  updateInfoPanel();
+  updateRecentMenu();
+}
+
+MainWindow::~MainWindow() {
+  // The worker must not outlive the document and segmenter it uses.
+  job_->cancel();
+  job_->waitForWorker();
+}
+
+// ---------------------------------------------------------------------------- building
+
+void MainWindow::buildViews() {
+  auto* central = new QWidget(this);
+  grid_ = new QGridLayout(central);
+  grid_->setContentsMargins(0, 0, 0, 0);
+  grid_->setSpacing(2);
+  central->setStyleSheet("background: #202020;");
+  for (ViewAxis a : kAxes) {
+    auto* v = new SliceView(a, &state_, document_, &overlays_, central);
+    views_[ViewState::viewIndex(a)] = v;
+    connect(v, &SliceView::cursorChanged, this, [this] { refreshAllViews(false); });
+    connect(v, &SliceView::windowChanged, this, [this] {
+      syncWindowCombo();
+      refreshAllViews(false);
+      windowSaveTimer_->start();
+    });
+    connect(v, &SliceView::hovered, this, &MainWindow::onHover);
+    connect(v, &SliceView::maximizeToggled, this, [this](ViewAxis axis) {
+      if (isMaximized(axis) && state_.geometry().size[2] > 1)
+        showAllViews();
+      else
+        maximizeView(axis);
+    });
+    connect(v, &SliceView::activated, this, [this](ViewAxis axis) { active_ = axis; });
+  }
+  infoPanel_ = new QWidget(central);
+  infoText_ = new QLabel(infoPanel_);
+  infoText_->setStyleSheet("color: #d0d0d0; padding: 10px;");
+  infoText_->setAlignment(Qt::AlignTop | Qt::AlignLeft);
+  infoText_->setWordWrap(true);
+  auto* infoLayout = new QGridLayout(infoPanel_);
+  infoLayout->addWidget(infoText_);
+  layoutViews();
+  setCentralWidget(central);
+}
+
+void MainWindow::layoutViews() {
+  // Radiology 2x2: axial | sagittal over coronal | study information.
+  for (int i = 0; i < ViewState::kViews; ++i) grid_->removeWidget(views_[i]);
+  grid_->removeWidget(infoPanel_);
+  if (maximized_ >= 0) {
+    for (int i = 0; i < ViewState::kViews; ++i) views_[i]->setVisible(i == maximized_);
+    infoPanel_->hide();
+    grid_->addWidget(views_[maximized_], 0, 0);
+    return;
+  }
+  grid_->addWidget(view(ViewAxis::Axial), 0, 0);
+  grid_->addWidget(view(ViewAxis::Sagittal), 0, 1);
+  grid_->addWidget(view(ViewAxis::Coronal), 1, 0);
+  grid_->addWidget(infoPanel_, 1, 1);
+  for (auto* v : views_) v->show();
+  infoPanel_->show();
+}
+
+void MainWindow::buildDocks() {
+  overlayPanel_ = new OverlayPanel(&overlays_, legend_, this);
+  auto* overlayDock = new QDockWidget("Overlays", this);
+  overlayDock->setObjectName("overlaysDock");
+  overlayDock->setWidget(overlayPanel_);
+  addDockWidget(Qt::RightDockWidgetArea, overlayDock);
+  segmentationPanel_ = new SegmentationPanel(this);
+  auto* segDock = new QDockWidget("Segmentation", this);
+  segDock->setObjectName("segmentationDock");
+  segDock->setWidget(segmentationPanel_);
+  addDockWidget(Qt::RightDockWidgetArea, segDock);
+  resizeDocks({overlayDock, segDock}, {560, 300}, Qt::Vertical);
+  resizeDocks({overlayDock}, {360}, Qt::Horizontal);
+}
+
+void MainWindow::buildMenus() {
+  QMenu* file = menuBar()->addMenu("&File");
+  file->addAction("&Open image...", QKeySequence::Open, this, [this] {
+    const QString path = QFileDialog::getOpenFileName(this, "Open image", {}, kImageFilter);
+    if (!path.isEmpty()) openImageInBackground(path);
+  });
+  file->addAction("Open &DICOM folder...", QKeySequence("Ctrl+D"), this, [this] {
+    const QString dir = QFileDialog::getExistingDirectory(this, "Open DICOM folder");
+    if (!dir.isEmpty()) openImageInBackground(dir);
+  });
+  file->addAction("Open &mask...", QKeySequence("Ctrl+M"), this, [this] {
+    const QString path = QFileDialog::getOpenFileName(this, "Open mask", {}, kMaskFilter);
+    if (!path.isEmpty()) openMask(path);
+  });
+  file->addAction("Open &reference mask...", QKeySequence("Ctrl+Shift+M"), this, [this] {
+    const QString path = QFileDialog::getOpenFileName(this, "Open reference mask", {}, kMaskFilter);
+    if (!path.isEmpty()) openReference(path);
+  });
+  file->addAction("Open &attention map...", this, [this] {
+    const QString path = QFileDialog::getOpenFileName(this, "Open attention map", {}, kMaskFilter);
+    if (!path.isEmpty()) openAttention(path);
+  });
+  QAction* openModelAction = file->addAction("Open mo&del...", this, [this] {
+    const QString path = QFileDialog::getOpenFileName(this, "Open model", {}, "aunet models (*.aunet);;All files (*)");
+    if (!path.isEmpty()) openModel(path);
+  });
+  openModelAction->setEnabled(static_cast<bool>(factory_));
+  file->addSeparator();
+  file->addAction("&Save mask...", QKeySequence::Save, this, [this] {
+    const QString path = QFileDialog::getSaveFileName(this, "Save mask", {}, kMaskFilter);
+    if (!path.isEmpty()) saveMask(path);
+  });
+  file->addAction("Save attention maps...", this, [this] {
+    const QString dir = QFileDialog::getExistingDirectory(this, "Save attention maps into");
+    if (!dir.isEmpty()) saveAttention(dir);
+  });
+  file->addAction("Save statistics (CSV)...", this, [this] {
+    const QString path = QFileDialog::getSaveFileName(this, "Save statistics", {}, "CSV (*.csv)");
+    if (!path.isEmpty()) saveStatistics(path);
+  });
+  file->addAction("&Export view as PNG...", QKeySequence("Ctrl+E"), this, [this] {
+    const QString path = QFileDialog::getSaveFileName(this, "Export view", {}, "PNG (*.png)");
+    if (!path.isEmpty()) exportView(path.endsWith(".png", Qt::CaseInsensitive) ? path : path + ".png");
+  });
+  file->addSeparator();
+  recentMenu_ = file->addMenu("Recent files");
+  file->addSeparator();
+  file->addAction("&Quit", QKeySequence::Quit, this, &QWidget::close);
+
+  QMenu* viewMenu = menuBar()->addMenu("&View");
+  viewMenu->addAction("2x2 layout", QKeySequence("F4"), this, &MainWindow::showAllViews);
+  viewMenu->addAction("Axial only", QKeySequence("F1"), this, [this] { maximizeView(ViewAxis::Axial); });
+  viewMenu->addAction("Coronal only", QKeySequence("F2"), this, [this] { maximizeView(ViewAxis::Coronal); });
+  viewMenu->addAction("Sagittal only", QKeySequence("F3"), this, [this] { maximizeView(ViewAxis::Sagittal); });
+  viewMenu->addSeparator();
+  viewMenu->addAction("&Reset view", QKeySequence("Ctrl+0"), this, &MainWindow::resetViews);
+  QAction* cross = viewMenu->addAction("Crosshair", QKeySequence("C"), this, [this](bool on) {
+    overlays_.crosshair = on;
+    refreshAllViews(false);
+  });
+  cross->setCheckable(true);
+  cross->setChecked(true);
+
+  QMenu* segMenu = menuBar()->addMenu("&Segmentation");
+  QAction* run = segMenu->addAction("&Segment", QKeySequence("Ctrl+R"), this, &MainWindow::startSegmentation);
+  segMenu->addAction("&Cancel", this, &MainWindow::cancelSegmentation);
+  if (!factory_) {
+    run->setEnabled(false);
+    run->setToolTip("Segmentation is not available in this build");
+  }
+
+  QMenu* help = menuBar()->addMenu("&Help");
+  help->addAction("Mouse and keys", this, [this] {
+    QMessageBox::information(this, "Mouse and keys",
+                             "Left click/drag: move the crosshair (all views follow)\n"
+                             "Wheel, PgUp/PgDn, Up/Down: change slice\n"
+                             "Ctrl+wheel: zoom at the mouse;  middle drag or Shift+left drag: pan\n"
+                             "Right drag: window width (left/right) and level (up/down)\n"
+                             "Double click: maximize / restore a view;  F1-F3 one view, F4 2x2\n"
+                             "Ctrl+0: reset zoom and pan;  C: crosshair on/off");
+  });
+
+  QToolBar* tools = addToolBar("Main");
+  tools->setObjectName("mainToolbar");
+  tools->addAction("Open", this, [this] {
+    const QString path = QFileDialog::getOpenFileName(this, "Open image", {}, kImageFilter);
+    if (!path.isEmpty()) openImageInBackground(path);
+  });
+  tools->addAction("Mask", this, [this] {
+    const QString path = QFileDialog::getOpenFileName(this, "Open mask", {}, kMaskFilter);
+    if (!path.isEmpty()) openMask(path);
+  });
+  tools->addSeparator();
+  tools->addAction("2x2", this, &MainWindow::showAllViews);
+  tools->addAction("Reset view", this, &MainWindow::resetViews);
+  tools->addSeparator();
+  tools->addWidget(new QLabel(" Window: ", tools));
+  windowCombo_ = new QComboBox(tools);
+  windowCombo_->setObjectName("windowPresets");
+  windowCombo_->setMinimumContentsLength(16);
+  windowCombo_->setPlaceholderText("custom (right drag)");
+  tools->addWidget(windowCombo_);
+  connect(windowCombo_, qOverload<int>(&QComboBox::activated), this, &MainWindow::applyPreset);
+}
+
+// ---------------------------------------------------------------------------- errors
+
+void MainWindow::reportError(const QString& message) {
+  statusBar()->showMessage("Error: " + message, 10000);
+  Q_EMIT errorOccurred(message);
+  if (interactive_) QMessageBox::critical(this, "aunet viewer", message);
+}
+
+void MainWindow::notify(const QString& message) { statusBar()->showMessage(message, 8000); }
+
+bool MainWindow::guarded(const std::function<void()>& action) {
+  try {
+    QApplication::setOverrideCursor(Qt::WaitCursor);
+    action();
+    QApplication::restoreOverrideCursor();
+    return true;
+  } catch (const std::bad_alloc&) {
+    QApplication::restoreOverrideCursor();
+    reportError("not enough memory");
+  } catch (const std::exception& e) {
+    QApplication::restoreOverrideCursor();
+    reportError(QString::fromStdString(e.what()));
+  } catch (...) {
+    QApplication::restoreOverrideCursor();
+    reportError("unexpected error");
+  }
+  return false;
+}
+
+// ---------------------------------------------------------------------------- opening
+
+QString MainWindow::chooseDicomSeries(const QString& folder, bool* cancelled) {
+  *cancelled = false;
+  std::vector<io::DicomSeriesInfo> series = io::scanDicomSeries(folder.toStdString());
+  series.erase(std::remove_if(series.begin(), series.end(), [](const auto& s) { return !s.isImage; }), series.end());
+  if (series.empty()) throw core::Error(folder.toStdString(), "no DICOM image series in this folder");
+  if (series.size() == 1 || !interactive_) return QString::fromStdString(series.front().id);
+  SeriesPickerDialog picker(folder, series, this);
+  if (picker.exec() != QDialog::Accepted) {
+    *cancelled = true;
+    return {};
+  }
+  return QString::fromStdString(picker.selectedId());
+}
+
+bool MainWindow::openImage(const QString& path, const QString& dicomSeriesId) {
+  if (path.isEmpty()) return false;
+  ++loadGeneration_;  // a background load still running is superseded
+  loading_ = false;
+  loadingBar_->hide();
+  return guarded([&] {
+    QString series = dicomSeriesId;
+    if (QFileInfo(path).isDir() && series.isEmpty()) {
+      bool cancelled = false;
+      series = chooseDicomSeries(path, &cancelled);
+      if (cancelled) return;
+    }
+    // Read fully before touching the open study, so a bad file leaves it as it was.
+    adoptImage(ViewerDocument::readImage(path.toStdString(), series.toStdString()), path);
+  });
+}
+
+void MainWindow::openImageInBackground(const QString& path) {
+  if (path.isEmpty()) return;
+  QString series;
+  bool cancelled = false;
+  if (QFileInfo(path).isDir() && !guarded([&] { series = chooseDicomSeries(path, &cancelled); })) return;
+  if (cancelled) return;
+  struct Outcome {
+    std::shared_ptr<core::Volume> volume;
+    QString error;
+  };
+  const int generation = ++loadGeneration_;
+  auto* watcher = new QFutureWatcher<Outcome>(this);
+  connect(watcher, &QFutureWatcher<Outcome>::finished, this, [this, watcher, generation, path] {
+    watcher->deleteLater();
+    if (generation != loadGeneration_) return;  // another image was opened meanwhile
+    loading_ = false;
+    loadingBar_->hide();
+    Outcome out = watcher->result();
+    if (!out.volume) {
+      reportError(out.error);
+      return;
+    }
+    guarded([&] { adoptImage(std::move(*out.volume), path); });
+  });
+  loading_ = true;
+  loadingBar_->show();
+  statusBar()->showMessage("Loading " + path);
+  const std::string p = path.toStdString(), s = series.toStdString();
+  watcher->setFuture(QtConcurrent::run([p, s]() {
+    Outcome out;
+    try {
+      out.volume = std::make_shared<core::Volume>(ViewerDocument::readImage(p, s));
+    } catch (const std::bad_alloc&) {
+      out.error = QString::fromStdString(p) + ": not enough memory to load this image";
+    } catch (const std::exception& e) {
+      out.error = QString::fromStdString(e.what());
+    } catch (...) {
+      out.error = QString::fromStdString(p) + ": unexpected error while reading";
+    }
+    return out;
+  }));
+}
+
+bool MainWindow::isLoading() const { return loading_; }
+
+void MainWindow::adoptImage(core::Volume image, const QString& path) {
+  if (job_->running()) job_->cancel();
+  rememberWindow();
+  document_->setImage(std::move(image), QFileInfo(path).absoluteFilePath().toStdString());
+  for (const auto& w : document_->image()->metadata().warnings) notify(QString::fromStdString(w));
+  settings_->addRecentFile(path);
+  updateRecentMenu();
+  setWindowTitle(QString("aunet viewer - %1").arg(QFileInfo(path).fileName()));
+  statusBar()->clearMessage();
+}
+
+bool MainWindow::openMask(const QString& path) {
+  return guarded([&] {
+    std::vector<std::string> notes;
+    document_->loadLabels(path.toStdString(), &notes);
+    for (const auto& n : notes) notify(QString::fromStdString(n));
+    settings_->addRecentFile(path);
+    updateRecentMenu();
+  });
+}
+
+bool MainWindow::openReference(const QString& path) {
+  return guarded([&] {
+    std::vector<std::string> notes;
+    document_->loadReference(path.toStdString(), &notes);
+    for (const auto& n : notes) notify(QString::fromStdString(n));
+  });
+}
+
+bool MainWindow::openAttention(const QString& path) {
+  return guarded([&] {
+    std::vector<std::string> notes;
+    document_->loadAttention(path.toStdString(), &notes);
+    for (const auto& n : notes) notify(QString::fromStdString(n));
+  });
+}
+
+bool MainWindow::openModel(const QString& path) {
+  if (!factory_) {
+    reportError(path + ": segmentation is not available in this build");
+    return false;
+  }
+  if (job_->running()) {
+    reportError("a segmentation is running; cancel it before changing the model");
+    return false;
+  }
+  return guarded([&] {
+    std::unique_ptr<model::Segmenter> s = factory_(path.toStdString());
+    if (!s) throw core::Error(path.toStdString(), "could not load the model");
+    segmenter_ = std::move(s);
+    modelPath_ = path;
+    segmentationPanel_->setModel(path, segmenter_->metadata());
+    segmentationPanel_->setStatus("Ready");
+    settings_->addRecentFile(path);
+    updateRecentMenu();
+  });
+}
+
+bool MainWindow::opensAsImage(const QString& path) const {
+  if (path.endsWith(".aunet", Qt::CaseInsensitive)) return false;
+  return !(document_->hasImage() && !QFileInfo(path).isDir() && looksLikeMask(path, state_.geometry()));
+}
+
+bool MainWindow::openAny(const QString& path) {
+  if (path.endsWith(".aunet", Qt::CaseInsensitive)) return openModel(path);
+  if (!opensAsImage(path)) return openMask(path);
+  return openImage(path);
+}
+
+void MainWindow::dragEnterEvent(QDragEnterEvent* event) {
+  if (event->mimeData()->hasUrls()) event->acceptProposedAction();
+}
+
+void MainWindow::dropEvent(QDropEvent* event) {
+  QStringList paths;
+  for (const QUrl& url : event->mimeData()->urls())
+    if (url.isLocalFile()) paths << url.toLocalFile();
+  // Images first, so masks dropped together with their image land on it.
+  const auto isMaskish = [](const QString& p) {
+    const QString n = QFileInfo(p).fileName().toLower();
+    return n.contains("seg") || n.contains("mask") || n.contains("label") || n.endsWith(".aunet");
+  };
+  std::stable_sort(paths.begin(), paths.end(),
+                   [&isMaskish](const QString& a, const QString& b) { return !isMaskish(a) && isMaskish(b); });
+  // One image alone loads in the background; several files open in order, so a mask
+  // dropped with its image lands on it.
+  if (paths.size() == 1 && opensAsImage(paths.front()))
+    openImageInBackground(paths.front());
+  else
+    for (const QString& p : paths) openAny(p);
+  event->acceptProposedAction();
+}
+
+// ---------------------------------------------------------------------------- saving
+
+bool MainWindow::saveMask(const QString& path) {
+  if (!document_->labels()) {
+    reportError("no mask to save: open or compute one first");
+    return false;
+  }
+  return guarded([&] {
+    io::writeLabelMap(*document_->labels(), path.toStdString());
+    notify("Saved " + path);
+  });
+}
+
+bool MainWindow::saveAttention(const QString& folder) {
+  if (document_->attention().empty()) {
+    reportError("no attention maps to save: segment with a model first");
+    return false;
+  }
+  return guarded([&] {
+    QDir().mkpath(folder);
+    const auto& maps = document_->attention();
+    for (size_t i = 0; i < maps.size(); ++i) {
+      const QString file = QDir(folder).filePath(QString("attention_level%1.nii.gz").arg(document_->attentionLevels()[i]));
+      io::writeImage(maps[i], file.toStdString());
+    }
+    notify(QString("Saved %1 attention map(s) into %2").arg(maps.size()).arg(folder));
+  });
+}
+
+bool MainWindow::saveStatistics(const QString& path) {
+  if (!document_->labels()) {
+    reportError("no mask to measure: open or compute one first");
+    return false;
+  }
+  return guarded([&] {
+    const std::string csv = LabelStatistics::toCsv(legend_->statistics(), document_->palette());
+    QSaveFile file(path);  // temporary file + rename: never a half-written CSV
+    if (!file.open(QIODevice::WriteOnly))
+      throw core::Error(path.toStdString(), "cannot write: " + file.errorString().toStdString());
+    file.write(csv.data(), static_cast<qint64>(csv.size()));
+    if (!file.commit()) throw core::Error(path.toStdString(), "cannot write: " + file.errorString().toStdString());
+    notify("Saved " + path);
+  });
+}
+
+bool MainWindow::exportView(const QString& path) {
+  if (!document_->hasImage()) {
+    reportError("nothing to export: open an image first");
+    return false;
+  }
+  return guarded([&] {
+    const QImage image = activeView()->grab().toImage();
+    if (!image.save(path, "PNG")) throw core::Error(path.toStdString(), "cannot write the PNG file");
+    notify("Exported " + path);
+  });
+}
+
+// ---------------------------------------------------------------------------- segmentation
+
+bool MainWindow::startSegmentation() {
+  if (!segmenter_) {
+    reportError(factory_ ? "open a model before segmenting" : "segmentation is not available in this build");
+    return false;
+  }
+  if (!document_->hasImage()) {
+    reportError("open an image before segmenting");
+    return false;
+  }
+  if (job_->running()) return false;
+  segmentedImage_ = document_->image();
+  if (!job_->start(segmenter_, segmentedImage_, segmentationPanel_->settings())) return false;
+  segmentationPanel_->setRunning(true);
+  segmentationPanel_->setStatus("Segmenting " + QFileInfo(QString::fromStdString(document_->imagePath())).fileName());
+  return true;
+}
+
+void MainWindow::cancelSegmentation() {
+  if (job_->running()) {
+    job_->cancel();
+    segmentationPanel_->setStatus("Cancelling...");
+  }
+}
+
+void MainWindow::onSegmentationSucceeded() {
+  segmentationPanel_->setRunning(false);
+  std::unique_ptr<model::SegmentationResult> result = job_->takeResult();
+  if (!result || segmentedImage_ != document_->image()) {
+    // Another image was opened meanwhile: this result belongs to nothing on screen.
+    segmentationPanel_->setStatus("Result discarded (the image changed)");
+    Q_EMIT segmentationFinished(false);
+    return;
+  }
+  const bool ok = guarded([&] {
+    if (!result->labels.geometry().sameGrid(document_->image()->geometry()))
+      throw core::Error(modelPath_.toStdString(), "segmentation came back on another grid than the image");
+    document_->setPalette(segmenter_->metadata().labels);
+    document_->setLabels(std::move(result->labels), "");
+    document_->setAttention(std::move(result->attention), std::move(result->attentionLevels));
+  });
+  segmentationPanel_->setProgress(1.0, "done");
+  segmentationPanel_->setStatus(ok ? QString("Done in %1 s (network %2 s)")
+                                         .arg(result->totalSeconds, 0, 'f', 1)
+                                         .arg(result->networkSeconds, 0, 'f', 1)
+                                   : QString("Failed"));
+  Q_EMIT segmentationFinished(ok);
+}
+
+// ---------------------------------------------------------------------------- views
+
+SliceView* MainWindow::view(ViewAxis axis) const { return views_[ViewState::viewIndex(axis)]; }
+
+SliceView* MainWindow::activeView() const { return maximized_ >= 0 ? views_[maximized_] : view(active_); }
+
+void MainWindow::showAllViews() {
+  if (document_->hasImage() && state_.geometry().size[2] == 1) return;  // 2D images have one view
+  maximized_ = -1;
+  layoutViews();
+}
+
+void MainWindow::maximizeView(ViewAxis axis) {
+  maximized_ = ViewState::viewIndex(axis);
+  active_ = axis;
+  layoutViews();
+}
+
+bool MainWindow::isMaximized(ViewAxis axis) const { return maximized_ == ViewState::viewIndex(axis); }
+
+bool MainWindow::jumpToLabel(int label) {
+  const core::LabelMap* labels = document_->labels() ? document_->labels() : document_->reference();
+  core::Index3 voxel{};
+  if (!labels || label <= 0 || !LabelStatistics::findLabelCentre(*labels, label, voxel)) return false;
+  state_.setCursor(voxel);
+  refreshAllViews(false);
+  notify(QString("Crosshair on %1").arg(QString::fromStdString(document_->labelName(label))));
+  return true;
+}
+
+void MainWindow::resetViews() {
+  state_.resetTransforms();
+  refreshAllViews(false);
+}
+
+void MainWindow::refreshAllViews(bool content) {
+  for (auto* v : views_) {
+    if (content)
+      v->invalidateContent();
+    else
+      v->update();
+  }
+}
+
+void MainWindow::applyWindow(const WindowLevel& window) {
+  state_.setWindow(window);
+  syncWindowCombo();
+  refreshAllViews(false);
+  windowSaveTimer_->start();
+}
+
+void MainWindow::fillWindowCombo() {
+  const QSignalBlocker block(windowCombo_);
+  windowCombo_->clear();
+  windowCombo_->addItem("Automatic (0.5-99.5%)");
+  const auto image = document_->image();
+  if (image && image->metadata().windowCenter && image->metadata().windowWidth)
+    windowCombo_->addItem(QString("DICOM header (W %1 L %2)")
+                              .arg(*image->metadata().windowWidth)
+                              .arg(*image->metadata().windowCenter));
+  for (const auto& p : WindowPresets::ct())
+    windowCombo_->addItem(QString("%1 (W %2 L %3)").arg(QString::fromStdString(p.name)).arg(p.window.width).arg(p.window.center),
+                          QVariant::fromValue(QPointF(p.window.center, p.window.width)));
+}
+
+void MainWindow::syncWindowCombo() {
+  // Show the preset that is in use, or the "custom" placeholder after a drag.
+  const WindowLevel& w = state_.window();
+  const QSignalBlocker block(windowCombo_);
+  for (int i = 1; i < windowCombo_->count(); ++i) {
+    const QVariant preset = windowCombo_->itemData(i);
+    const auto image = document_->image();
+    QPointF cw;
+    if (preset.isValid())
+      cw = preset.toPointF();
+    else if (image && image->metadata().windowCenter && image->metadata().windowWidth)
+      cw = QPointF(*image->metadata().windowCenter, *image->metadata().windowWidth);
+    else
+      continue;
+    if (std::abs(cw.x() - w.center) < 1e-6 && std::abs(cw.y() - w.width) < 1e-6) {
+      windowCombo_->setCurrentIndex(i);
+      return;
+    }
+  }
+  const auto image = document_->image();
+  if (image) {
+    const WindowLevel automatic = WindowPresets::automatic(*image);
+    if (std::abs(automatic.center - w.center) < 1e-6 && std::abs(automatic.width - w.width) < 1e-6) {
+      windowCombo_->setCurrentIndex(0);
+      return;
+    }
+  }
+  windowCombo_->setCurrentIndex(-1);
+}
+
+void MainWindow::applyPreset(int index) {
+  const auto image = document_->image();
+  if (!image || index < 0) return;
+  const QVariant preset = windowCombo_->itemData(index);
+  if (preset.canConvert<QPointF>() && preset.isValid()) {
+    const QPointF cw = preset.toPointF();
+    applyWindow({cw.x(), cw.y()});
+  } else if (windowCombo_->itemText(index).startsWith("DICOM")) {
+    applyWindow({*image->metadata().windowCenter, *image->metadata().windowWidth});
+  } else {
+    applyWindow(WindowPresets::automatic(*image));
+  }
+}
+
+void MainWindow::rememberWindow() {
+  if (document_->hasImage()) settings_->setWindowFor(QString::fromStdString(document_->imagePath()), state_.window());
+}
+
+// ---------------------------------------------------------------------------- document changes
+
+void MainWindow::onImageChanged() {
+  const auto image = document_->image();
+  if (!image) return;
+  state_.setGeometry(image->geometry());
+  const auto remembered = settings_->windowFor(QString::fromStdString(document_->imagePath()));
+  state_.setWindow(remembered ? *remembered : WindowPresets::initial(*image));
+  fillWindowCombo();
+  syncWindowCombo();
+  if (image->geometry().size[2] == 1)
+    maximizeView(ViewAxis::Axial);  // a 2D image has no coronal or sagittal view
+  else if (maximized_ >= 0 && !isMaximized(active_))
+    showAllViews();
+  segmentationPanel_->setImageAvailable(true);
+  segmentationPanel_->setStatus(segmenter_ ? "Ready" : "");
+  updateInfoPanel();
+  refreshAllViews(true);
+}
+
+void MainWindow::onLabelsChanged() {
+  const core::LabelMap* labels = document_->labels();
+  const core::LabelMap* reference = document_->reference();
+  std::vector<LabelStatistic> stats;
+  if (labels)
+    stats = LabelStatistics::compute(*labels, reference);
+  else if (reference)
+    stats = LabelStatistics::compute(*reference);  // reference alone: its own volumes
+  legend_->setContents(std::move(stats), document_->palette(), labels && reference);
+  overlayPanel_->setReferenceAvailable(reference != nullptr);
+  overlays_.labels.hidden = legend_->hiddenLabels();
+  updateInfoPanel();
+  refreshAllViews(true);
+}
+
+void MainWindow::onAttentionChanged() {
+  overlayPanel_->setAttentionLevels(document_->attentionLevels());
+  refreshAllViews(true);
+}
+
+void MainWindow::onHover(bool inside, const core::Index3& voxel) {
+  const auto image = document_->image();
+  if (!inside || !image) {
+    hoverLabel_->setText({});
+    return;
+  }
+  const core::Geometry& g = image->geometry();
+  const core::Vec3 p = g.indexToPhysical(
+      {static_cast<double>(voxel[0]), static_cast<double>(voxel[1]), static_cast<double>(voxel[2])});
+  QString text = QString("voxel (%1, %2, %3)   LPS (%4, %5, %6) mm   value %7")
+                     .arg(voxel[0]).arg(voxel[1]).arg(voxel[2])
+                     .arg(p[0], 0, 'f', 1).arg(p[1], 0, 'f', 1).arg(p[2], 0, 'f', 1)
+                     .arg(static_cast<double>(image->at(voxel[0], voxel[1], voxel[2])), 0, 'g', 6);
+  if (const core::LabelMap* labels = document_->labels()) {
+    const int value = labels->at(voxel[0], voxel[1], voxel[2]);
+    text += QString("   label %1 %2").arg(value).arg(value ? QString::fromStdString(document_->labelName(value)) : "(background)");
+  }
+  if (const core::LabelMap* reference = document_->reference())
+    text += QString("   reference %1").arg(reference->at(voxel[0], voxel[1], voxel[2]));
+  const int a = overlays_.attentionIndex;
+  if (a >= 0 && a < static_cast<int>(document_->attention().size()))
+    text += QString("   attention %1").arg(static_cast<double>(document_->attention()[static_cast<size_t>(a)].at(voxel[0], voxel[1], voxel[2])), 0, 'f', 2);
+  hoverLabel_->setText(text);
+}
+
+QString MainWindow::statusText() const { return hoverLabel_->text(); }
+
+void MainWindow::updateInfoPanel() {
+  const auto image = document_->image();
+  if (!image) {
+    infoText_->setText("<b>aunet viewer</b><br><br>Drop an image (NIfTI, NRRD, MHA, DICOM folder, PNG) here, "
+                       "or use File &gt; Open.<br>Then drop or open its mask, or open a model and press Segment.");
+    return;
+  }
+  const core::Geometry& g = image->geometry();
+  const auto& m = image->metadata();
+  QString html = QString("<b>%1</b><br>").arg(QFileInfo(QString::fromStdString(document_->imagePath())).fileName().toHtmlEscaped());
+  if (!m.modality.empty()) html += QString("Modality: %1<br>").arg(QString::fromStdString(m.modality));
+  if (!m.seriesDescription.empty()) html += QString("Series: %1<br>").arg(QString::fromStdString(m.seriesDescription).toHtmlEscaped());
+  html += QString("Size: %1 x %2 x %3 voxels<br>").arg(g.size[0]).arg(g.size[1]).arg(g.size[2]);
+  html += QString("Spacing: %1 x %2 x %3 mm<br>").arg(g.spacing[0], 0, 'g', 4).arg(g.spacing[1], 0, 'g', 4).arg(g.spacing[2], 0, 'g', 4);
+  html += QString("Orientation: %1<br>").arg(QString::fromStdString(g.orientationCode()));
+  if (image->channels() > 1) html += QString("Channels: %1 (showing the first)<br>").arg(image->channels());
+  if (document_->labels()) {
+    const auto& stats = legend_->statistics();
+    html += QString("<br>Mask: %1 label(s)").arg(stats.size());
+    if (!document_->labelsPath().empty())
+      html += QString(" from %1").arg(QFileInfo(QString::fromStdString(document_->labelsPath())).fileName().toHtmlEscaped());
+    html += "<br>";
+  }
+  if (document_->reference()) html += "Reference mask: shown as outlines; Dice in the legend<br>";
+  if (!m.warnings.empty())
+    html += QString("<br><span style='color:#ffb000'>%1</span>").arg(QString::fromStdString(m.warnings.front()).toHtmlEscaped());
+  infoText_->setText(html);
+}
+
+void MainWindow::updateRecentMenu() {
+  recentMenu_->clear();
+  const QStringList recent = settings_->recentFiles();
+  for (const QString& path : recent)
+    recentMenu_->addAction(path, this, [this, path] {
+      if (opensAsImage(path))
+        openImageInBackground(path);
+      else
+        openAny(path);
+    });
+  if (recent.isEmpty()) recentMenu_->addAction("(none)")->setEnabled(false);
+  else {
+    recentMenu_->addSeparator();
+    recentMenu_->addAction("Clear", this, [this] {
+      settings_->clearRecentFiles();
+      updateRecentMenu();
+    });
+  }
+}
+
+void MainWindow::closeEvent(QCloseEvent* event) {
+  rememberWindow();
+  job_->cancel();
+  QMainWindow::closeEvent(event);
+}
+
+}  // namespace aunet::gui

@@ -1,0 +1,155 @@
+#pragma once
+// The viewer's window: File menu (images, DICOM folders with a series picker, masks,
+// reference masks, attention maps, models, saving, PNG export, recent files), drag
+// and drop, the three linked views in a 2x2 layout or one maximized, window presets,
+// the overlay and segmentation panels, and a status bar describing the voxel under
+// the mouse. Every action has a method that works without dialogs, so tests and the
+// command line drive the same code; failures emit errorOccurred and, when
+// interactive, show the one-line reason in a message box.
+
+#include <QMainWindow>
+
+#include <functional>
+#include <memory>
+#include <string>
+
+#include "gui/OverlaySettings.h"
+#include "gui/ViewState.h"
+#include "gui/ViewerSettings.h"
+#include "model/api/Segmenter.h"
+
+class QComboBox;
+class QGridLayout;
+class QLabel;
+class QMenu;
+class QProgressBar;
+class QTimer;
+
+namespace aunet::gui {
+
+class LabelTableModel;
+class OverlayPanel;
+class SegmentationJob;
+class SegmentationPanel;
+class SliceView;
+class ViewerDocument;
+
+using SegmenterFactory = std::function<std::unique_ptr<model::Segmenter>(const std::string& modelPath)>;
+
+class MainWindow : public QMainWindow {
+  Q_OBJECT
+ public:
+  // An empty factory disables segmentation (with the reason in tooltips).
+  // `settings` defaults to the user's QSettings; tests pass their own.
+  explicit MainWindow(SegmenterFactory factory = {}, std::unique_ptr<ViewerSettings> settings = nullptr,
+                      QWidget* parent = nullptr);
+  ~MainWindow() override;
+
+  // false: no message boxes or pickers (tests, --screenshot); errors still reach errorOccurred.
+  void setInteractive(bool interactive) { interactive_ = interactive; }
+
+  // Each returns false after reporting the error; nothing is half-changed.
+  bool openImage(const QString& path, const QString& dicomSeriesId = {});
+  // What the menus use: reads on a worker thread with a busy bar, so a large series
+  // does not freeze the window; errors arrive through errorOccurred as well.
+  void openImageInBackground(const QString& path);
+  bool isLoading() const;
+  bool openMask(const QString& path);
+  bool openReference(const QString& path);
+  bool openAttention(const QString& path);
+  bool openModel(const QString& path);
+  bool saveMask(const QString& path);
+  bool saveAttention(const QString& folder);  // attention_level<N>.nii.gz per gate level
+  bool saveStatistics(const QString& path);   // CSV, written atomically
+  bool exportView(const QString& path);       // the active view as PNG
+  // Opens whatever a dropped/recent path is: model, mask on the open image, or image.
+  bool openAny(const QString& path);
+  // Whether openAny() would open `path` as the study image (not a model or a mask).
+  bool opensAsImage(const QString& path) const;
+  bool startSegmentation();
+  void cancelSegmentation();
+
+  void showAllViews();
+  void maximizeView(ViewAxis axis);
+  bool isMaximized(ViewAxis axis) const;
+  void resetViews();
+  // Moves the crosshair onto a label (double click in the legend); false when absent.
+  bool jumpToLabel(int label);
+  void applyWindow(const WindowLevel& window);
+  void applyPreset(int index);  // index into the window combo
+
+  ViewState& viewState() { return state_; }
+  ViewerDocument& document() { return *document_; }
+  OverlaySettings& overlaySettings() { return overlays_; }
+  SliceView* view(ViewAxis axis) const;
+  SliceView* activeView() const;
+  LabelTableModel* legend() const { return legend_; }
+  OverlayPanel* overlayPanel() const { return overlayPanel_; }
+  SegmentationPanel* segmentationPanel() const { return segmentationPanel_; }
+  SegmentationJob* segmentationJob() const { return job_; }
+  QComboBox* windowCombo() const { return windowCombo_; }
+  QString statusText() const;
+  ViewerSettings& settings() { return *settings_; }
+
+ Q_SIGNALS:
+  void errorOccurred(const QString& message);
+  void segmentationFinished(bool succeeded);
+
+ protected:
+  void dragEnterEvent(QDragEnterEvent* event) override;
+  void dropEvent(QDropEvent* event) override;
+  void closeEvent(QCloseEvent* event) override;
+
+ private:
+  void buildMenus();
+  void adoptImage(core::Volume image, const QString& path);
+  void buildViews();
+  void buildDocks();
+  void reportError(const QString& message);
+  void notify(const QString& message);
+  void refreshAllViews(bool content);
+  void onImageChanged();
+  void onLabelsChanged();
+  void onAttentionChanged();
+  void onHover(bool inside, const core::Index3& voxel);
+  void updateInfoPanel();
+  void updateRecentMenu();
+  void fillWindowCombo();
+  void syncWindowCombo();
+  void rememberWindow();
+  void onSegmentationSucceeded();
+  void layoutViews();
+  QString chooseDicomSeries(const QString& folder, bool* cancelled);
+  // Runs `action`, turning any exception into reportError; returns whether it succeeded.
+  bool guarded(const std::function<void()>& action);
+
+  SegmenterFactory factory_;
+  std::unique_ptr<ViewerSettings> settings_;
+  bool interactive_ = true;
+  ViewState state_;
+  OverlaySettings overlays_;
+  ViewerDocument* document_;
+  LabelTableModel* legend_;
+  SliceView* views_[ViewState::kViews] = {nullptr, nullptr, nullptr};
+  QWidget* infoPanel_ = nullptr;
+  QLabel* infoText_ = nullptr;
+  QGridLayout* grid_ = nullptr;
+  int maximized_ = -1;
+  ViewAxis active_ = ViewAxis::Axial;
+  OverlayPanel* overlayPanel_ = nullptr;
+  SegmentationPanel* segmentationPanel_ = nullptr;
+  SegmentationJob* job_ = nullptr;
+  std::shared_ptr<model::Segmenter> segmenter_;
+  QString modelPath_;
+  std::shared_ptr<const core::Volume> segmentedImage_;
+  QComboBox* windowCombo_ = nullptr;
+  QLabel* hoverLabel_ = nullptr;
+  QMenu* recentMenu_ = nullptr;
+  QTimer* windowSaveTimer_ = nullptr;
+  QString lastHover_;
+  QProgressBar* loadingBar_ = nullptr;
+  int loadGeneration_ = 0;
+  bool loading_ = false;
+};
+
+}  // namespace aunet::gui

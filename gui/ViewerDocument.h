@@ -1,0 +1,77 @@
+#pragma once
+// What the viewer has open: the image, its label map, a reference mask, attention
+// maps and the label palette. Loading throws core::Error with one line naming the
+// file and the reason (the window turns it into a dialog); masks and attention maps
+// on another grid are moved onto the image grid through physical space, so a mask
+// stored with flipped rows still lines up.
+
+#include <QObject>
+#include <QString>
+
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "io/core/LabelMap.h"
+#include "io/core/Volume.h"
+#include "model/api/LabelInfo.h"
+
+namespace aunet::gui {
+
+class ViewerDocument : public QObject {
+  Q_OBJECT
+ public:
+  explicit ViewerDocument(QObject* parent = nullptr);
+
+  // Reads an image as the viewer opens it (uneven DICOM series accepted with a warning).
+  static core::Volume readImage(const std::string& path, const std::string& dicomSeriesUid = {});
+  // Replaces everything (masks and attention maps belong to the previous image).
+  void loadImage(const std::string& path, const std::string& dicomSeriesUid = {});
+  void setImage(core::Volume image, const std::string& path);
+  // Need an image first. `notes` receives what a user should hear (e.g. resampled).
+  void loadLabels(const std::string& path, std::vector<std::string>* notes = nullptr);
+  void loadReference(const std::string& path, std::vector<std::string>* notes = nullptr);
+  void loadAttention(const std::string& path, std::vector<std::string>* notes = nullptr);
+  void setLabels(core::LabelMap labels, const std::string& path);
+  void setReference(core::LabelMap labels, const std::string& path);
+  // Attention maps on the image grid, values in [0, 1], one per gate level.
+  void setAttention(std::vector<core::Volume> maps, std::vector<int64_t> levels);
+  // Label names/colours (from a model); empty restores the default palette.
+  void setPalette(std::vector<model::LabelInfo> palette);
+  void clearLabels();
+
+  bool hasImage() const { return image_ != nullptr; }
+  std::shared_ptr<const core::Volume> image() const { return image_; }
+  const std::string& imagePath() const { return imagePath_; }
+  const core::LabelMap* labels() const { return labels_ ? &*labels_ : nullptr; }
+  const std::string& labelsPath() const { return labelsPath_; }
+  const core::LabelMap* reference() const { return reference_ ? &*reference_ : nullptr; }
+  const std::vector<core::Volume>& attention() const { return attention_; }
+  const std::vector<int64_t>& attentionLevels() const { return attentionLevels_; }
+  // The palette in use: the model's, or defaults covering every label present.
+  const std::vector<model::LabelInfo>& palette() const { return palette_; }
+  std::string labelName(int value) const;
+
+ Q_SIGNALS:
+  void imageChanged();
+  void labelsChanged();      // labels, reference or palette
+  void attentionChanged();
+
+ private:
+  core::LabelMap onImageGrid(core::LabelMap labels, const std::string& path, std::vector<std::string>* notes) const;
+  void requireImage(const std::string& path, const char* what) const;
+  void refreshPalette();
+
+  std::shared_ptr<const core::Volume> image_;
+  std::string imagePath_;
+  std::optional<core::LabelMap> labels_;
+  std::string labelsPath_;
+  std::optional<core::LabelMap> reference_;
+  std::vector<core::Volume> attention_;
+  std::vector<int64_t> attentionLevels_;
+  std::vector<model::LabelInfo> modelPalette_;
+  std::vector<model::LabelInfo> palette_;
+};
+
+}  // namespace aunet::gui

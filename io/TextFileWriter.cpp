@@ -1,0 +1,42 @@
+#include "io/TextFileWriter.h"
+
+#include <cerrno>
+#include <cstring>
+#include <filesystem>
+#include <fstream>
+
+#include "io/ImageWriter.h"
+#include "io/core/Error.h"
+
+namespace aunet::io {
+
+namespace fs = std::filesystem;
+
+void writeTextFile(const std::string& path, const std::string& content) {
+  std::error_code ec;
+  const fs::path parent = fs::path(path).parent_path();
+  if (!parent.empty()) {
+    fs::create_directories(parent, ec);
+    if (ec) throw core::Error(path, "cannot create folder '" + parent.string() + "': " + ec.message());
+  }
+  const std::string tmp = temporaryPathFor(path);
+  {
+    std::ofstream out(tmp, std::ios::binary | std::ios::trunc);
+    if (!out) throw core::Error(path, std::string("cannot open for writing: ") + std::strerror(errno));
+    out.write(content.data(), static_cast<std::streamsize>(content.size()));
+    out.flush();
+    if (!out) {
+      out.close();
+      fs::remove(tmp, ec);
+      throw core::Error(path, "write failed (disk full?)");
+    }
+  }
+  fs::rename(tmp, path, ec);
+  if (ec) {
+    std::error_code ignored;
+    fs::remove(tmp, ignored);
+    throw core::Error(path, "cannot rename the temporary file onto this name: " + ec.message());
+  }
+}
+
+}  // namespace aunet::io
