@@ -176,7 +176,17 @@ int runDemoCommand(const DemoOptions& options, std::ostream& out) {
   out << "Results in " << std::filesystem::absolute(dir).lexically_normal().string()
       << "/: image.nii.gz, mask.nii.gz, reference.nii.gz, " << attentionFiles.size()
       << " attention maps, demo.aunet, report.json\n";
-  out << "Inspect the model: aunet info " << (dir / "demo.aunet").string() << "\n";
+  // Point at the binaries beside this one, so the printed commands work as written.
+  std::error_code ec;
+  const std::filesystem::path binDir = std::filesystem::read_symlink("/proc/self/exe", ec).parent_path();
+  const auto tool = [&](const std::string& name) {
+    const std::filesystem::path candidate = binDir / name;
+    return !ec && std::filesystem::exists(candidate) ? candidate.string() : name;
+  };
+  const std::string absDir = std::filesystem::absolute(dir).lexically_normal().string();
+  out << "Inspect the model:   " << tool("aunet") << " info " << absDir << "/demo.aunet\n";
+  out << "Open in the viewer:  " << tool("aunet-viewer") << " " << absDir << "/image.nii.gz --mask " << absDir
+      << "/mask.nii.gz --model " << absDir << "/demo.aunet\n";
   return 0;
 }
 
