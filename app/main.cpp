@@ -6,11 +6,14 @@
 
 #include <iostream>
 
+#include "app/commands/CheckDatasetCommand.h"
 #include "app/commands/ConvertCommand.h"
 #include "app/commands/DemoCommand.h"
 #include "app/commands/EvaluateCommand.h"
 #include "app/commands/InfoCommand.h"
+#include "app/commands/PlanCommand.h"
 #include "app/commands/SegmentCommand.h"
+#include "app/commands/TrainCommand.h"
 #include "app/commands/VersionInfo.h"
 #include "io/core/Error.h"
 #include "io/core/Log.h"
@@ -31,11 +34,17 @@ int main(int argc, char** argv) {
   aunet::app::SegmentOptions segment;
   aunet::app::EvaluateOptions evaluate;
   aunet::app::ConvertOptions convert;
+  aunet::app::CheckDatasetOptions checkDataset;
+  aunet::app::PlanOptions plan;
+  aunet::app::TrainOptions train;
   aunet::app::setupInfoCommand(app, info);
   aunet::app::setupDemoCommand(app, demo);
   aunet::app::setupSegmentCommand(app, segment);
   aunet::app::setupEvaluateCommand(app, evaluate);
   aunet::app::setupConvertCommand(app, convert);
+  aunet::app::setupCheckDatasetCommand(app, checkDataset);
+  aunet::app::setupPlanCommand(app, plan);
+  aunet::app::setupTrainCommand(app, train);
 
   if (argc <= 1) {
     std::cout << app.help();
@@ -57,6 +66,9 @@ int main(int argc, char** argv) {
     if (app.got_subcommand("segment")) return aunet::app::runSegmentCommand(segment, std::cout);
     if (app.got_subcommand("evaluate")) return aunet::app::runEvaluateCommand(evaluate, std::cout);
     if (app.got_subcommand("convert")) return aunet::app::runConvertCommand(convert, std::cout);
+    if (app.got_subcommand("check-dataset")) return aunet::app::runCheckDatasetCommand(checkDataset, std::cout);
+    if (app.got_subcommand("plan")) return aunet::app::runPlanCommand(plan, std::cout);
+    if (app.got_subcommand("train")) return aunet::app::runTrainCommand(train, std::cout);
   } catch (const aunet::core::Error& e) {
     std::cerr << "aunet: error: " << e.what() << "\n";
     return 1;

@@ -1,20 +1,25 @@
 // aunet-viewer: the clinician's desktop viewer.
 //   aunet-viewer [IMAGE] [--mask MASK] [--reference MASK] [--attention MAP] [--model MODEL]
 //                [--view axial|coronal|sagittal] [--screenshot PNG [--size WxH] [--palette]]
+//                [--threads N] [--measure-responsiveness]
 // The GUI layer is torch-free; this main is where the concrete segmentation pipeline
 // (the same one `aunet segment` runs) is handed to it as a model::Segmenter factory.
 
 #include <QApplication>
 #include <QCommandLineParser>
+#include <QElapsedTimer>
 #include <QImage>
 #include <QTimer>
 
+#include <algorithm>
 #include <cstdio>
 #include <memory>
+#include <thread>
 
 #include "app/pipeline/SegmentationPipeline.h"
 #include "aunet/Version.h"
 #include "gui/MainWindow.h"
+#include "model/DeviceSelection.h"
 
 namespace {
 
@@ -35,7 +40,7 @@ int main(int argc, char** argv) {
   for (int i = 1; i < argc; ++i) {
     const QByteArray a(argv[i]);
     const bool info = a == "-h" || a == "--help" || a == "--help-all" || a == "-v" || a == "--version";
-    const bool headless = a == "--screenshot" || a.startsWith("--screenshot=");
+    const bool headless = a == "--screenshot" || a.startsWith("--screenshot=") || a == "--measure-responsiveness";
     if ((info || (headless && noDisplay)) && qEnvironmentVariableIsEmpty("QT_QPA_PLATFORM"))
       qputenv("QT_QPA_PLATFORM", "offscreen");
   }
@@ -60,15 +65,36 @@ int main(int argc, char** argv) {
                                             "PNG");
   const QCommandLineOption paletteOption("palette", "Save the screenshot with 256 colours (smaller files for docs).");
   const QCommandLineOption sizeOption("size", "Window size for --screenshot, e.g. 1400x900.", "WxH", "1400x900");
+  const QCommandLineOption threadsOption(
+      "threads", "Intra-op threads of the segmentation worker (0: every core; default: every core but one).", "N");
+  const QCommandLineOption measureOption(
+      "measure-responsiveness",
+      "Segment IMAGE with --model, print the longest gap between 10 ms timer ticks of the window's event loop "
+      "while the worker runs, and quit.");
   parser.addOptions({maskOption, referenceOption, attentionOption, modelOption, segmentOption, viewOption,
-                     screenshotOption, sizeOption, paletteOption});
+                     screenshotOption, sizeOption, paletteOption, threadsOption, measureOption});
   parser.process(app);
+
+  // The window's thread needs a core too: with Torch on every core, its OpenMP team
+  // and the event loop take turns and the interface stalls (see docs/viewer.md).
+  const int cores = static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
+  int threads = cores > 1 ? cores - 1 : 1;
+  if (parser.isSet(threadsOption)) {
+    bool ok = false;
+    threads = parser.value(threadsOption).toInt(&ok);
+    if (!ok || threads < 0) {
+      std::fprintf(stderr, "aunet-viewer: error: invalid --threads '%s'\n", parser.value(threadsOption).toLocal8Bit().constData());
+      return 2;
+    }
+  }
+  const int threadsInEffect = aunet::model::configureThreads(threads);
 
   aunet::gui::SegmenterFactory factory = [](const std::string& path) -> std::unique_ptr<aunet::model::Segmenter> {
     return std::make_unique<aunet::app::SegmentationPipeline>(path);
   };
   aunet::gui::MainWindow window(factory);
-  const bool screenshot = parser.isSet(screenshotOption);
+  const bool measure = parser.isSet(measureOption);
+  const bool screenshot = parser.isSet(screenshotOption) || measure;
   window.setInteractive(!screenshot);
   int failures = 0;
   QObject::connect(&window, &aunet::gui::MainWindow::errorOccurred, [&failures, screenshot](const QString& message) {
@@ -118,6 +144,56 @@ int main(int argc, char** argv) {
     std::printf("%s (%dx%d)\n", path.toLocal8Bit().constData(), shot.width(), shot.height());
     QApplication::exit(failures == 0 ? 0 : 1);
   };
+  if (measure) {
+    // A 10 ms timer on the window's event loop: any gap well above 10 ms is a stall the
+    // user would feel (the issue asks for none over 50 ms while a job runs).
+    if (positional.isEmpty() || !parser.isSet(modelOption) || failures > 0) {
+      std::fprintf(stderr, "aunet-viewer: error: --measure-responsiveness needs IMAGE and --model that open\n");
+      return 2;
+    }
+    auto* probe = new QTimer(&app);
+    probe->setInterval(10);
+    probe->setTimerType(Qt::PreciseTimer);
+    auto clock = std::make_shared<QElapsedTimer>();
+    auto gaps = std::make_shared<std::vector<double>>();
+    auto last = std::make_shared<qint64>(0);
+    QObject::connect(probe, &QTimer::timeout, &app, [clock, gaps, last] {
+      const qint64 now = clock->nsecsElapsed();
+      gaps->push_back(static_cast<double>(now - *last) / 1e6);
+      *last = now;
+    });
+    // Measured until the result is on screen: the legend's statistics job included.
+    auto report = [&, clock, gaps, probe](bool ok) {
+      probe->stop();
+      const double seconds = static_cast<double>(clock->elapsed()) / 1000.0;
+      std::vector<double> sorted = *gaps;
+      std::sort(sorted.begin(), sorted.end());
+      const auto pct = [&sorted](double p) {
+        return sorted.empty() ? 0.0 : sorted[std::min(sorted.size() - 1, static_cast<size_t>(p * static_cast<double>(sorted.size())))];
+      };
+      const long over50 = std::count_if(sorted.begin(), sorted.end(), [](double g) { return g > 50.0; });
+      std::printf("segmentation %s in %.1f s on %d core(s), worker intra-op threads %d\n", ok ? "succeeded" : "FAILED",
+                  seconds, cores, threadsInEffect);
+      std::printf("event loop: %zu ticks of 10 ms, max gap %.1f ms, p99 %.1f ms, median %.1f ms, gaps over 50 ms: %ld\n",
+                  sorted.size(), sorted.empty() ? 0.0 : sorted.back(), pct(0.99), pct(0.5), over50);
+      QApplication::exit(ok ? 0 : 1);
+    };
+    QObject::connect(&window, &aunet::gui::MainWindow::segmentationFinished, &app, [&window, report](bool ok) {
+      if (window.pendingJobs() == 0) {
+        report(ok);
+        return;
+      }
+      auto once = std::make_shared<QMetaObject::Connection>();
+      *once = QObject::connect(&window, &aunet::gui::MainWindow::backgroundJobsFinished, [once, report, ok] {
+        QObject::disconnect(*once);
+        report(ok);
+      });
+    });
+    clock->start();
+    probe->start();
+    if (!window.startSegmentation()) return 1;
+    return QApplication::exec();
+  }
   if (parser.isSet(segmentOption)) {
     if (screenshot)
       QObject::connect(&window, &aunet::gui::MainWindow::segmentationFinished, &app,

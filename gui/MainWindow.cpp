@@ -8,6 +8,7 @@
 #include <QDockWidget>
 #include <QDragEnterEvent>
 #include <QDropEvent>
+#include <QEventLoop>
 #include <QFileDialog>
 #include <QFileInfo>
 #include <QGridLayout>
@@ -117,7 +118,7 @@ MainWindow::MainWindow(SegmenterFactory factory, std::unique_ptr<ViewerSettings>
   });
   connect(segmentationPanel_, &SegmentationPanel::openModelRequested, this, [this] {
     const QString path = QFileDialog::getOpenFileName(this, "Open model", {}, "aunet models (*.aunet);;All files (*)");
-    if (!path.isEmpty()) openModel(path);
+    if (!path.isEmpty()) openModelInBackground(path);
   });
   connect(segmentationPanel_, &SegmentationPanel::segmentRequested, this, &MainWindow::startSegmentation);
   connect(segmentationPanel_, &SegmentationPanel::cancelRequested, this, &MainWindow::cancelSegmentation);
@@ -217,19 +218,19 @@ void MainWindow::buildMenus() {
   });
   file->addAction("Open &mask...", QKeySequence("Ctrl+M"), this, [this] {
     const QString path = QFileDialog::getOpenFileName(this, "Open mask", {}, kMaskFilter);
-    if (!path.isEmpty()) openMask(path);
+    if (!path.isEmpty()) openMaskInBackground(path);
   });
   file->addAction("Open &reference mask...", QKeySequence("Ctrl+Shift+M"), this, [this] {
     const QString path = QFileDialog::getOpenFileName(this, "Open reference mask", {}, kMaskFilter);
-    if (!path.isEmpty()) openReference(path);
+    if (!path.isEmpty()) openReferenceInBackground(path);
   });
   file->addAction("Open &attention map...", this, [this] {
     const QString path = QFileDialog::getOpenFileName(this, "Open attention map", {}, kMaskFilter);
-    if (!path.isEmpty()) openAttention(path);
+    if (!path.isEmpty()) openAttentionInBackground(path);
   });
   QAction* openModelAction = file->addAction("Open mo&del...", this, [this] {
     const QString path = QFileDialog::getOpenFileName(this, "Open model", {}, "aunet models (*.aunet);;All files (*)");
-    if (!path.isEmpty()) openModel(path);
+    if (!path.isEmpty()) openModelInBackground(path);
   });
   openModelAction->setEnabled(static_cast<bool>(factory_));
   file->addSeparator();
@@ -295,7 +296,7 @@ void MainWindow::buildMenus() {
   });
   tools->addAction("Mask", this, [this] {
     const QString path = QFileDialog::getOpenFileName(this, "Open mask", {}, kMaskFilter);
-    if (!path.isEmpty()) openMask(path);
+    if (!path.isEmpty()) openMaskInBackground(path);
   });
   tools->addSeparator();
   tools->addAction("2x2", this, &MainWindow::showAllViews);
@@ -359,7 +360,7 @@ bool MainWindow::openImage(const QString& path, const QString& dicomSeriesId) {
   if (path.isEmpty()) return false;
   ++loadGeneration_;  // a background load still running is superseded
   loading_ = false;
-  loadingBar_->hide();
+  loadingBar_->setVisible(pendingJobs_ > 0);
   return guarded([&] {
     QString series = dicomSeriesId;
     if (QFileInfo(path).isDir() && series.isEmpty()) {
@@ -388,7 +389,7 @@ void MainWindow::openImageInBackground(const QString& path) {
     watcher->deleteLater();
     if (generation != loadGeneration_) return;  // another image was opened meanwhile
     loading_ = false;
-    loadingBar_->hide();
+    loadingBar_->setVisible(pendingJobs_ > 0);
     Outcome out = watcher->result();
     if (!out.volume) {
       reportError(out.error);
@@ -428,33 +429,109 @@ void MainWindow::adoptImage(core::Volume image, const QString& path) {
   statusBar()->clearMessage();
 }
 
-bool MainWindow::openMask(const QString& path) {
-  return guarded([&] {
-    std::vector<std::string> notes;
-    document_->loadLabels(path.toStdString(), &notes);
-    for (const auto& n : notes) notify(QString::fromStdString(n));
-    settings_->addRecentFile(path);
-    updateRecentMenu();
+// ---------------------------------------------------------------------------- background jobs
+
+void MainWindow::runInBackground(const QString& what, std::function<UiStep()> work, bool sameImage) {
+  struct Outcome {
+    UiStep apply;
+    QString error;
+  };
+  // The result of a job started on one image must not land on the next one.
+  const std::shared_ptr<const core::Volume> image = sameImage ? document_->image() : nullptr;
+  ++pendingJobs_;
+  loadingBar_->show();
+  if (!what.isEmpty()) statusBar()->showMessage(what);
+  auto* watcher = new QFutureWatcher<Outcome>(this);
+  connect(watcher, &QFutureWatcher<Outcome>::finished, this, [this, watcher, image, sameImage] {
+    watcher->deleteLater();
+    Outcome out = watcher->result();
+    if (!out.apply) {
+      ++failedJobs_;
+      reportError(out.error);
+    } else if (sameImage && document_->image() != image) {
+      notify("Discarded a result that belonged to the previous image");
+    } else if (!guarded(out.apply)) {
+      ++failedJobs_;
+    }
+    if (--pendingJobs_ == 0) {
+      loadingBar_->setVisible(loading_);
+      Q_EMIT backgroundJobsFinished();
+    }
   });
+  watcher->setFuture(QtConcurrent::run([work = std::move(work)]() {
+    Outcome out;
+    try {
+      out.apply = work();
+    } catch (const std::bad_alloc&) {
+      out.error = "not enough memory";
+    } catch (const std::exception& e) {
+      out.error = QString::fromStdString(e.what());
+    } catch (...) {
+      out.error = "unexpected error";
+    }
+    if (!out.apply && out.error.isEmpty()) out.error = "unexpected error";
+    return out;
+  }));
 }
 
-bool MainWindow::openReference(const QString& path) {
-  return guarded([&] {
-    std::vector<std::string> notes;
-    document_->loadReference(path.toStdString(), &notes);
-    for (const auto& n : notes) notify(QString::fromStdString(n));
-  });
+bool MainWindow::waitForBackgroundJobs(int timeoutMs) {
+  const int failedBefore = failedJobs_;
+  if (pendingJobs_ > 0) {
+    QEventLoop loop;
+    connect(this, &MainWindow::backgroundJobsFinished, &loop, &QEventLoop::quit);
+    if (timeoutMs >= 0) QTimer::singleShot(timeoutMs, &loop, &QEventLoop::quit);
+    loop.exec();
+  }
+  return pendingJobs_ == 0 && failedJobs_ == failedBefore;
 }
 
-bool MainWindow::openAttention(const QString& path) {
-  return guarded([&] {
-    std::vector<std::string> notes;
-    document_->loadAttention(path.toStdString(), &notes);
-    for (const auto& n : notes) notify(QString::fromStdString(n));
+bool MainWindow::startLabelJob(const QString& path, bool reference) {
+  if (!document_->hasImage()) {
+    reportError(path + ": open an image before its " + (reference ? "reference mask" : "mask"));
+    return false;
+  }
+  const std::string p = path.toStdString();
+  const core::Geometry grid = document_->image()->geometry();
+  runInBackground("Loading " + path, [this, p, grid, reference, path]() -> UiStep {
+    auto notes = std::make_shared<std::vector<std::string>>();
+    auto labels = std::make_shared<core::LabelMap>(ViewerDocument::readLabelsOnGrid(p, grid, notes.get()));
+    return [this, labels, notes, p, reference, path] {
+      if (reference) {
+        document_->setReference(std::move(*labels), p);
+      } else {
+        document_->setLabels(std::move(*labels), p);
+        settings_->addRecentFile(path);
+        updateRecentMenu();
+      }
+      for (const auto& n : *notes) notify(QString::fromStdString(n));
+    };
   });
+  return true;
 }
 
-bool MainWindow::openModel(const QString& path) {
+bool MainWindow::openMaskInBackground(const QString& path) { return startLabelJob(path, false); }
+
+bool MainWindow::openReferenceInBackground(const QString& path) { return startLabelJob(path, true); }
+
+bool MainWindow::openAttentionInBackground(const QString& path) {
+  if (!document_->hasImage()) {
+    reportError(path + ": open an image before its attention map");
+    return false;
+  }
+  const std::string p = path.toStdString();
+  const core::Geometry grid = document_->image()->geometry();
+  runInBackground("Loading " + path, [this, p, grid]() -> UiStep {
+    auto notes = std::make_shared<std::vector<std::string>>();
+    auto map = std::make_shared<core::Volume>(ViewerDocument::readAttentionOnGrid(p, grid, notes.get()));
+    return [this, map, notes, p] {
+      document_->addAttention(std::move(*map), ViewerDocument::attentionLevelFor(p, document_->attentionLevels()));
+      for (const auto& n : *notes) notify(QString::fromStdString(n));
+    };
+  });
+  return true;
+}
+
+bool MainWindow::openModelInBackground(const QString& path) {
   if (!factory_) {
     reportError(path + ": segmentation is not available in this build");
     return false;
@@ -463,21 +540,50 @@ bool MainWindow::openModel(const QString& path) {
     reportError("a segmentation is running; cancel it before changing the model");
     return false;
   }
-  return guarded([&] {
-    std::unique_ptr<model::Segmenter> s = factory_(path.toStdString());
-    if (!s) throw core::Error(path.toStdString(), "could not load the model");
-    segmenter_ = std::move(s);
-    modelPath_ = path;
-    segmentationPanel_->setModel(path, segmenter_->metadata());
-    segmentationPanel_->setStatus("Ready");
-    settings_->addRecentFile(path);
-    updateRecentMenu();
-  });
+  const std::string p = path.toStdString();
+  runInBackground("Loading model " + path, [this, p, path, factory = factory_]() -> UiStep {
+    // Reading the model file (weights and metadata) is the slow part: keep it off the UI thread.
+    std::shared_ptr<model::Segmenter> s = factory(p);
+    if (!s) throw core::Error(p, "could not load the model");
+    return [this, s, path] {
+      if (job_->running()) throw core::Error(path.toStdString(), "a segmentation started meanwhile; open the model again");
+      segmenter_ = s;
+      modelPath_ = path;
+      // A mask opened with its model (`--mask M --model X`) is named and coloured by it.
+      document_->setPalette(segmenter_->metadata().labels);
+      segmentationPanel_->setModel(path, segmenter_->metadata());
+      segmentationPanel_->setStatus("Ready");
+      settings_->addRecentFile(path);
+      updateRecentMenu();
+    };
+  }, false);
+  return true;
 }
+
+bool MainWindow::openMask(const QString& path) { return openMaskInBackground(path) && waitForBackgroundJobs(); }
+
+bool MainWindow::openReference(const QString& path) {
+  return openReferenceInBackground(path) && waitForBackgroundJobs();
+}
+
+bool MainWindow::openAttention(const QString& path) {
+  return openAttentionInBackground(path) && waitForBackgroundJobs();
+}
+
+bool MainWindow::openModel(const QString& path) { return openModelInBackground(path) && waitForBackgroundJobs(); }
 
 bool MainWindow::opensAsImage(const QString& path) const {
   if (path.endsWith(".aunet", Qt::CaseInsensitive)) return false;
   return !(document_->hasImage() && !QFileInfo(path).isDir() && looksLikeMask(path, state_.geometry()));
+}
+
+void MainWindow::openAnyInBackground(const QString& path) {
+  if (path.endsWith(".aunet", Qt::CaseInsensitive))
+    openModelInBackground(path);
+  else if (!opensAsImage(path))
+    openMaskInBackground(path);
+  else
+    openImageInBackground(path);
 }
 
 bool MainWindow::openAny(const QString& path) {
@@ -503,8 +609,8 @@ void MainWindow::dropEvent(QDropEvent* event) {
                    [&isMaskish](const QString& a, const QString& b) { return !isMaskish(a) && isMaskish(b); });
   // One image alone loads in the background; several files open in order, so a mask
   // dropped with its image lands on it.
-  if (paths.size() == 1 && opensAsImage(paths.front()))
-    openImageInBackground(paths.front());
+  if (paths.size() == 1)
+    openAnyInBackground(paths.front());
   else
     for (const QString& p : paths) openAny(p);
   event->acceptProposedAction();
@@ -545,7 +651,10 @@ bool MainWindow::saveStatistics(const QString& path) {
     return false;
   }
   return guarded([&] {
-    const std::string csv = LabelStatistics::toCsv(legend_->statistics(), document_->palette());
+    // A save right after a new mask may come before the legend's job: count now then.
+    const std::vector<LabelStatistic> stats =
+        statisticsCurrent_ ? legend_->statistics() : LabelStatistics::compute(*document_->labels(), document_->reference());
+    const std::string csv = LabelStatistics::toCsv(stats, document_->palette());
     QSaveFile file(path);  // temporary file + rename: never a half-written CSV
     if (!file.open(QIODevice::WriteOnly))
       throw core::Error(path.toStdString(), "cannot write: " + file.errorString().toStdString());
@@ -751,18 +860,43 @@ void MainWindow::onImageChanged() {
 }
 
 void MainWindow::onLabelsChanged() {
-  const core::LabelMap* labels = document_->labels();
-  const core::LabelMap* reference = document_->reference();
-  std::vector<LabelStatistic> stats;
-  if (labels)
-    stats = LabelStatistics::compute(*labels, reference);
-  else if (reference)
-    stats = LabelStatistics::compute(*reference);  // reference alone: its own volumes
-  legend_->setContents(std::move(stats), document_->palette(), labels && reference);
-  overlayPanel_->setReferenceAvailable(reference != nullptr);
-  overlays_.labels.hidden = legend_->hiddenLabels();
+  overlayPanel_->setReferenceAvailable(document_->reference() != nullptr);
+  recomputeStatistics();
   updateInfoPanel();
   refreshAllViews(true);
+}
+
+void MainWindow::recomputeStatistics() {
+  const auto labels = document_->sharedLabels();
+  const auto reference = document_->sharedReference();
+  const bool withDice = labels && reference;
+  const int generation = ++statisticsGeneration_;
+  if ((!labels && !reference) || (labels == statisticsLabels_ && reference == statisticsReference_ && statisticsCurrent_)) {
+    // Nothing to count, or only the palette changed: no pass over the volume.
+    std::vector<LabelStatistic> stats = labels || reference ? legend_->statistics() : std::vector<LabelStatistic>{};
+    legend_->setContents(std::move(stats), document_->palette(), withDice);
+    overlays_.labels.hidden = legend_->hiddenLabels();
+    statisticsLabels_ = labels;
+    statisticsReference_ = reference;
+    statisticsCurrent_ = true;
+    return;
+  }
+  // One pass over the volume (counts and Dice): on a worker, the legend follows.
+  statisticsCurrent_ = false;
+  runInBackground({}, [this, labels, reference, withDice, generation]() -> UiStep {
+    auto stats = std::make_shared<std::vector<LabelStatistic>>(
+        labels ? LabelStatistics::compute(*labels, reference.get()) : LabelStatistics::compute(*reference));
+    return [this, stats, labels, reference, withDice, generation] {
+      if (generation != statisticsGeneration_) return;  // newer masks: their own job follows
+      legend_->setContents(std::move(*stats), document_->palette(), withDice);
+      overlays_.labels.hidden = legend_->hiddenLabels();
+      statisticsLabels_ = labels;
+      statisticsReference_ = reference;
+      statisticsCurrent_ = true;
+      updateInfoPanel();
+      refreshAllViews(true);
+    };
+  });
 }
 
 void MainWindow::onAttentionChanged() {
@@ -830,12 +964,7 @@ void MainWindow::updateRecentMenu() {
   recentMenu_->clear();
   const QStringList recent = settings_->recentFiles();
   for (const QString& path : recent)
-    recentMenu_->addAction(path, this, [this, path] {
-      if (opensAsImage(path))
-        openImageInBackground(path);
-      else
-        openAny(path);
-    });
+    recentMenu_->addAction(path, this, [this, path] { openAnyInBackground(path); });
   if (recent.isEmpty()) recentMenu_->addAction("(none)")->setEnabled(false);
   else {
     recentMenu_->addSeparator();

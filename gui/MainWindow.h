@@ -54,16 +54,33 @@ class MainWindow : public QMainWindow {
   // does not freeze the window; errors arrive through errorOccurred as well.
   void openImageInBackground(const QString& path);
   bool isLoading() const;
+  // Masks, reference masks, attention maps and models are read (and moved onto the
+  // image grid) on a worker thread, like images; the legend's statistics too. The
+  // ...InBackground methods return at once (the menus use them); the plain ones
+  // start the same job and wait for it (and for the statistics it triggers) with the
+  // event loop running, returning whether it succeeded.
+  // false when refused at once (no image, no pipeline), after reporting.
+  bool openMaskInBackground(const QString& path);
+  bool openReferenceInBackground(const QString& path);
+  bool openAttentionInBackground(const QString& path);
+  bool openModelInBackground(const QString& path);
   bool openMask(const QString& path);
   bool openReference(const QString& path);
   bool openAttention(const QString& path);
   bool openModel(const QString& path);
+  // Background jobs (masks, models, statistics; not image loads or segmentation) still running.
+  int pendingJobs() const { return pendingJobs_; }
+  // Runs the event loop until no background job is pending; false when one of the jobs
+  // that finished meanwhile failed, or on timeout (ms, negative: none).
+  bool waitForBackgroundJobs(int timeoutMs = -1);
   bool saveMask(const QString& path);
   bool saveAttention(const QString& folder);  // attention_level<N>.nii.gz per gate level
   bool saveStatistics(const QString& path);   // CSV, written atomically
   bool exportView(const QString& path);       // the active view as PNG
   // Opens whatever a dropped/recent path is: model, mask on the open image, or image.
   bool openAny(const QString& path);
+  // The same, without waiting (drops, recent files): images, masks and models load on workers.
+  void openAnyInBackground(const QString& path);
   // Whether openAny() would open `path` as the study image (not a model or a mask).
   bool opensAsImage(const QString& path) const;
   bool startSegmentation();
@@ -94,6 +111,7 @@ class MainWindow : public QMainWindow {
  Q_SIGNALS:
   void errorOccurred(const QString& message);
   void segmentationFinished(bool succeeded);
+  void backgroundJobsFinished();  // pendingJobs() dropped to zero
 
  protected:
   void dragEnterEvent(QDragEnterEvent* event) override;
@@ -120,6 +138,14 @@ class MainWindow : public QMainWindow {
   void onSegmentationSucceeded();
   void layoutViews();
   QString chooseDicomSeries(const QString& folder, bool* cancelled);
+  // Runs `work` on the thread pool; the closure it returns is then run on the UI thread
+  // (through guarded()) unless the image changed meanwhile. Errors from `work` are
+  // reported like those of guarded().
+  using UiStep = std::function<void()>;
+  // `sameImage`: drop the result when another image was opened meanwhile.
+  void runInBackground(const QString& what, std::function<UiStep()> work, bool sameImage = true);
+  bool startLabelJob(const QString& path, bool reference);
+  void recomputeStatistics();
   // Runs `action`, turning any exception into reportError; returns whether it succeeded.
   bool guarded(const std::function<void()>& action);
 
@@ -150,6 +176,12 @@ class MainWindow : public QMainWindow {
   QProgressBar* loadingBar_ = nullptr;
   int loadGeneration_ = 0;
   bool loading_ = false;
+  int pendingJobs_ = 0;
+  int failedJobs_ = 0;        // jobs that ended in an error, ever (waitForBackgroundJobs compares)
+  int statisticsGeneration_ = 0;
+  bool statisticsCurrent_ = true;  // the legend's numbers describe the open masks
+  // What the legend's numbers were computed from (a palette change alone needs no new pass).
+  std::shared_ptr<const core::LabelMap> statisticsLabels_, statisticsReference_;
 };
 
 }  // namespace aunet::gui

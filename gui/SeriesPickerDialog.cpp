@@ -1,20 +1,33 @@
 #include "gui/SeriesPickerDialog.h"
 
 #include <QDialogButtonBox>
+#include <QFutureWatcher>
+#include <QPixmap>
+#include <QThreadPool>
+#include <QtConcurrent/QtConcurrentRun>
 #include <QHeaderView>
 #include <QLabel>
 #include <QStandardItemModel>
 #include <QTableView>
 #include <QVBoxLayout>
 
+#include <exception>
+
+#include "gui/SeriesThumbnail.h"
+
 namespace aunet::gui {
 
 SeriesPickerDialog::SeriesPickerDialog(const QString& folder, std::vector<io::DicomSeriesInfo> series, QWidget* parent)
-    : QDialog(parent), series_(std::move(series)), model_(new QStandardItemModel(this)), table_(new QTableView(this)) {
+    : QDialog(parent),
+      series_(std::move(series)),
+      model_(new QStandardItemModel(this)),
+      table_(new QTableView(this)),
+      pool_(new QThreadPool(this)) {
   setWindowTitle("Choose a DICOM series");
-  model_->setHorizontalHeaderLabels({"Description", "Modality", "Slices", "Patient"});
+  model_->setHorizontalHeaderLabels({"", "Description", "Modality", "Slices", "Patient"});
   for (const auto& s : series_) {
     QList<QStandardItem*> row;
+    row << new QStandardItem;  // thumbnail, filled in by a worker
     row << new QStandardItem(s.description.empty() ? QString("(no description)") : QString::fromStdString(s.description));
     row << new QStandardItem(QString::fromStdString(s.modality));
     auto* slices = new QStandardItem;
@@ -27,7 +40,10 @@ SeriesPickerDialog::SeriesPickerDialog(const QString& folder, std::vector<io::Di
   table_->setModel(model_);
   table_->setSelectionBehavior(QAbstractItemView::SelectRows);
   table_->setSelectionMode(QAbstractItemView::SingleSelection);
-  table_->horizontalHeader()->setSectionResizeMode(0, QHeaderView::Stretch);
+  table_->horizontalHeader()->setSectionResizeMode(1, QHeaderView::Stretch);
+  table_->setColumnWidth(0, kThumbnailSize + 8);
+  table_->setIconSize(QSize(kThumbnailSize, kThumbnailSize));
+  table_->verticalHeader()->setDefaultSectionSize(kThumbnailSize + 6);
   table_->verticalHeader()->hide();
   auto* buttons = new QDialogButtonBox(QDialogButtonBox::Open | QDialogButtonBox::Cancel, this);
   connect(buttons, &QDialogButtonBox::accepted, this, &QDialog::accept);
@@ -37,8 +53,45 @@ SeriesPickerDialog::SeriesPickerDialog(const QString& folder, std::vector<io::Di
   layout->addWidget(new QLabel(QString("%1 holds %2 series:").arg(folder).arg(series_.size()), this));
   layout->addWidget(table_);
   layout->addWidget(buttons);
-  resize(640, 320);
+  resize(720, 420);
   if (!series_.empty()) selectRow(0);
+
+  // One reader at a time: the thumbnails must not compete with the image load that
+  // follows the choice (the global pool has one thread per core).
+  pool_->setMaxThreadCount(1);
+  for (int row = 0; row < static_cast<int>(series_.size()); ++row) {
+    auto* watcher = new QFutureWatcher<QImage>(this);
+    connect(watcher, &QFutureWatcher<QImage>::finished, this, [this, watcher, row] {
+      watcher->deleteLater();
+      const QImage image = watcher->future().isValid() && watcher->future().resultCount() > 0 ? watcher->result() : QImage();
+      QStandardItem* item = model_->item(row, 0);
+      if (image.isNull())
+        item->setToolTip("no preview: the middle file could not be read");
+      else
+        item->setData(QPixmap::fromImage(image), Qt::DecorationRole);
+      ++thumbnailsDone_;
+      Q_EMIT thumbnailReady(row);
+      if (thumbnailsDone_ == static_cast<int>(series_.size())) Q_EMIT allThumbnailsReady();
+    });
+    watcher->setFuture(QtConcurrent::run(pool_, [info = series_[static_cast<size_t>(row)]]() {
+      try {
+        return SeriesThumbnail::render(info, kThumbnailSize);
+      } catch (const std::exception&) {
+        return QImage();  // the table shows the row without a picture
+      }
+    }));
+  }
+}
+
+SeriesPickerDialog::~SeriesPickerDialog() {
+  pool_->clear();
+  pool_->waitForDone();
+}
+
+QImage SeriesPickerDialog::thumbnail(int row) const {
+  const QStandardItem* item = model_->item(row, 0);
+  const QVariant v = item ? item->data(Qt::DecorationRole) : QVariant();
+  return v.canConvert<QPixmap>() ? v.value<QPixmap>().toImage() : QImage();
 }
 
 void SeriesPickerDialog::selectRow(int row) { table_->selectRow(row); }

@@ -53,9 +53,9 @@ void ViewerDocument::requireImage(const std::string& path, const char* what) con
   if (!image_) throw core::Error(path, std::string("open an image before its ") + what);
 }
 
-core::LabelMap ViewerDocument::onImageGrid(core::LabelMap labels, const std::string& path,
-                                           std::vector<std::string>* notes) const {
-  const core::Geometry& target = image_->geometry();
+core::LabelMap ViewerDocument::readLabelsOnGrid(const std::string& path, const core::Geometry& target,
+                                                std::vector<std::string>* notes) {
+  core::LabelMap labels = io::readLabelMap(path);
   if (labels.geometry().sameGrid(target)) {
     // Tiny header rounding differences: adopt the image grid exactly.
     labels.geometry() = target;
@@ -70,46 +70,60 @@ core::LabelMap ViewerDocument::onImageGrid(core::LabelMap labels, const std::str
   return moved;
 }
 
-void ViewerDocument::loadLabels(const std::string& path, std::vector<std::string>* notes) {
-  requireImage(path, "mask");
-  setLabels(onImageGrid(io::readLabelMap(path), path, notes), path);
-}
-
-void ViewerDocument::loadReference(const std::string& path, std::vector<std::string>* notes) {
-  requireImage(path, "reference mask");
-  setReference(onImageGrid(io::readLabelMap(path), path, notes), path);
-}
-
-void ViewerDocument::loadAttention(const std::string& path, std::vector<std::string>* notes) {
-  requireImage(path, "attention map");
+core::Volume ViewerDocument::readAttentionOnGrid(const std::string& path, const core::Geometry& target,
+                                                 std::vector<std::string>* notes) {
   core::Volume map = io::readImage(path);
   if (map.channels() != 1) throw core::Error(path, "attention map must have one channel");
-  if (!map.geometry().sameGrid(image_->geometry())) {
-    map = io::resample(map, image_->geometry(), io::Interpolation::Linear);
+  if (!map.geometry().sameGrid(target)) {
+    map = io::resample(map, target, io::Interpolation::Linear);
     if (notes) notes->push_back(path + ": attention grid differs from the image; resampled through physical space");
   }
-  map.geometry() = image_->geometry();
+  map.geometry() = target;
   // Attention is a gate coefficient in [0, 1]; a file outside that range is not one.
   const auto [mn, mx] = std::minmax_element(map.voxels().begin(), map.voxels().end());
   if (*mn < -1e-3f || *mx > 1.0f + 1e-3f)
     throw core::Error(path, "attention values must lie in [0, 1] (found " + std::to_string(*mn) + " to " +
                                 std::to_string(*mx) + ")");
-  std::vector<core::Volume> maps = attention_;
-  std::vector<int64_t> levels = attentionLevels_;
-  // "attention_level2.nii.gz" (as the pipeline and the viewer save them) is level 2;
-  // other names get the next free number.
+  return map;
+}
+
+int64_t ViewerDocument::attentionLevelFor(const std::string& path, const std::vector<int64_t>& levels) {
+  // "attention_level2.nii.gz" (as the pipeline and the viewer save them) is level 2.
   const std::regex levelName(R"(level[_-]?(\d+))", std::regex::icase);
   std::smatch match;
   const std::string name = std::filesystem::path(path).filename().string();
-  int64_t level = levels.empty() ? 0 : *std::max_element(levels.begin(), levels.end()) + 1;
-  if (std::regex_search(name, match, levelName)) level = std::stoll(match[1].str());
+  if (std::regex_search(name, match, levelName)) return std::stoll(match[1].str());
+  return levels.empty() ? 0 : *std::max_element(levels.begin(), levels.end()) + 1;
+}
+
+void ViewerDocument::loadLabels(const std::string& path, std::vector<std::string>* notes) {
+  requireImage(path, "mask");
+  setLabels(readLabelsOnGrid(path, image_->geometry(), notes), path);
+}
+
+void ViewerDocument::loadReference(const std::string& path, std::vector<std::string>* notes) {
+  requireImage(path, "reference mask");
+  setReference(readLabelsOnGrid(path, image_->geometry(), notes), path);
+}
+
+void ViewerDocument::loadAttention(const std::string& path, std::vector<std::string>* notes) {
+  requireImage(path, "attention map");
+  core::Volume map = readAttentionOnGrid(path, image_->geometry(), notes);
+  addAttention(std::move(map), attentionLevelFor(path, attentionLevels_));
+}
+
+void ViewerDocument::addAttention(core::Volume map, int64_t level) {
+  if (!image_ || !map.geometry().sameGrid(image_->geometry()))
+    throw core::Error(map.metadata().sourcePath, "attention map is not on the image grid");
+  std::vector<core::Volume> maps = attention_;
+  std::vector<int64_t> levels = attentionLevels_;
   levels.push_back(level);
   maps.push_back(std::move(map));
   setAttention(std::move(maps), std::move(levels));
 }
 
 void ViewerDocument::setLabels(core::LabelMap labels, const std::string& path) {
-  labels_ = std::move(labels);
+  labels_ = std::make_shared<const core::LabelMap>(std::move(labels));
   labelsPath_ = path;
   refreshPalette();
   Q_EMIT labelsChanged();
@@ -117,7 +131,7 @@ void ViewerDocument::setLabels(core::LabelMap labels, const std::string& path) {
 
 void ViewerDocument::setReference(core::LabelMap labels, const std::string& path) {
   (void)path;
-  reference_ = std::move(labels);
+  reference_ = std::make_shared<const core::LabelMap>(std::move(labels));
   refreshPalette();
   Q_EMIT labelsChanged();
 }

@@ -29,6 +29,18 @@ class ViewerDocument : public QObject {
   // Replaces everything (masks and attention maps belong to the previous image).
   void loadImage(const std::string& path, const std::string& dicomSeriesUid = {});
   void setImage(core::Volume image, const std::string& path);
+  // Reading and moving onto `grid` without touching the document, so it can run on a
+  // worker thread; the window then hands the result to setLabels()/setReference()/
+  // setAttention(). `path` names the file in errors and notes.
+  static core::LabelMap readLabelsOnGrid(const std::string& path, const core::Geometry& grid,
+                                         std::vector<std::string>* notes = nullptr);
+  static core::Volume readAttentionOnGrid(const std::string& path, const core::Geometry& grid,
+                                          std::vector<std::string>* notes = nullptr);
+  // The gate level an attention file holds: "attention_level2.nii.gz" is level 2;
+  // other names get the next free number after `levels`.
+  static int64_t attentionLevelFor(const std::string& path, const std::vector<int64_t>& levels);
+  // Adds one attention map (already on the image grid) at `level`.
+  void addAttention(core::Volume map, int64_t level);
   // Need an image first. `notes` receives what a user should hear (e.g. resampled).
   void loadLabels(const std::string& path, std::vector<std::string>* notes = nullptr);
   void loadReference(const std::string& path, std::vector<std::string>* notes = nullptr);
@@ -44,9 +56,12 @@ class ViewerDocument : public QObject {
   bool hasImage() const { return image_ != nullptr; }
   std::shared_ptr<const core::Volume> image() const { return image_; }
   const std::string& imagePath() const { return imagePath_; }
-  const core::LabelMap* labels() const { return labels_ ? &*labels_ : nullptr; }
+  const core::LabelMap* labels() const { return labels_.get(); }
+  // Shared handles for workers (statistics) that must outlive a replacement.
+  std::shared_ptr<const core::LabelMap> sharedLabels() const { return labels_; }
+  std::shared_ptr<const core::LabelMap> sharedReference() const { return reference_; }
   const std::string& labelsPath() const { return labelsPath_; }
-  const core::LabelMap* reference() const { return reference_ ? &*reference_ : nullptr; }
+  const core::LabelMap* reference() const { return reference_.get(); }
   const std::vector<core::Volume>& attention() const { return attention_; }
   const std::vector<int64_t>& attentionLevels() const { return attentionLevels_; }
   // The palette in use: the model's, or defaults covering every label present.
@@ -59,15 +74,14 @@ class ViewerDocument : public QObject {
   void attentionChanged();
 
  private:
-  core::LabelMap onImageGrid(core::LabelMap labels, const std::string& path, std::vector<std::string>* notes) const;
   void requireImage(const std::string& path, const char* what) const;
   void refreshPalette();
 
   std::shared_ptr<const core::Volume> image_;
   std::string imagePath_;
-  std::optional<core::LabelMap> labels_;
+  std::shared_ptr<const core::LabelMap> labels_;
   std::string labelsPath_;
-  std::optional<core::LabelMap> reference_;
+  std::shared_ptr<const core::LabelMap> reference_;
   std::vector<core::Volume> attention_;
   std::vector<int64_t> attentionLevels_;
   std::vector<model::LabelInfo> modelPalette_;

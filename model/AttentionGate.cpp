@@ -51,9 +51,10 @@ std::pair<torch::Tensor, torch::Tensor> AttentionGateImpl::forward(const torch::
       throw core::Error("attention gate needs skip features of at least 2 voxels per axis, got " +
                         std::to_string(x.size(axis)) + " on axis " + std::to_string(axis - 2));
 
-  const torch::Tensor theta = theta_.forward(x);
-  const torch::Tensor phi = layers::resizeLinear(phi_.forward(g), layers::spatialSize(theta));
-  const torch::Tensor f = torch::relu(theta + phi);
+  // f = ReLU(theta + phi) computed in theta's buffer: the conv's backward needs its
+  // input, not its output, and relu_'s backward only its own output.
+  torch::Tensor f = theta_.forward(x);
+  f.add_(layers::resizeLinear(phi_.forward(g), layers::spatialSize(f))).relu_();
   const torch::Tensor alpha = layers::resizeLinear(torch::sigmoid(psi_.forward(f)), layers::spatialSize(x));
   const torch::Tensor y = W_norm_.forward(W_conv_.forward(alpha * x));
   return {y, alpha};

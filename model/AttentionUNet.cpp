@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <sstream>
 #include <string>
+#include <utility>
 
 #include "io/core/Error.h"
 #include "model/NetworkLayers.h"
@@ -134,7 +135,7 @@ AttentionUNetOutput AttentionUNetImpl::forward_all(const torch::Tensor& x, bool 
   torch::Tensor h = padToMultiple(x, options_.size_divisor());
   for (int64_t l = 0; l < levels; ++l) {
     if (l > 0) h = maxPool2x(h);
-    h = encoders_[l]->forward(h);
+    h = encoders_[l]->forward(std::move(h));
     skips[l] = h;
   }
 
@@ -155,8 +156,12 @@ AttentionUNetOutput AttentionUNetImpl::forward_all(const torch::Tensor& x, bool 
       skip = gated;
       if (with_attention) alpha_by_level[l] = cropTo(alpha, levelSize(input_size, l));
     }
-    const torch::Tensor up = layers::resizeLinear(coarser, layers::spatialSize(skip));
-    coarser = decoders_[l]->forward(torch::cat({skip, up}, 1));
+    // Only the concatenation stays alive into the decoder (moved in, freed after its
+    // first conv): the skip and the upsampled input would double the peak memory.
+    torch::Tensor merged = torch::cat({skip, layers::resizeLinear(coarser, layers::spatialSize(skip))}, 1);
+    skip = torch::Tensor();
+    coarser = torch::Tensor();
+    coarser = decoders_[l]->forward(std::move(merged));
     if (want_ds && !ds_heads_[l].is_empty())
       ds_by_level[l] = cropTo(ds_heads_[l].forward(coarser), levelSize(input_size, l));
   }

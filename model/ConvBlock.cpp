@@ -21,10 +21,12 @@ ConvBlockImpl::ConvBlockImpl(const ConvBlockOptions& options) : options_(options
   register_module("norm2", norm2_.ptr());
 }
 
-torch::Tensor ConvBlockImpl::forward(const torch::Tensor& x) {
+torch::Tensor ConvBlockImpl::forward(torch::Tensor x) {
   // In-place ReLU: the norm's backward does not need its output, so this saves a
   // full-size activation per layer, which matters for 3D patches.
-  auto y = norm1_.forward(conv1_.forward(x)).relu_();
+  torch::Tensor y = conv1_.forward(x);
+  x = torch::Tensor();  // the decoder's concatenated input is the largest tensor of a pass
+  y = norm1_.forward(y).relu_();
   return norm2_.forward(conv2_.forward(y)).relu_();
 }
 

@@ -28,8 +28,9 @@ class ConvBlockImpl : public torch::nn::Module {
  public:
   explicit ConvBlockImpl(const ConvBlockOptions& options);
 
-  // [N, in, *S] -> [N, out, *S]
-  torch::Tensor forward(const torch::Tensor& x);
+  // [N, in, *S] -> [N, out, *S]. Takes x by value so a caller that moves it in lets
+  // inference free it after the first conv (autograd keeps its own reference).
+  torch::Tensor forward(torch::Tensor x);
 
   const ConvBlockOptions& options() const { return options_; }
 

@@ -166,9 +166,9 @@ SlidingWindowResult SlidingWindowInferer::run(const torch::Tensor& image, const 
       throw core::Error("sliding window: the network returned a varying number of attention maps");
     for (int64_t b = 0; b < count; ++b) {
       const auto& start = starts[first + b];
-      window(sum, start, patch).add_(blended[b] * gaussian);
+      window(sum, start, patch).addcmul_(blended[b], gaussian);  // no temporary product
       window(weight, start, patch).add_(gaussian);
-      for (size_t a = 0; a < alpha.size(); ++a) window(attentionSum[a], start, patch).add_(alpha[a][b][0] * gaussian);
+      for (size_t a = 0; a < alpha.size(); ++a) window(attentionSum[a], start, patch).addcmul_(alpha[a][b][0], gaussian);
     }
     if (progress) progress(static_cast<double>(first + count) / static_cast<double>(total), "inference");
   }

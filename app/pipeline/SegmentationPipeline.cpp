@@ -9,6 +9,7 @@
 #include <new>
 #include <sstream>
 
+#include "app/pipeline/PlanNormalization.h"
 #include "io/ImageResampler.h"
 #include "io/IntensityNormalizer.h"
 #include "io/LabelPostprocessing.h"
@@ -35,35 +36,6 @@ constexpr int64_t kMaxResampledProbabilityValues = int64_t{1} << 28;
 std::string firstLine(const std::string& message) {
   const auto pos = message.find('\n');
   return pos == std::string::npos ? message : message.substr(0, pos);
-}
-
-// The plan's normalization, with the same functions training uses (io/IntensityNormalizer.h).
-void normalize(core::Volume& volume, const model::IntensityNormalization& plan, const std::string& what) {
-  if (plan.scheme == "none") return;
-  if (plan.scheme == "zscore") {
-    for (int c = 0; c < volume.channels(); ++c) io::normalizeZScore(volume, c, io::ZScoreRegion::NonZero);
-    return;
-  }
-  if (plan.scheme == "ct") {
-    auto pick = [&](const std::vector<double>& values, int c, const char* name) {
-      if (values.size() == 1) return values[0];
-      if (static_cast<int>(values.size()) != volume.channels())
-        throw core::Error(what, std::string("the model's CT normalization has ") + std::to_string(values.size()) +
-                                    " " + name + " value(s) for an image with " +
-                                    std::to_string(volume.channels()) + " channel(s)");
-      return values[static_cast<size_t>(c)];
-    };
-    for (int c = 0; c < volume.channels(); ++c) {
-      io::CtNormalization ct;
-      ct.clipLow = pick(plan.clip_low, c, "clip_low");
-      ct.clipHigh = pick(plan.clip_high, c, "clip_high");
-      ct.mean = pick(plan.mean, c, "mean");
-      ct.std = pick(plan.std, c, "std");
-      io::normalizeCt(volume, c, ct);
-    }
-    return;
-  }
-  throw core::Error(what, "unknown intensity normalization scheme '" + plan.scheme + "' in the model's plan");
 }
 
 std::vector<core::Volume> splitChannels(const core::Volume& volume) {
@@ -164,7 +136,7 @@ model::SegmentationResult SegmentationPipeline::segment(const core::Volume& imag
       }
     }
     // 3. Intensities.
-    normalize(work, plan.normalization, what);
+    applyPlanNormalization(work, plan.normalization, what);
     checkCancel();
     const core::Geometry modelGrid = work.geometry();
     torch::Tensor input = model::volumeToTensor(work, dims)[0].to(device);

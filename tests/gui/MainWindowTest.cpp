@@ -70,6 +70,39 @@ TEST_F(MainWindowTest, OpensAGeneratedNiftiWithItsMask) {
   EXPECT_FALSE(window_->jumpToLabel(9));
 }
 
+TEST_F(MainWindowTest, MasksModelsAndStatisticsLoadInTheBackground) {
+  window_ = makeWindow([](const std::string&) { return std::make_unique<FakeSegmenter>(); });
+  QObject::connect(window_.get(), &MainWindow::errorOccurred, [this](const QString& m) { errors_ << m; });
+  const auto files = testing::writePhantom(dir_);
+  ASSERT_TRUE(window_->openImage(QString::fromStdString(files.image)));
+  // Returns before anything is read: the UI thread only starts the job.
+  ASSERT_TRUE(window_->openMaskInBackground(QString::fromStdString(files.mask)));
+  ASSERT_TRUE(window_->openReferenceInBackground(QString::fromStdString(files.mask)));
+  ASSERT_TRUE(window_->openModelInBackground("fake.aunet"));
+  EXPECT_GE(window_->pendingJobs(), 3);
+  EXPECT_EQ(window_->document().labels(), nullptr);
+  EXPECT_EQ(window_->legend()->rowCount(), 0);
+  ASSERT_TRUE(window_->waitForBackgroundJobs(20000)) << errors_.join("\n").toStdString();
+  EXPECT_EQ(window_->pendingJobs(), 0);
+  ASSERT_NE(window_->document().labels(), nullptr);
+  ASSERT_NE(window_->document().reference(), nullptr);
+  // The statistics job ran after the masks arrived: counts and Dice are in the legend.
+  ASSERT_EQ(window_->legend()->rowCount(), 2);
+  EXPECT_EQ(window_->legend()->statistics()[0].voxels, files.phantom.labels.count(1));
+  ASSERT_TRUE(window_->legend()->statistics()[0].dice.has_value());
+  EXPECT_DOUBLE_EQ(*window_->legend()->statistics()[0].dice, 1.0);
+  EXPECT_TRUE(window_->segmentationPanel()->segmentButton()->isEnabled());
+  // A failing job is reported once and the wait says so.
+  ASSERT_TRUE(window_->openMaskInBackground(dir_.filePath("missing.nii.gz")));
+  EXPECT_FALSE(window_->waitForBackgroundJobs(20000));
+  EXPECT_TRUE(errors_.last().contains("missing.nii.gz")) << errors_.join("\n").toStdString();
+  // A mask job started on one image does not land on the next.
+  ASSERT_TRUE(window_->openMaskInBackground(QString::fromStdString(files.mask)));
+  ASSERT_TRUE(window_->openImage(QString::fromStdString(files.image)));
+  window_->waitForBackgroundJobs(20000);
+  EXPECT_EQ(window_->document().labels(), nullptr);
+}
+
 TEST_F(MainWindowTest, LoadsInTheBackground) {
   const auto files = testing::writePhantom(dir_);
   window_->openImageInBackground(QString::fromStdString(files.image));
@@ -194,6 +227,16 @@ TEST_F(MainWindowTest, WindowPresetsApplyAndTheLastWindowIsRemembered) {
   ASSERT_TRUE(window_->openImage(image));
   EXPECT_DOUBLE_EQ(window_->viewState().window().center, 123.0);
   EXPECT_DOUBLE_EQ(window_->viewState().window().width, 45.0);
+}
+
+TEST_F(MainWindowTest, AMaskOpenedWithAModelUsesTheModelsLabelNames) {
+  window_ = makeWindow([](const std::string&) { return std::make_unique<FakeSegmenter>(); });
+  const auto files = testing::writePhantom(dir_);
+  ASSERT_TRUE(window_->openImage(QString::fromStdString(files.image)));
+  ASSERT_TRUE(window_->openMask(QString::fromStdString(files.mask)));
+  EXPECT_EQ(window_->document().labelName(1), "label 1");  // default palette before a model
+  ASSERT_TRUE(window_->openModel("fake.aunet"));
+  EXPECT_EQ(window_->document().labelName(1), "organ");
 }
 
 TEST_F(MainWindowTest, SegmentsInTheBackgroundAndShowsTheResult) {

@@ -1,0 +1,24 @@
+#include "app/commands/CheckDatasetCommand.h"
+
+#include <CLI/CLI.hpp>
+
+#include <ostream>
+
+#include "io/DatasetChecker.h"
+
+namespace aunet::app {
+
+void setupCheckDatasetCommand(CLI::App& parent, CheckDatasetOptions& options) {
+  auto* cmd = parent.add_subcommand(
+      "check-dataset", "Check an nnU-Net v2 dataset folder (dataset.json, imagesTr, labelsTr) before training");
+  cmd->add_option("dataset", options.dataset, "Dataset folder (holds dataset.json)")->required();
+}
+
+int runCheckDatasetCommand(const CheckDatasetOptions& options, std::ostream& out) {
+  const io::NnUNetDataset dataset = io::NnUNetDataset::load(options.dataset);
+  const io::DatasetCheckReport report = io::checkDataset(dataset);
+  report.print(out, dataset);
+  return report.ok() ? 0 : 1;
+}
+
+}  // namespace aunet::app

@@ -1,0 +1,134 @@
+#include "app/commands/TrainCommand.h"
+
+#include <CLI/CLI.hpp>
+
+#include <filesystem>
+#include <fstream>
+#include <ostream>
+
+#include <nlohmann/json.hpp>
+
+#include "app/commands/PlanCommand.h"
+#include "app/pipeline/Trainer.h"
+#include "app/pipeline/TrainingPreprocessor.h"
+#include "io/DatasetChecker.h"
+#include "io/TextFileWriter.h"
+#include "io/core/Error.h"
+#include "io/core/Log.h"
+#include "model/ModelFile.h"
+
+namespace aunet::app {
+
+namespace fs = std::filesystem;
+
+void setupTrainCommand(CLI::App& parent, TrainOptions& options) {
+  auto* cmd = parent.add_subcommand("train", "Train a model on an nnU-Net v2 dataset (checks and plans it first)");
+  cmd->add_option("-d,--dataset", options.dataset, "Dataset folder (dataset.json, imagesTr, labelsTr)")->required();
+  cmd->add_option("-o,--output", options.runDir, "Run folder (checkpoints, progress.json, metrics.csv, model.aunet)");
+  cmd->add_option("--config", options.config, "JSON file whose fields override the plan (see `aunet plan`)")
+      ->check(CLI::ExistingFile);
+  cmd->add_option("--set", options.sets, "Override one plan field, e.g. --set batch_size=4");
+  cmd->add_option("--epochs", options.epochs, "Epochs (default: the plan's)");
+  cmd->add_option("--iterations-per-epoch", options.iterationsPerEpoch, "Training steps per epoch (default: the plan's)");
+  cmd->add_option("--fold", options.fold, "Validation fold 0..4 of a 5-fold split by --seed, or \"all\"")
+      ->capture_default_str();
+  cmd->add_option("--device", options.device, "auto, cpu, cuda or cuda:N")->capture_default_str();
+  cmd->add_option("--seed", options.seed, "Seed of the split, sampling, augmentation and initialization")
+      ->capture_default_str();
+  cmd->add_option("--resume", options.resume, "Continue the run in this folder from its last checkpoint");
+  cmd->add_option("--init-from", options.initFrom,
+                  "Start from this model's weights (its architecture; a differing output head is re-initialized)")
+      ->check(CLI::ExistingFile);
+  cmd->add_flag("--freeze-encoder", options.freezeEncoder, "Keep the encoder's weights fixed (fine-tuning)");
+}
+
+int runTrainCommand(const TrainOptions& options, std::ostream& out) {
+  if (options.runDir.empty() && options.resume.empty()) throw core::Error("aunet train", "give -o RUN_DIR or --resume RUN_DIR");
+  if (!options.runDir.empty() && !options.resume.empty() &&
+      fs::weakly_canonical(options.runDir) != fs::weakly_canonical(options.resume))
+    throw core::Error(options.resume, "--resume and -o name different run folders");
+  const std::string runDir = options.resume.empty() ? options.runDir : options.resume;
+  const bool resume = !options.resume.empty();
+
+  // 1. The same check as `aunet check-dataset`.
+  const io::NnUNetDataset dataset = io::NnUNetDataset::load(options.dataset);
+  const io::DatasetCheckReport report = io::checkDataset(dataset);
+  if (!report.ok()) {
+    report.print(out, dataset);
+    throw core::Error(options.dataset, std::to_string(report.problems.size()) + " problem(s) in the dataset (see above)");
+  }
+  const auto values = dataset.labelValues();
+  for (size_t i = 0; i < values.size(); ++i)
+    if (values[i] != static_cast<int>(i))
+      throw core::Error(options.dataset + "/dataset.json", "label values must be consecutive 0..N-1 for training");
+
+  // 2. The plan: a resumed run keeps the one it started with.
+  model::TrainingPlan plan;
+  std::string fold = options.fold;
+  uint64_t seed = options.seed;
+  const fs::path planPath = fs::path(runDir) / "plan.json", runPath = fs::path(runDir) / "run.json";
+  if (resume) {
+    std::ifstream planIn(planPath), runIn(runPath);
+    if (!planIn || !runIn) throw core::Error(runDir, "not a run folder to resume (no plan.json / run.json)");
+    try {
+      plan = model::TrainingPlan::fromJson(nlohmann::json::parse(planIn), planPath.string());
+      const auto run = nlohmann::json::parse(runIn);
+      fold = run.at("fold").get<std::string>();
+      seed = run.at("seed").get<uint64_t>();
+    } catch (const nlohmann::json::exception& e) {
+      std::string reason = e.what();
+      throw core::Error(runDir, "unreadable run files: " + reason.substr(0, reason.find('\n')));
+    }
+  } else {
+    plan = makeTrainingPlan(dataset, options.config, options.sets);
+  }
+  if (options.epochs > 0) plan.epochs = options.epochs;
+  if (!resume && options.iterationsPerEpoch > 0) plan.iterations_per_epoch = options.iterationsPerEpoch;
+  if (!resume && !options.initFrom.empty()) {
+    // The weights need the old architecture; the preprocessing plan is the new dataset's.
+    const model::ModelMetadata old = model::ModelFile::readMetadata(options.initFrom);
+    plan.network_channels = old.architecture.at("channels").get<std::vector<int64_t>>();
+    const int64_t divisor = int64_t{1} << (plan.network_channels.size() - 1);
+    for (int d = 0; d < plan.spatial_dims; ++d) {
+      int64_t& p = plan.preprocessing.patch_size[static_cast<size_t>(d)];
+      p = (p + divisor - 1) / divisor * divisor;
+    }
+  }
+  plan.validate(options.config.empty() ? planPath.string() : options.config);
+  if (!resume)
+    io::writeTextFile(runPath.string(), nlohmann::json{{"dataset", dataset.root}, {"fold", fold}, {"seed", seed}}.dump(2) + "\n");
+
+  // 3. Every case once.
+  std::vector<TrainingCase> cases;
+  for (size_t i = 0; i < dataset.training.size(); ++i) {
+    core::log::info("preparing case " + std::to_string(i + 1) + "/" + std::to_string(dataset.training.size()) + ": " +
+                    dataset.training[i].id);
+    cases.push_back(preprocessTrainingCase(dataset.training[i], plan));
+  }
+  const FoldSplit split = splitFold(cases.size(), fold, seed);
+  std::vector<TrainingCase> train, validation;
+  for (size_t i : split.train) train.push_back(cases[i]);
+  for (size_t i : split.validation) validation.push_back(cases[i]);
+  cases.clear();
+
+  // 4. Train.
+  TrainerOptions trainer;
+  trainer.plan = plan;
+  trainer.runDir = runDir;
+  trainer.device = options.device;
+  trainer.seed = seed;
+  trainer.resume = resume;
+  trainer.initFrom = options.initFrom;
+  trainer.freezeEncoder = options.freezeEncoder;
+  trainer.metadata.description = "Attention U-Net trained on " + dataset.name + " (fold " + fold + ")";
+  trainer.metadata.labels = model::LabelInfo::defaults(static_cast<int>(dataset.labels.size()));
+  for (size_t i = 0; i < dataset.labels.size(); ++i) trainer.metadata.labels[i].name = dataset.labels[i].first;
+  out << "Training on " << train.size() << " case(s), validating on " << validation.size() << " (fold " << fold
+      << "), " << plan.epochs << " epochs of " << plan.iterations_per_epoch << " iterations\n";
+  const TrainingResult result = trainModel(trainer, train, validation);
+  out << "Best validation Dice " << result.bestDice << " at epoch " << result.bestEpoch << "\nModel: " << result.modelPath
+      << "\n";
+  return 0;
+}
+
+}  // namespace aunet::app

@@ -1,0 +1,36 @@
+#pragma once
+// `aunet train -d DATASET -o RUN_DIR [...]`: checks the nnU-Net dataset, plans (or
+// takes the plan from --config / --set / flags), prepares every case once in
+// memory, and trains (app/pipeline/Trainer.h). The run folder ends with model.aunet
+// (best validation Dice, with the plan, the dataset's labels and provenance).
+
+#include <cstdint>
+#include <iosfwd>
+#include <string>
+#include <vector>
+
+namespace CLI {
+class App;
+}
+
+namespace aunet::app {
+
+struct TrainOptions {
+  std::string dataset;
+  std::string runDir;
+  std::string config;
+  std::vector<std::string> sets;
+  int epochs = 0;               // 0: the plan's
+  int iterationsPerEpoch = 0;   // 0: the plan's
+  std::string fold = "0";       // 0..4 or "all"
+  std::string device = "auto";
+  uint64_t seed = 12345;
+  std::string resume;           // a run folder to continue
+  std::string initFrom;         // a .aunet to start from
+  bool freezeEncoder = false;
+};
+
+void setupTrainCommand(CLI::App& parent, TrainOptions& options);
+int runTrainCommand(const TrainOptions& options, std::ostream& out);
+
+}  // namespace aunet::app

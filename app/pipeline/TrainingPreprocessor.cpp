@@ -1,0 +1,90 @@
+#include "app/pipeline/TrainingPreprocessor.h"
+
+#include <algorithm>
+#include <numeric>
+#include <random>
+
+#include "app/pipeline/PlanNormalization.h"
+#include "io/ForegroundCrop.h"
+#include "io/ImageReader.h"
+#include "io/ImageResampler.h"
+#include "io/Reorientation.h"
+#include "io/core/Error.h"
+
+namespace aunet::app {
+
+TrainingCase preprocessTrainingCase(const io::NnUNetCase& source, const model::TrainingPlan& plan) {
+  TrainingCase out;
+  out.id = source.id;
+  const auto& pre = plan.preprocessing;
+  std::vector<core::Volume> channels;
+  for (const auto& path : source.imagePaths) channels.push_back(io::readImage(path));
+  if (channels.empty()) throw core::Error(source.id, "case has no image");
+  core::Volume image(channels[0].geometry(), static_cast<int>(channels.size()));
+  const int64_t n = image.geometry().voxelCount();
+  for (size_t c = 0; c < channels.size(); ++c) {
+    if (!channels[c].geometry().sameGrid(image.geometry()))
+      throw core::Error(source.imagePaths[c], "grid differs from channel 0");
+    std::copy(channels[c].data(), channels[c].data() + n, image.channel(static_cast<int>(c)));
+  }
+  image.metadata().sourcePath = source.imagePaths[0];
+  core::LabelMap labels = io::readLabelMap(source.labelPath);
+  if (!labels.geometry().sameGrid(image.geometry()))
+    throw core::Error(source.labelPath, "label grid differs from the image");
+
+  if (!pre.orientation.empty() && pre.orientation != image.geometry().orientationCode()) {
+    const bool keepSlice =
+        plan.spatial_dims == 2 && io::reorientedGeometry(image.geometry(), pre.orientation).size[2] != 1;
+    if (!keepSlice) {
+      image = io::reorient(image, pre.orientation);
+      labels = io::reorient(labels, pre.orientation);
+    }
+  }
+  io::CroppedCase cropped = io::cropToNonZero(image, &labels);
+  image = std::move(cropped.image);
+  labels = std::move(cropped.labels);
+
+  core::Vec3 spacing = image.geometry().spacing;
+  for (int d = 0; d < (plan.spatial_dims == 2 ? 2 : 3); ++d) spacing[static_cast<size_t>(d)] = pre.target_spacing[static_cast<size_t>(d)];
+  const core::Geometry target = io::withSpacing(image.geometry(), spacing);
+  if (!target.sameGrid(image.geometry(), 1e-6)) {
+    image = io::resample(image, target, io::Interpolation::Linear);
+    labels = io::resample(labels, target, io::LabelInterpolation::PerLabelLinear);
+  }
+  applyPlanNormalization(image, pre.normalization, source.imagePaths[0]);
+  out.image = std::move(image);
+  out.labels = std::move(labels);
+  return out;
+}
+
+FoldSplit splitFold(size_t cases, const std::string& fold, uint64_t seed) {
+  constexpr int kFolds = 5;
+  FoldSplit split;
+  std::vector<size_t> order(cases);
+  std::iota(order.begin(), order.end(), size_t{0});
+  if (fold == "all") {
+    split.train = split.validation = order;
+    return split;
+  }
+  int k = -1;
+  try {
+    size_t used = 0;
+    k = std::stoi(fold, &used);
+    if (used != fold.size()) k = -1;
+  } catch (const std::exception&) {
+  }
+  if (k < 0 || k >= kFolds) throw core::Error("--fold " + fold, "expected 0..4 or \"all\"");
+  std::mt19937_64 rng(seed);
+  std::shuffle(order.begin(), order.end(), rng);
+  for (size_t i = 0; i < order.size(); ++i)
+    (static_cast<int>(i % kFolds) == k ? split.validation : split.train).push_back(order[i]);
+  std::sort(split.train.begin(), split.train.end());
+  std::sort(split.validation.begin(), split.validation.end());
+  if (split.validation.empty() || split.train.empty()) {
+    std::sort(order.begin(), order.end());
+    split.train = split.validation = order;
+  }
+  return split;
+}
+
+}  // namespace aunet::app

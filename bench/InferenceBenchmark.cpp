@@ -1,0 +1,297 @@
+// aunet_bench: how fast the default networks run on this machine, against its FP32
+// peak. Sections: forward passes (3D 96^3 batch 1 and 2, 2D 512^2), a training step
+// (forward + backward + SGD), and whole-volume segmentation through the same
+// SegmentationPipeline that `aunet segment` runs. Not a test: figures go to
+// docs/performance.md. Run `aunet_bench --help` for the options.
+
+#include <sys/resource.h>
+#include <unistd.h>
+#include <torch/torch.h>
+
+#include <CLI/CLI.hpp>
+
+#include <algorithm>
+#include <chrono>
+#include <cstdio>
+#include <ctime>
+#include <filesystem>
+#include <fstream>
+#include <iomanip>
+#include <iostream>
+#include <sstream>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "OpProfiler.h"
+#include "app/pipeline/SegmentationPipeline.h"
+#include "io/ImageReader.h"
+#include "io/core/Error.h"
+#include "io/core/Phantom.h"
+#include "model/AttentionUNet.h"
+#include "model/DeviceSelection.h"
+#include "model/DiceCELoss.h"
+#include "model/ModelFile.h"
+#include "model/NetworkFlops.h"
+#include "model/SlidingWindowPlan.h"
+
+namespace {
+
+using aunet::model::AttentionUNet;
+using aunet::model::AttentionUNetOptions;
+using aunet::model::NetworkFlops;
+using Clock = std::chrono::steady_clock;
+
+struct Machine {
+  std::string cpu = "unknown CPU";
+  double mhz = 0.0;
+  int cores = 1;
+  double peakGflops() const { return cores * 32.0 * mhz / 1000.0; }  // 2 FMA units x 8 floats x 2 FLOPs (AVX2)
+};
+
+Machine readMachine() {
+  Machine m;
+  m.cores = static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
+  std::ifstream in("/proc/cpuinfo");
+  std::string line;
+  while (std::getline(in, line)) {
+    const auto colon = line.find(':');
+    if (colon == std::string::npos) continue;
+    const std::string key = line.substr(0, line.find_last_not_of(" \t", colon - 1) + 1);
+    const std::string value = colon + 2 <= line.size() ? line.substr(colon + 2) : "";
+    if (key == "model name" && m.cpu == "unknown CPU") m.cpu = value;
+    if (key == "cpu MHz" && m.mhz == 0.0) m.mhz = std::stod(value);
+  }
+  return m;
+}
+
+std::string loadAverage() {
+  std::ifstream in("/proc/loadavg");
+  double a = 0, b = 0, c = 0;
+  in >> a >> b >> c;
+  std::ostringstream out;
+  out << std::fixed << std::setprecision(2) << a << ' ' << b << ' ' << c;
+  return out.str();
+}
+
+// Peak resident memory so far, MB (VmHWM; ru_maxrss as the fallback).
+double peakRssMb() {
+  std::ifstream in("/proc/self/status");
+  std::string line;
+  while (std::getline(in, line))
+    if (line.rfind("VmHWM:", 0) == 0) return std::stod(line.substr(6)) / 1024.0;
+  rusage usage{};
+  getrusage(RUSAGE_SELF, &usage);
+  return static_cast<double>(usage.ru_maxrss) / 1024.0;
+}
+
+double median(std::vector<double> v) {
+  std::sort(v.begin(), v.end());
+  return v.size() % 2 ? v[v.size() / 2] : 0.5 * (v[v.size() / 2 - 1] + v[v.size() / 2]);
+}
+
+template <typename F>
+double timeMedian(int repeats, F&& f) {
+  f();  // warm-up: oneDNN primitive creation, allocator growth
+  std::vector<double> t;
+  for (int r = 0; r < repeats; ++r) {
+    const auto t0 = Clock::now();
+    f();
+    t.push_back(std::chrono::duration<double>(Clock::now() - t0).count());
+  }
+  return median(t);
+}
+
+std::string shape(const std::vector<int64_t>& s) {
+  std::ostringstream out;
+  for (size_t i = 0; i < s.size(); ++i) out << (i ? "x" : "") << s[i];
+  return out.str();
+}
+
+struct Settings {
+  int threads = 0;
+  int repeats = 3;
+  std::vector<std::string> sections{"forward", "train", "segment"};
+  int64_t trainSize = 96;
+  int64_t trainBatch = 2;
+  std::string image;  // empty: ch2 template when present, else a phantom
+  int64_t profileBatch = 2;
+  bool channelsLast = false;
+};
+
+void forwardRow(const Settings& s, const Machine& m, int64_t dims, const std::vector<int64_t>& spatial, int64_t batch) {
+  torch::manual_seed(0);
+  AttentionUNet net(AttentionUNetOptions(dims, 1, 2));
+  net->eval();
+  c10::InferenceMode inferenceMode;
+  std::vector<int64_t> size{batch, 1};
+  size.insert(size.end(), spatial.begin(), spatial.end());
+  torch::Tensor x = torch::randn(size);
+  if (s.channelsLast) x = x.contiguous(dims == 3 ? at::MemoryFormat::ChannelsLast3d : at::MemoryFormat::ChannelsLast);
+  const double seconds = timeMedian(s.repeats, [&] { net->forward(x); });
+  const double voxels = static_cast<double>(x.numel());
+  const double gflop = NetworkFlops::forward(net->options(), spatial, batch).total() / 1e9;
+  std::cout << "| forward " << dims << "D | " << shape(spatial) << " | " << batch << " | " << std::fixed
+            << std::setprecision(3) << seconds << " | " << std::setprecision(2) << voxels / seconds / 1e6 << " | "
+            << std::setprecision(1) << gflop << " | " << gflop / seconds << " | " << 100.0 * gflop / seconds / m.peakGflops()
+            << "% | " << loadAverage() << " |" << std::endl;
+}
+
+void trainRow(const Settings& s, const Machine& m) {
+  torch::manual_seed(0);
+  AttentionUNet net(AttentionUNetOptions(3, 1, 2));
+  net->train();
+  torch::optim::SGD sgd(net->parameters(), torch::optim::SGDOptions(0.01).momentum(0.99).nesterov(true));
+  const aunet::model::DiceCELoss loss;
+  const std::vector<int64_t> spatial(3, s.trainSize);
+  const torch::Tensor x = torch::randn({s.trainBatch, 1, s.trainSize, s.trainSize, s.trainSize});
+  const torch::Tensor target = (x.select(1, 0) > 0.5).to(torch::kLong);  // something learnable
+  auto step = [&] {
+    sgd.zero_grad();
+    const auto out = net->forward_all(x, false, true);
+    torch::Tensor l = loss(out.logits, target);
+    // Deep supervision as nnU-Net: each coarser head against the target subsampled.
+    for (size_t i = 0; i < out.deep_supervision.size(); ++i) {
+      const int64_t stride = s.trainSize / out.deep_supervision[i].size(2);
+      using torch::indexing::Slice;
+      const torch::Tensor t = target.index({Slice(), Slice(0, torch::indexing::None, stride),
+                                            Slice(0, torch::indexing::None, stride), Slice(0, torch::indexing::None, stride)});
+      l = l + loss(out.deep_supervision[i], t) / static_cast<double>(stride);
+    }
+    l.backward();
+    sgd.step();
+  };
+  const double seconds = timeMedian(std::max(1, s.repeats - 1), step);
+  // Backward costs about twice the forward (input and weight gradients).
+  const double gflop = 3.0 * NetworkFlops::forward(net->options(), spatial, s.trainBatch, true).total() / 1e9;
+  std::cout << "| train step 3D | " << shape(spatial) << " | " << s.trainBatch << " | " << std::fixed
+            << std::setprecision(3) << seconds << " | " << std::setprecision(3) << 1.0 / seconds << " it/s | "
+            << std::setprecision(1) << gflop << " (3x fwd) | " << gflop / seconds << " | "
+            << 100.0 * gflop / seconds / m.peakGflops() << "% | " << loadAverage() << " |" << std::endl;
+}
+
+void segmentSection(const Settings& s, const Machine& m) {
+  namespace fs = std::filesystem;
+  const std::string ch2 = "/usr/share/mricron/templates/ch2.nii.gz";
+  std::string source = s.image.empty() && fs::exists(ch2) ? ch2 : s.image;
+  const auto tRead = Clock::now();
+  aunet::core::Volume image;
+  if (source.empty()) {
+    aunet::core::Geometry g;
+    g.size = {181, 217, 181};
+    image = aunet::core::Phantom::ellipsoids(g, 1).image;
+    source = "phantom 181x217x181";
+  } else {
+    image = aunet::io::readImage(source);
+  }
+  const double readSeconds = std::chrono::duration<double>(Clock::now() - tRead).count();
+
+  // A freshly initialized default network with the benchmark's plan, saved like a trained one.
+  const fs::path dir = fs::temp_directory_path() / ("aunet-bench-" + std::to_string(::getpid()));
+  fs::create_directories(dir);
+  const std::string modelPath = (dir / "bench.aunet").string();
+  {
+    torch::manual_seed(0);
+    AttentionUNet net(AttentionUNetOptions(3, 1, 2));
+    aunet::model::ModelMetadata meta;
+    meta.description = "aunet_bench: untrained default network";
+    meta.labels = aunet::model::LabelInfo::defaults(2);
+    meta.plan.orientation = "";
+    meta.plan.patch_size = {96, 96, 96};
+    meta.plan.normalization.scheme = "zscore";
+    aunet::model::ModelFile::save(modelPath, net, meta);
+  }
+  aunet::app::SegmentationPipeline pipeline(modelPath);
+  aunet::model::SegmentationSettings settings;
+  settings.device = "cpu";
+  settings.overlap = 0.5;
+  settings.batch = 2;
+  const auto t0 = Clock::now();
+  const auto result = pipeline.segment(image, settings);
+  const double wall = std::chrono::duration<double>(Clock::now() - t0).count();
+  fs::remove_all(dir);
+
+  const auto& size = image.geometry().size;
+  const std::vector<int64_t> tensorSize{size[2], size[1], size[0]};
+  const std::vector<int64_t> patch{96, 96, 96};
+  const auto windows = static_cast<double>(aunet::model::slidingWindowStarts(tensorSize, patch, 0.5).size());
+  const double gflop = windows * NetworkFlops::forward(AttentionUNetOptions(3, 1, 2), patch).total() / 1e9;
+  std::cout << "\nSegmentation (SegmentationPipeline, as `aunet segment`): " << source << " (" << size[0] << "x"
+            << size[1] << "x" << size[2] << ", read in " << std::fixed << std::setprecision(2) << readSeconds
+            << " s, not counted), patch 96^3, overlap 0.5, batch 2, " << windows << " windows\n"
+            << "| total s | network s | outside network s | network GFLOP | network GFLOP/s | % of peak | peak RSS MB | load avg |\n"
+            << "| --- | --- | --- | --- | --- | --- | --- | --- |\n"
+            << "| " << std::setprecision(2) << wall << " | " << result.networkSeconds << " | "
+            << wall - result.networkSeconds << " | " << std::setprecision(0) << gflop << " | " << std::setprecision(1)
+            << gflop / result.networkSeconds << " | " << 100.0 * gflop / result.networkSeconds / m.peakGflops()
+            << "% | " << std::setprecision(0) << peakRssMb() << " | " << loadAverage() << " |" << std::endl;
+}
+
+void profileSection(const Settings& s) {
+  torch::manual_seed(0);
+  AttentionUNet net(AttentionUNetOptions(3, 1, 2));
+  net->eval();
+  c10::InferenceMode inferenceMode;
+  torch::Tensor x = torch::randn({s.profileBatch, 1, 96, 96, 96});
+  if (s.channelsLast) x = x.contiguous(at::MemoryFormat::ChannelsLast3d);
+  net->forward(x);  // warm-up outside the profile
+  aunet::bench::OpProfiler profiler;
+  const auto t0 = Clock::now();
+  net->forward(x);
+  const double wall = std::chrono::duration<double>(Clock::now() - t0).count();
+  std::cout << "\nProfile of one 3D forward pass, 96^3, batch " << s.profileBatch << " (" << std::fixed << std::setprecision(3) << wall
+            << " s wall, load " << loadAverage() << "):\n";
+  aunet::bench::OpProfiler::print(std::cout, wall);
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  CLI::App app{"aunet_bench: forward, training-step and segmentation timings of the default networks"};
+  Settings s;
+  app.add_option("--threads", s.threads, "intra-op threads (0 = every core)")->check(CLI::NonNegativeNumber);
+  app.add_option("--repeats", s.repeats, "timed repeats per row (median reported, after one warm-up)")
+      ->check(CLI::PositiveNumber);
+  app.add_option("--sections", s.sections, "any of forward, train, segment, profile")->delimiter(',');
+  app.add_option("--train-size", s.trainSize, "cubic patch of the training step")->check(CLI::Range(16, 256));
+  app.add_option("--train-batch", s.trainBatch, "batch of the training step")->check(CLI::PositiveNumber);
+  app.add_option("--image", s.image, "volume to segment (default: the mricron ch2 template, else a phantom)");
+  app.add_option("--profile-batch", s.profileBatch, "batch of the profiled forward pass (the pipeline runs 2)")
+      ->check(CLI::PositiveNumber);
+  app.add_flag("--channels-last", s.channelsLast, "feed forward passes in ChannelsLast3d (experiment)");
+  CLI11_PARSE(app, argc, argv);
+
+  try {
+    const int threads = aunet::model::configureThreads(s.threads);
+    const Machine m = readMachine();
+    const std::time_t now = std::time(nullptr);
+    char date[32];
+    std::strftime(date, sizeof date, "%Y-%m-%d %H:%M UTC", std::gmtime(&now));
+    std::cout << "aunet_bench " << date << "\nDevice: " << aunet::model::describeDevice(torch::kCPU) << ", "
+              << m.cpu << ", " << m.cores << " logical cores at " << m.mhz << " MHz\n"
+              << "Threads: " << threads << " intra-op, " << at::get_num_interop_threads() << " inter-op; oneDNN "
+              << (at::hasMKLDNN() ? "on" : "off") << "\nFP32 peak estimate: " << m.cores << " cores x 32 FLOP/cycle x "
+              << m.mhz / 1000.0 << " GHz = " << std::fixed << std::setprecision(1) << m.peakGflops() << " GFLOP/s\n"
+              << "Load average at start: " << loadAverage() << "\n";
+    auto wants = [&](const std::string& name) { return std::find(s.sections.begin(), s.sections.end(), name) != s.sections.end(); };
+    // Segmentation first: its peak RSS is then its own, not the earlier sections'.
+    if (wants("segment")) segmentSection(s, m);
+    if (wants("forward") || wants("train")) {
+      std::cout << "\n| case | size | batch | seconds (median) | Mvoxel/s or it/s | GFLOP | GFLOP/s | % of peak | load avg |\n"
+                << "| --- | --- | --- | --- | --- | --- | --- | --- | --- |\n";
+    }
+    if (wants("forward")) {
+      forwardRow(s, m, 3, {96, 96, 96}, 1);
+      forwardRow(s, m, 3, {96, 96, 96}, 2);
+      forwardRow(s, m, 2, {512, 512}, 1);
+    }
+    if (wants("train")) trainRow(s, m);
+    if (wants("profile")) profileSection(s);
+    std::cout << "\nPeak RSS of the whole run: " << std::setprecision(0) << peakRssMb() << " MB; load average at end: "
+              << loadAverage() << std::endl;
+  } catch (const std::exception& e) {
+    std::cerr << "aunet_bench: error: " << e.what() << '\n';
+    return 1;
+  }
+  return 0;
+}
