@@ -218,7 +218,7 @@ void segmentSection(const Settings& s, const Machine& m) {
   const double gflop = windows * NetworkFlops::forward(AttentionUNetOptions(3, 1, 2), patch).total() / 1e9;
   std::cout << "\nSegmentation (SegmentationPipeline, as `aunet segment`): " << source << " (" << size[0] << "x"
             << size[1] << "x" << size[2] << ", read in " << std::fixed << std::setprecision(2) << readSeconds
-            << " s, not counted), patch 96^3, overlap 0.5, batch 2, " << windows << " windows\n"
+            << " s, not counted), patch 96^3, overlap 0.5, batch 2, " << static_cast<int64_t>(windows) << " windows\n"
             << "| total s | network s | outside network s | network GFLOP | network GFLOP/s | % of peak | peak RSS MB | load avg |\n"
             << "| --- | --- | --- | --- | --- | --- | --- | --- |\n"
             << "| " << std::setprecision(2) << wall << " | " << result.networkSeconds << " | "
