@@ -84,6 +84,29 @@ cmake --build "$BUILD_DIR" --parallel "$(nproc)"
 
 # --- 4. The main job on the embedded default ------------------------------------------
 if [ "$RUN_DEMO" -eq 1 ]; then
-  say "Running the demo"
-  "$BUILD_DIR/bin/aunet" demo -o "$ROOT/aunet-demo"
+  DEMO="$ROOT/aunet-demo"
+  say "Demo 1/2: the whole pipeline on a generated phantom"
+  "$BUILD_DIR/bin/aunet" demo -o "$DEMO"
+
+  T1=/usr/share/mricron/templates/ch2.nii.gz
+  MODEL="$ROOT/resources/models/demo-brain.aunet"
+  if [ -f "$T1" ] && [ -f "$MODEL" ]; then
+    BRAIN="$DEMO/brain"
+    say "Demo 2/2: segmenting the Colin27 T1 MRI (mricron-data) with the shipped demonstration model"
+    "$BUILD_DIR/bin/aunet" segment -m "$MODEL" -i "$T1" -o "$BRAIN" --save-attention --stats --overwrite
+    # Three orthogonal slices with the mask and the deepest gate's attention map.
+    QT_QPA_PLATFORM=offscreen "$BUILD_DIR/bin/aunet-viewer" "$T1" --mask "$BRAIN/ch2.nii.gz" \
+      --attention "$BRAIN/ch2_attention_level3.nii.gz" --model "$MODEL" \
+      --size 1280x800 --screenshot "$BRAIN/overview.png" >/dev/null 2>&1 \
+      || echo "(no overview picture: the viewer could not render offscreen)"
+    echo
+    echo "Per-structure volumes (mL) from $BRAIN/statistics.csv:"
+    awk -F, 'NR == 1 { for (i = 1; i <= NF; i++) col[$i] = i; next }
+             { printf "  %-28s %8.1f mL\n", $col["name"], $col["volume_ml"] }' "$BRAIN/statistics.csv"
+    echo
+    echo "Results: $BRAIN (mask ch2.nii.gz, attention maps, statistics, overview.png)"
+    echo "This model is a demonstration trained on one brain (docs/demo-model.md), not a clinical tool."
+    echo "Open it in the viewer:"
+    echo "  $BUILD_DIR/bin/aunet-viewer $T1 --mask $BRAIN/ch2.nii.gz --attention $BRAIN/ch2_attention_level3.nii.gz --model $MODEL"
+  fi
 fi

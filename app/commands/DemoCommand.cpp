@@ -164,9 +164,9 @@ int runDemoCommand(const DemoOptions& options, std::ostream& out) {
   }
 
   if (options.fitSteps > 0)
-    out << "NOTE: no trained model ships yet. This network was freshly initialized and fitted for " << options.fitSteps
+    out << "NOTE: this network was freshly initialized and fitted for " << options.fitSteps
         << " steps on this one synthetic phantom: the result shows the pipeline works end to end; it is not a "
-           "clinical segmentation.\n";
+           "clinical segmentation (the trained demonstration model is resources/models/demo-brain.aunet).\n";
   else
     out << "NOTE: freshly initialized, untrained network: the mask is meaningless; it only shows the pipeline works "
            "end to end.\n";
