@@ -96,6 +96,19 @@ std::string checkSlicePositions(const std::vector<std::string>& files, double* m
   return {};
 }
 
+// Reads the header first and refuses sizes the file or the memory cannot hold, so a
+// crafted header never makes ITK allocate what it claims.
+template <typename Reader>
+FloatImage::Pointer readAfterSizeCheck(Reader& reader, const std::string& path, const ReadOptions& options) {
+  reader.UpdateOutputInformation();
+  const auto size = reader.GetOutput()->GetLargestPossibleRegion().GetSize();
+  core::Geometry claimed;
+  claimed.size = {static_cast<int64_t>(size[0]), static_cast<int64_t>(size[1]), static_cast<int64_t>(size[2])};
+  internal::checkAllocation(path, claimed, 1, 2, options);
+  reader.Update();
+  return reader.GetOutput();
+}
+
 }  // namespace
 
 core::Volume readDicom(const std::string& path, const ReadOptions& options) {
@@ -119,13 +132,7 @@ core::Volume readDicom(const std::string& path, const ReadOptions& options) {
       auto reader = itk::ImageFileReader<FloatImage>::New();
       reader->SetImageIO(io);
       reader->SetFileName(series.files.front());
-      reader->UpdateOutputInformation();
-      const auto size = reader->GetOutput()->GetLargestPossibleRegion().GetSize();
-      core::Geometry claimed;
-      claimed.size = {static_cast<int64_t>(size[0]), static_cast<int64_t>(size[1]), static_cast<int64_t>(size[2])};
-      internal::checkAllocation(path, claimed, 1, 2, options);
-      reader->Update();
-      image = reader->GetOutput();
+      image = readAfterSizeCheck(*reader, path, options);
     } else {
       auto reader = itk::ImageSeriesReader<FloatImage>::New();
       reader->SetImageIO(io);
@@ -133,13 +140,7 @@ core::Volume readDicom(const std::string& path, const ReadOptions& options) {
       // Slice spacing was checked above, with a message naming the file; keep ITK's
       // own warning off stderr.
       reader->SetSpacingWarningRelThreshold(1e9);
-      reader->UpdateOutputInformation();
-      const auto size = reader->GetOutput()->GetLargestPossibleRegion().GetSize();
-      core::Geometry claimed;
-      claimed.size = {static_cast<int64_t>(size[0]), static_cast<int64_t>(size[1]), static_cast<int64_t>(size[2])};
-      internal::checkAllocation(path, claimed, 1, 2, options);
-      reader->Update();
-      image = reader->GetOutput();
+      image = readAfterSizeCheck(*reader, path, options);
     }
   } catch (const itk::ExceptionObject& e) {
     throw Error(path, "cannot read DICOM series " + series.seriesInstanceUid + ": " + internal::describeItkError(e));

@@ -126,4 +126,15 @@ inline std::string readBytes(const std::string& path) {
   return std::string(std::istreambuf_iterator<char>(in), {});
 }
 
+// Dice of one label between two label maps on the same grid (index by index).
+inline double dice(const core::LabelMap& a, const core::LabelMap& b, uint16_t label) {
+  int64_t both = 0, na = 0, nb = 0;
+  for (size_t v = 0; v < a.labels().size(); ++v) {
+    na += a.labels()[v] == label;
+    nb += b.labels()[v] == label;
+    both += a.labels()[v] == label && b.labels()[v] == label;
+  }
+  return 2.0 * both / static_cast<double>(na + nb);
+}
+
 }  // namespace aunet::io::test

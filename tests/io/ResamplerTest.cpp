@@ -17,16 +17,6 @@ namespace {
 
 using namespace aunet::io::test;
 
-double dice(const core::LabelMap& a, const core::LabelMap& b, uint16_t label) {
-  int64_t both = 0, na = 0, nb = 0;
-  for (size_t v = 0; v < a.labels().size(); ++v) {
-    na += a.labels()[v] == label;
-    nb += b.labels()[v] == label;
-    both += a.labels()[v] == label && b.labels()[v] == label;
-  }
-  return 2.0 * both / static_cast<double>(na + nb);
-}
-
 TEST(Resampler, SameGridIsTheIdentity) {
   const core::Geometry g = obliqueGeometry();
   const core::Volume v = ellipsoidVolume(g, 2);
