@@ -5,6 +5,8 @@
 
 #include <torch/types.h>
 
+#include <functional>
+
 namespace aunet::model {
 
 class DiceCELoss {
@@ -12,6 +14,17 @@ class DiceCELoss {
   explicit DiceCELoss(double smooth = 1e-5) : smooth_(smooth) {}
   // logits [N, C, *spatial], target [N, *spatial] integer class indices.
   torch::Tensor operator()(const torch::Tensor& logits, const torch::Tensor& target) const;
+
+  // Data parallelism: the Dice is a batch Dice (sums over every sample), so each
+  // process's share needs the others' sums. `sumOverProcesses` returns the sum over
+  // all processes of a detached [2, C] tensor (intersections, denominators); the
+  // other processes' part enters as a constant, and the Dice term's gradient is
+  // multiplied by the process count, so that averaging the gradients gives the exact
+  // gradient of the global loss and averaging the values its value. The
+  // cross-entropy stays a local mean (equal batch sizes).
+  using StatisticsReducer = std::function<torch::Tensor(const torch::Tensor&)>;
+  torch::Tensor operator()(const torch::Tensor& logits, const torch::Tensor& target, const StatisticsReducer& sumOverProcesses,
+                           int processes) const;
 
  private:
   double smooth_;

@@ -19,7 +19,9 @@ nlohmann::json TrainingPlan::toJson() const {
           {"weight_decay", weight_decay},
           {"gradient_clip", gradient_clip},
           {"foreground_fraction", foreground_fraction},
-          {"validate_every", validate_every}};
+          {"validate_every", validate_every},
+          {"augmentation", augmentation.toJson()},
+          {"mixed_precision", mixed_precision}};
 }
 
 TrainingPlan TrainingPlan::fromJson(const nlohmann::json& json, const std::string& source) {
@@ -39,6 +41,8 @@ TrainingPlan TrainingPlan::fromJson(const nlohmann::json& json, const std::strin
     p.gradient_clip = json.value("gradient_clip", p.gradient_clip);
     p.foreground_fraction = json.value("foreground_fraction", p.foreground_fraction);
     p.validate_every = json.value("validate_every", p.validate_every);
+    if (json.contains("augmentation")) p.augmentation = AugmentationPlan::fromJson(json.at("augmentation"), source);
+    p.mixed_precision = json.value("mixed_precision", p.mixed_precision);
   } catch (const nlohmann::json::exception& e) {
     std::string reason = e.what();
     throw core::Error(source, "invalid training plan: " + reason.substr(0, reason.find('\n')));
@@ -79,6 +83,9 @@ void TrainingPlan::validate(const std::string& source) const {
   if (!(gradient_clip > 0)) fail("gradient_clip must be positive");
   if (!(foreground_fraction >= 0 && foreground_fraction <= 1)) fail("foreground_fraction must be in [0, 1]");
   if (validate_every < 1) fail("validate_every must be at least 1");
+  augmentation.validate(source);
+  if (mixed_precision != "auto" && mixed_precision != "off" && mixed_precision != "bf16" && mixed_precision != "fp16")
+    fail("mixed_precision must be \"auto\", \"off\", \"bf16\" or \"fp16\", got \"" + mixed_precision + "\"");
 }
 
 }  // namespace aunet::model

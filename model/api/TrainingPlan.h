@@ -11,6 +11,7 @@
 
 #include <nlohmann/json_fwd.hpp>
 
+#include "model/api/AugmentationPlan.h"
 #include "model/api/PreprocessingPlan.h"
 
 namespace aunet::model {
@@ -29,6 +30,10 @@ struct TrainingPlan {
   double gradient_clip = 12.0;            // max global gradient norm
   double foreground_fraction = 1.0 / 3.0; // patches centred on a foreground voxel
   int validate_every = 1;                 // epochs between validations (the last always validates)
+  AugmentationPlan augmentation;          // probabilities and ranges per sample
+  // "auto" (bf16 autocast on CUDA, fp32 on the CPU), "off", "bf16" or "fp16" (CUDA,
+  // with dynamic loss scaling). bf16 also runs on the CPU (autocast), mostly for tests.
+  std::string mixed_precision = "auto";
 
   nlohmann::json toJson() const;
   // Missing keys keep their defaults; wrong types or values throw

@@ -1,0 +1,52 @@
+#pragma once
+// Mixed-precision training: an autocast scope (bf16 or fp16 matmuls and
+// convolutions, fp32 reductions, as torch.autocast) and, for fp16, dynamic loss
+// scaling (as torch.amp.GradScaler: scale the loss, unscale the gradients, skip
+// steps whose gradients overflowed, grow the scale after a run of good steps).
+
+#include <torch/types.h>
+
+#include <string>
+#include <vector>
+
+namespace aunet::model {
+
+// Resolves a plan's "auto" | "off" | "bf16" | "fp16" for a device: auto means bf16
+// on CUDA and fp32 on the CPU; fp16 needs CUDA. Returns kFloat for "no autocast".
+torch::ScalarType resolveMixedPrecision(const std::string& setting, const torch::Device& device);
+
+// Autocast on `device`'s type for the guard's lifetime (nothing for kFloat).
+class AutocastGuard {
+ public:
+  AutocastGuard(const torch::Device& device, torch::ScalarType dtype);
+  ~AutocastGuard();
+  AutocastGuard(const AutocastGuard&) = delete;
+  AutocastGuard& operator=(const AutocastGuard&) = delete;
+
+ private:
+  bool active_ = false;
+  torch::DeviceType type_;
+  bool previousEnabled_ = false;
+  torch::ScalarType previousDtype_ = torch::kFloat;
+};
+
+class GradientScaler {
+ public:
+  explicit GradientScaler(bool enabled, double initialScale = 65536.0, int growthInterval = 2000);
+  torch::Tensor scale(const torch::Tensor& loss);
+  // Divides the gradients by the scale; false when any is non-finite (skip the step).
+  bool unscale(const std::vector<torch::Tensor>& parameters);
+  // After a step (or a skipped one): halves the scale on overflow, doubles it after
+  // growthInterval good steps.
+  void update(bool stepWasFinite);
+  bool enabled() const { return enabled_; }
+  double currentScale() const { return scale_; }
+
+ private:
+  bool enabled_;
+  double scale_;
+  int growthInterval_;
+  int goodSteps_ = 0;
+};
+
+}  // namespace aunet::model
