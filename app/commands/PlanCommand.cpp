@@ -55,9 +55,19 @@ nlohmann::json parseSet(const std::string& set) {
 model::TrainingPlan makeTrainingPlan(const io::NnUNetDataset& dataset, const std::string& config,
                                      const std::vector<std::string>& sets) {
   model::TrainingPlan plan = planExperiment(dataset, io::DatasetFingerprint::compute(dataset));
-  if (!config.empty()) plan = plan.withOverrides(readConfig(config), config);
-  for (const auto& s : sets) plan = plan.withOverrides(parseSet(s), "--set " + s);
-  return plan;
+  // All overrides first, one validation after: fields that depend on each other
+  // (network_channels and patch_size) can change together.
+  nlohmann::json overrides = nlohmann::json::object();
+  std::string source;
+  if (!config.empty()) {
+    overrides.merge_patch(readConfig(config));
+    source = config;
+  }
+  for (const auto& s : sets) {
+    overrides.merge_patch(parseSet(s));
+    source += (source.empty() ? "" : " ") + std::string("--set ") + s;
+  }
+  return source.empty() ? plan : plan.withOverrides(overrides, source);
 }
 
 void setupPlanCommand(CLI::App& parent, PlanOptions& options) {

@@ -1,20 +1,28 @@
 #include "app/commands/TrainCommand.h"
 
 #include <CLI/CLI.hpp>
+#include <torch/cuda.h>
 
+#include <unistd.h>
+
+#include <cstdio>
 #include <filesystem>
 #include <fstream>
+#include <iostream>
 #include <ostream>
 
 #include <nlohmann/json.hpp>
 
 #include "app/commands/PlanCommand.h"
+#include "app/commands/TrainingProgressBar.h"
+#include "app/pipeline/PreprocessedCaseCache.h"
 #include "app/pipeline/Trainer.h"
 #include "app/pipeline/TrainingPreprocessor.h"
 #include "io/DatasetChecker.h"
 #include "io/TextFileWriter.h"
 #include "io/core/Error.h"
 #include "io/core/Log.h"
+#include "model/DataParallelGroup.h"
 #include "model/ModelFile.h"
 
 namespace aunet::app {
@@ -30,7 +38,17 @@ void setupTrainCommand(CLI::App& parent, TrainOptions& options) {
   cmd->add_option("--set", options.sets, "Override one plan field, e.g. --set batch_size=4");
   cmd->add_option("--epochs", options.epochs, "Epochs (default: the plan's)");
   cmd->add_option("--iterations-per-epoch", options.iterationsPerEpoch, "Training steps per epoch (default: the plan's)");
-  cmd->add_option("--fold", options.fold, "Validation fold 0..4 of a 5-fold split by --seed, or \"all\"")
+  cmd->add_option("--fold", options.fold,
+                  "Validation fold 0..4 of a 5-fold split by --seed, a fold of --split, or \"all\" (train and "
+                  "validate on every case)")
+      ->capture_default_str();
+  cmd->add_option("--split", options.split, "nnU-Net splits_final.json: a list of {\"train\": [ids], \"val\": [ids]}")
+      ->check(CLI::ExistingFile);
+  cmd->add_option("--mixed-precision", options.mixedPrecision,
+                  "auto (bf16 on CUDA, fp32 on the CPU), off, bf16 or fp16 (CUDA, loss scaling)")
+      ->check(CLI::IsMember({"auto", "off", "bf16", "fp16"}));
+  cmd->add_option("--progress", options.progress, "auto (a bar on a terminal), bar or none")
+      ->check(CLI::IsMember({"auto", "bar", "none"}))
       ->capture_default_str();
   cmd->add_option("--device", options.device, "auto, cpu, cuda or cuda:N")->capture_default_str();
   cmd->add_option("--seed", options.seed, "Seed of the split, sampling, augmentation and initialization")
@@ -40,6 +58,16 @@ void setupTrainCommand(CLI::App& parent, TrainOptions& options) {
                   "Start from this model's weights (its architecture; a differing output head is re-initialized)")
       ->check(CLI::ExistingFile);
   cmd->add_flag("--freeze-encoder", options.freezeEncoder, "Keep the encoder's weights fixed (fine-tuning)");
+  cmd->add_flag("--deterministic", options.deterministic,
+                "Deterministic algorithms only (with --seed: reproducible runs; slower on CUDA, where cuDNN's "
+                "benchmark mode is then off). CPU runs are reproducible without it");
+  cmd->footer(
+      "Examples:\n"
+      "  aunet train -d Dataset001_Liver -o runs/liver --fold 0\n"
+      "  aunet train -d Dataset001_Liver --resume runs/liver --epochs 200\n"
+      "  aunet train -d Dataset002_Kidney -o runs/kidney --init-from runs/liver/model.aunet --freeze-encoder\n"
+      "  torchrun --nproc-per-node 2 --no-python aunet train -d Dataset001_Liver -o runs/liver-ddp\n"
+      "See docs/training.md.");
 }
 
 int runTrainCommand(const TrainOptions& options, std::ostream& out) {
@@ -49,6 +77,15 @@ int runTrainCommand(const TrainOptions& options, std::ostream& out) {
     throw core::Error(options.resume, "--resume and -o name different run folders");
   const std::string runDir = options.resume.empty() ? options.runDir : options.resume;
   const bool resume = !options.resume.empty();
+
+  if (options.deterministic) {
+    // warn_only: ops without a deterministic kernel warn instead of stopping a long run.
+    at::globalContext().setDeterministicAlgorithms(true, /*warn_only=*/true);
+    at::globalContext().setDeterministicCuDNN(true);
+    at::globalContext().setBenchmarkCuDNN(false);
+  } else {
+    at::globalContext().setBenchmarkCuDNN(true);  // fixed patch shapes: let cuDNN pick the fastest kernels
+  }
 
   // 1. The same check as `aunet check-dataset`.
   const io::NnUNetDataset dataset = io::NnUNetDataset::load(options.dataset);
@@ -83,6 +120,7 @@ int runTrainCommand(const TrainOptions& options, std::ostream& out) {
     plan = makeTrainingPlan(dataset, options.config, options.sets);
   }
   if (options.epochs > 0) plan.epochs = options.epochs;
+  if (!options.mixedPrecision.empty()) plan.mixed_precision = options.mixedPrecision;
   if (!resume && options.iterationsPerEpoch > 0) plan.iterations_per_epoch = options.iterationsPerEpoch;
   if (!resume && !options.initFrom.empty()) {
     // The weights need the old architecture; the preprocessing plan is the new dataset's.
@@ -95,17 +133,43 @@ int runTrainCommand(const TrainOptions& options, std::ostream& out) {
     }
   }
   plan.validate(options.config.empty() ? planPath.string() : options.config);
-  if (!resume)
-    io::writeTextFile(runPath.string(), nlohmann::json{{"dataset", dataset.root}, {"fold", fold}, {"seed", seed}}.dump(2) + "\n");
+  // Data parallelism (torchrun / srun): join before anything is written, so a
+  // misconfigured launch fails before touching the run folder.
+  const model::DataParallelEnvironment environment = model::DataParallelEnvironment::fromEnvironment();
+  const std::shared_ptr<model::DataParallelGroup> group = model::DataParallelGroup::join(environment);
+  const bool lead = environment.rank == 0;
+  std::string device = options.device;
+  if (group && (device == "cuda" || (device == "auto" && torch::cuda::is_available())))
+    device = "cuda:" + std::to_string(environment.localRank);  // one GPU per process on a node
+  std::string splitFile = options.split;
+  if (resume && splitFile.empty()) {
+    std::ifstream runIn(runPath);
+    splitFile = nlohmann::json::parse(runIn).value("split", std::string());
+  }
+  if (!resume && lead)
+    io::writeTextFile(runPath.string(), nlohmann::json{{"dataset", dataset.root},
+                                                       {"fold", fold},
+                                                       {"seed", seed},
+                                                       {"split", splitFile.empty() ? "" : fs::absolute(splitFile).string()},
+                                                       {"processes", environment.worldSize}}
+                                                .dump(2) + "\n");
 
   // 3. Every case once.
+  //    Kept in RUN_DIR/preprocessed/ for a resumed run (valid only for this plan and
+  //    these exact source files).
+  PreprocessedCaseCache cache((fs::path(runDir) / "preprocessed").string(), plan, lead);
   std::vector<TrainingCase> cases;
   for (size_t i = 0; i < dataset.training.size(); ++i) {
-    core::log::info("preparing case " + std::to_string(i + 1) + "/" + std::to_string(dataset.training.size()) + ": " +
-                    dataset.training[i].id);
-    cases.push_back(preprocessTrainingCase(dataset.training[i], plan));
+    if (lead)
+      core::log::info("preparing case " + std::to_string(i + 1) + "/" + std::to_string(dataset.training.size()) + ": " +
+                      dataset.training[i].id);
+    cases.push_back(cache.load(dataset.training[i]));
   }
-  const FoldSplit split = splitFold(cases.size(), fold, seed);
+  if (lead && cache.hits() > 0)
+    core::log::info(std::to_string(cache.hits()) + " case(s) taken from " + (fs::path(runDir) / "preprocessed").string());
+  std::vector<std::string> ids;
+  for (const auto& c : dataset.training) ids.push_back(c.id);
+  const FoldSplit split = splitFile.empty() ? splitFold(cases.size(), fold, seed) : splitFromFile(splitFile, fold, ids);
   std::vector<TrainingCase> train, validation;
   for (size_t i : split.train) train.push_back(cases[i]);
   for (size_t i : split.validation) validation.push_back(cases[i]);
@@ -115,7 +179,11 @@ int runTrainCommand(const TrainOptions& options, std::ostream& out) {
   TrainerOptions trainer;
   trainer.plan = plan;
   trainer.runDir = runDir;
-  trainer.device = options.device;
+  trainer.device = device;
+  trainer.group = group;
+  const bool bar = lead && (options.progress == "bar" || (options.progress == "auto" && ::isatty(::fileno(stderr))));
+  TrainingProgressBar progressBar(std::cerr, bar);
+  trainer.onIteration = [&](const IterationProgress& p) { progressBar.update(p); };
   trainer.seed = seed;
   trainer.resume = resume;
   trainer.initFrom = options.initFrom;
@@ -123,11 +191,23 @@ int runTrainCommand(const TrainOptions& options, std::ostream& out) {
   trainer.metadata.description = "Attention U-Net trained on " + dataset.name + " (fold " + fold + ")";
   trainer.metadata.labels = model::LabelInfo::defaults(static_cast<int>(dataset.labels.size()));
   for (size_t i = 0; i < dataset.labels.size(); ++i) trainer.metadata.labels[i].name = dataset.labels[i].first;
-  out << "Training on " << train.size() << " case(s), validating on " << validation.size() << " (fold " << fold
-      << "), " << plan.epochs << " epochs of " << plan.iterations_per_epoch << " iterations\n";
-  const TrainingResult result = trainModel(trainer, train, validation);
-  out << "Best validation Dice " << result.bestDice << " at epoch " << result.bestEpoch << "\nModel: " << result.modelPath
-      << "\n";
+  if (lead) {
+    out << "Training on " << train.size() << " case(s), validating on " << validation.size() << " (fold " << fold
+        << "), " << plan.epochs << " epochs of " << plan.iterations_per_epoch << " iterations";
+    if (group) out << ", " << group->size() << " processes x batch " << plan.batch_size;
+    out << "\n" << std::flush;
+  }
+  const TrainingResult result = [&] {
+    try {
+      return trainModel(trainer, train, validation);
+    } catch (...) {
+      progressBar.clear();
+      throw;
+    }
+  }();
+  if (lead)
+    out << "Best validation Dice " << result.bestDice << " at epoch " << result.bestEpoch << "\nModel: " << result.modelPath
+        << "\nCurves: " << (fs::path(runDir) / "training_curves.png").string() << "\n";
   return 0;
 }
 

@@ -3,6 +3,8 @@
 // takes the plan from --config / --set / flags), prepares every case once in
 // memory, and trains (app/pipeline/Trainer.h). The run folder ends with model.aunet
 // (best validation Dice, with the plan, the dataset's labels and provenance).
+// Started by torchrun or srun (WORLD_SIZE > 1), each process trains on its share of
+// every batch and rank 0 writes the run folder (docs/training.md).
 
 #include <cstdint>
 #include <iosfwd>
@@ -22,12 +24,16 @@ struct TrainOptions {
   std::vector<std::string> sets;
   int epochs = 0;               // 0: the plan's
   int iterationsPerEpoch = 0;   // 0: the plan's
-  std::string fold = "0";       // 0..4 or "all"
+  std::string fold = "0";       // 0..4 or "all" (or a fold of --split)
+  std::string split;            // nnU-Net splits_final.json
+  std::string mixedPrecision;   // empty: the plan's (auto)
+  std::string progress = "auto";  // auto (a bar on a terminal), bar, none
   std::string device = "auto";
   uint64_t seed = 12345;
   std::string resume;           // a run folder to continue
   std::string initFrom;         // a .aunet to start from
   bool freezeEncoder = false;
+  bool deterministic = false;   // deterministic algorithms (cuDNN too), benchmark mode off
 };
 
 void setupTrainCommand(CLI::App& parent, TrainOptions& options);

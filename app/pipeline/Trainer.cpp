@@ -18,14 +18,20 @@
 
 #include <nlohmann/json.hpp>
 
+#include "app/pipeline/BatchPrefetcher.h"
+#include "app/pipeline/PatchSampler.h"
+#include "app/pipeline/TrainingAugmenter.h"
 #include "aunet/Version.h"
 #include "io/ImageWriter.h"
+#include "io/LineChart.h"
 #include "io/TextFileWriter.h"
 #include "io/core/Error.h"
 #include "io/core/Log.h"
 #include "model/AttentionUNet.h"
+#include "model/DataParallelGroup.h"
 #include "model/DeviceSelection.h"
 #include "model/DiceCELoss.h"
+#include "model/MixedPrecision.h"
 #include "model/ModelFile.h"
 #include "model/SlidingWindowInferer.h"
 #include "model/VolumeTensor.h"
@@ -37,57 +43,6 @@ namespace {
 namespace fs = std::filesystem;
 using Clock = std::chrono::steady_clock;
 
-// nnU-Net samples at most this many voxels per class and case to centre patches on.
-constexpr size_t kMaxForegroundPerClass = 10000;
-
-struct CaseTensors {
-  torch::Tensor image;   // [C, *S] float, CPU
-  torch::Tensor labels;  // [*S] int64, CPU
-  std::vector<int64_t> shape;                       // *S
-  std::vector<std::vector<int64_t>> foreground;     // per class (index = label), flat voxel indices
-};
-
-CaseTensors toTensors(const TrainingCase& c, int dims, int classes, uint64_t seed) {
-  CaseTensors t;
-  t.image = model::volumeToTensor(c.image, dims)[0].contiguous();
-  t.shape.assign(t.image.sizes().begin() + 1, t.image.sizes().end());
-  const auto& values = c.labels.labels();
-  t.labels = torch::empty(t.shape, torch::kLong);
-  int64_t* out = t.labels.data_ptr<int64_t>();
-  t.foreground.assign(static_cast<size_t>(classes), {});
-  for (size_t i = 0; i < values.size(); ++i) {
-    out[i] = values[i];
-    if (values[i] > 0 && values[i] < classes) t.foreground[values[i]].push_back(static_cast<int64_t>(i));
-  }
-  std::mt19937_64 rng(seed);
-  for (auto& list : t.foreground)
-    if (list.size() > kMaxForegroundPerClass) {
-      std::shuffle(list.begin(), list.end(), rng);
-      list.resize(kMaxForegroundPerClass);
-    }
-  return t;
-}
-
-// Copies the part of `c` at `start` (may lie partly outside: zeros there) into the outputs.
-void extractPatch(const CaseTensors& c, const std::vector<int64_t>& start, const std::vector<int64_t>& patch,
-                  torch::Tensor imageOut, torch::Tensor labelOut) {
-  imageOut.zero_();
-  labelOut.zero_();
-  torch::Tensor src = c.image, dst = imageOut, srcL = c.labels, dstL = labelOut;
-  for (size_t a = 0; a < patch.size(); ++a) {
-    const int64_t begin = std::max<int64_t>(0, start[a]);
-    const int64_t end = std::min(c.shape[a], start[a] + patch[a]);
-    if (end <= begin) return;
-    const int64_t axis = static_cast<int64_t>(a);
-    src = src.narrow(axis + 1, begin, end - begin);
-    dst = dst.narrow(axis + 1, begin - start[a], end - begin);
-    srcL = srcL.narrow(axis, begin, end - begin);
-    dstL = dstL.narrow(axis, begin - start[a], end - begin);
-  }
-  dst.copy_(src);
-  dstL.copy_(srcL);
-}
-
 std::string formatDice(const std::vector<double>& dice) {
   std::ostringstream s;
   s << std::fixed << std::setprecision(3);
@@ -96,7 +51,11 @@ std::string formatDice(const std::vector<double>& dice) {
 }
 
 nlohmann::json recordToJson(const EpochRecord& r) {
-  nlohmann::json j{{"epoch", r.epoch}, {"train_loss", r.trainLoss}, {"learning_rate", r.learningRate}, {"seconds", r.seconds}};
+  nlohmann::json j{{"epoch", r.epoch},
+                   {"train_loss", r.trainLoss},
+                   {"learning_rate", r.learningRate},
+                   {"seconds", r.seconds},
+                   {"data_wait_fraction", r.dataWaitFraction}};
   if (r.meanDice >= 0) {
     j["dice"] = r.dice;
     j["mean_dice"] = r.meanDice;
@@ -110,6 +69,7 @@ EpochRecord recordFromJson(const nlohmann::json& j) {
   r.trainLoss = j.at("train_loss").get<double>();
   r.learningRate = j.at("learning_rate").get<double>();
   r.seconds = j.at("seconds").get<double>();
+  r.dataWaitFraction = j.value("data_wait_fraction", 0.0);
   if (j.contains("mean_dice")) {
     r.dice = j.at("dice").get<std::vector<double>>();
     r.meanDice = j.at("mean_dice").get<double>();
@@ -117,21 +77,57 @@ EpochRecord recordFromJson(const nlohmann::json& j) {
   return r;
 }
 
-void writeProgress(const std::string& runDir, const TrainingResult& result, int epochs) {
+// CSV header cells: label names without separators or quotes.
+std::string csvName(std::string name) {
+  for (char& c : name)
+    if (c == ',' || c == '"' || c == '\n' || c == ' ') c = '_';
+  return name;
+}
+
+void writeProgress(const std::string& runDir, const TrainingResult& result, int epochs,
+                   const std::vector<std::string>& labelNames) {
   nlohmann::json j{{"epoch", result.history.empty() ? 0 : result.history.back().epoch},
                    {"epochs", epochs},
                    {"best_dice", result.bestDice},
                    {"best_epoch", result.bestEpoch},
+                   {"labels", labelNames},
                    {"history", nlohmann::json::array()}};
   std::ostringstream csv;
-  csv << "epoch,train_loss,mean_dice,dice_per_label,learning_rate,seconds\n";
+  csv << "epoch,train_loss,mean_dice";
+  for (const auto& name : labelNames) csv << ",dice_" << csvName(name);
+  csv << ",learning_rate,seconds,data_wait_fraction\n";
   for (const auto& r : result.history) {
     j["history"].push_back(recordToJson(r));
-    csv << r.epoch << "," << r.trainLoss << "," << (r.meanDice >= 0 ? std::to_string(r.meanDice) : "") << ","
-        << formatDice(r.dice) << "," << r.learningRate << "," << r.seconds << "\n";
+    csv << r.epoch << "," << r.trainLoss << "," << (r.meanDice >= 0 ? std::to_string(r.meanDice) : "");
+    for (size_t k = 0; k < labelNames.size(); ++k)
+      csv << "," << (k < r.dice.size() ? std::to_string(r.dice[k]) : "");
+    csv << "," << r.learningRate << "," << r.seconds << "," << r.dataWaitFraction << "\n";
   }
   io::writeTextFile((fs::path(runDir) / "progress.json").string(), j.dump(2) + "\n");
   io::writeTextFile((fs::path(runDir) / "metrics.csv").string(), csv.str());
+
+  // training_curves.png: loss, and validation Dice per label with their mean.
+  io::ChartPanel lossPanel{"Training loss (Dice + cross-entropy, deep supervision)", "epoch", "loss", {}};
+  io::ChartSeries lossSeries{"train loss", {}, {}};
+  io::ChartPanel dicePanel{"Validation Dice", "epoch", "Dice", {}, true, 0.0, 1.0};
+  std::vector<io::ChartSeries> dice(labelNames.size());
+  for (size_t k = 0; k < labelNames.size(); ++k) dice[k].name = labelNames[k];
+  io::ChartSeries mean{"mean", {}, {}};
+  for (const auto& r : result.history) {
+    lossSeries.x.push_back(r.epoch);
+    lossSeries.y.push_back(r.trainLoss);
+    if (r.meanDice < 0) continue;
+    for (size_t k = 0; k < dice.size() && k < r.dice.size(); ++k) {
+      dice[k].x.push_back(r.epoch);
+      dice[k].y.push_back(r.dice[k]);
+    }
+    mean.x.push_back(r.epoch);
+    mean.y.push_back(r.meanDice);
+  }
+  lossPanel.series.push_back(lossSeries);
+  dicePanel.series = dice;
+  if (dice.size() > 1) dicePanel.series.push_back(mean);
+  io::writeLineChartPng((fs::path(runDir) / "training_curves.png").string(), {lossPanel, dicePanel});
 }
 
 // torch::save through a temporary name in the same folder, then rename.
@@ -168,25 +164,35 @@ TrainingResult trainModel(const TrainerOptions& options, const std::vector<Train
       for (const auto& c : *set)
         if (c.image.geometry().size[2] != 1) throw core::Error(c.id, "a 2D plan needs single-slice cases");
 
-  fs::create_directories(options.runDir);
+  model::DataParallelGroup* group = options.group.get();
+  const int rank = group ? group->rank() : 0;
+  const int world = group ? group->size() : 1;
+  const bool lead = rank == 0;  // writes the run folder and validates
+  if (lead) fs::create_directories(options.runDir);
   const std::string lastModel = (fs::path(options.runDir) / "checkpoint_last.aunet").string();
   const std::string lastOptim = (fs::path(options.runDir) / "checkpoint_last.optim").string();
   const std::string bestModel = (fs::path(options.runDir) / "model.aunet").string();
   const torch::Device device = model::selectDevice(options.device);
+  const torch::ScalarType precision = model::resolveMixedPrecision(plan.mixed_precision, device);
 
-  // Patch size in tensor order ([D,] H, W).
+  // Patch size and spacing in tensor order ([D,] H, W).
   std::vector<int64_t> patch;
-  for (int d = dims - 1; d >= 0; --d) patch.push_back(plan.preprocessing.patch_size[static_cast<size_t>(d)]);
+  std::vector<double> spacing;
+  for (int d = dims - 1; d >= 0; --d) {
+    patch.push_back(plan.preprocessing.patch_size[static_cast<size_t>(d)]);
+    spacing.push_back(train[0].image.geometry().spacing[static_cast<size_t>(d)]);
+  }
 
   torch::manual_seed(options.seed);
   model::AttentionUNet net(
       model::AttentionUNetOptions(dims, channels, classes).channels(plan.network_channels).deep_supervision(true));
   TrainingResult result;
   int startEpoch = 1;
-  if (options.resume) {
+  const bool hasCheckpoint = fs::exists(lastModel) && fs::exists((fs::path(options.runDir) / "progress.json"));
+  if (options.resume && !hasCheckpoint && lead)
+    core::log::warning(options.runDir + ": no checkpoint yet (stopped during the first epoch); starting from epoch 1");
+  if (options.resume && hasCheckpoint) {
     const std::string progressPath = (fs::path(options.runDir) / "progress.json").string();
-    if (!fs::exists(lastModel) || !fs::exists(progressPath))
-      throw core::Error(options.runDir, "nothing to resume: no checkpoint_last.aunet and progress.json");
     model::LoadedModel loaded = model::ModelFile::load(lastModel, device);
     net = loaded.network;
     const int done = static_cast<int>(loaded.metadata.provenance.epochs);
@@ -208,7 +214,7 @@ TrainingResult trainModel(const TrainerOptions& options, const std::vector<Train
       throw core::Error(progressPath, "unreadable progress: " + reason.substr(0, reason.find('\n')));
     }
     startEpoch = done + 1;
-    core::log::info("resuming " + options.runDir + " after epoch " + std::to_string(done));
+    if (lead) core::log::info("resuming " + options.runDir + " after epoch " + std::to_string(done));
   } else if (!options.initFrom.empty()) {
     model::LoadedModel source = model::ModelFile::load(options.initFrom, torch::kCPU);
     torch::NoGradGuard noGrad;
@@ -228,11 +234,18 @@ TrainingResult trainModel(const TrainerOptions& options, const std::vector<Train
       const torch::Tensor* s = sourceBuffers.find(b.key());
       if (s && s->sizes() == b.value().sizes()) b.value().copy_(*s);
     }
-    core::log::info("initialized from " + options.initFrom + ": " + std::to_string(copied) + " tensors copied, " +
-                    std::to_string(fresh) + " re-initialized (label set or architecture differs)");
+    if (lead)
+      core::log::info("initialized from " + options.initFrom + ": " + std::to_string(copied) + " tensors copied, " +
+                      std::to_string(fresh) + " re-initialized (label set or architecture differs)");
   }
   net->to(device);
   net->train();
+  if (group) {  // every process starts from rank 0's weights
+    std::vector<torch::Tensor> state;
+    for (auto& p : net->parameters()) state.push_back(p);
+    for (auto& b : net->buffers()) state.push_back(b);
+    group->broadcast(state, 0);
+  }
   std::vector<torch::Tensor> trainable;
   for (auto& p : net->named_parameters()) {
     if (options.freezeEncoder && p.key().rfind("encoder", 0) == 0) p.value().set_requires_grad(false);
@@ -246,19 +259,25 @@ TrainingResult trainModel(const TrainerOptions& options, const std::vector<Train
     optimizer = std::make_unique<torch::optim::SGD>(
         trainable,
         torch::optim::SGDOptions(plan.learning_rate).momentum(0.99).nesterov(true).weight_decay(plan.weight_decay));
-  if (options.resume && fs::exists(lastOptim)) {
+  if (options.resume && hasCheckpoint && fs::exists(lastOptim)) {
     try {
       torch::load(*optimizer, lastOptim);
     } catch (const c10::Error& e) {
       throw core::Error(lastOptim, std::string("cannot read the optimizer state: ") + e.what_without_backtrace());
     }
   }
+  model::GradientScaler scaler(precision == torch::kHalf);
 
-  // Tensors and foreground voxel lists, once.
+  // Tensors and foreground voxel lists, once; training cases live on the training
+  // device, where sampling and augmentation run.
   std::vector<CaseTensors> cases;
-  for (size_t i = 0; i < train.size(); ++i) cases.push_back(toTensors(train[i], dims, classes, options.seed + i));
+  for (size_t i = 0; i < train.size(); ++i) cases.push_back(makeCaseTensors(train[i], dims, classes, options.seed + i, device));
   std::vector<CaseTensors> valCases;
-  for (size_t i = 0; i < validation.size(); ++i) valCases.push_back(toTensors(validation[i], dims, classes, 0));
+  if (lead)
+    for (size_t i = 0; i < validation.size(); ++i)
+      valCases.push_back(makeCaseTensors(validation[i], dims, classes, 0, torch::kCPU));
+  const PatchSampler sampler(std::move(cases), patch, classes, plan.foreground_fraction,
+                             TrainingAugmenter(plan.augmentation, patch, spacing));
 
   // Deep supervision weights 1/2^level, normalized (nnU-Net's).
   const size_t outputs = plan.network_channels.size() - 1;  // logits + levels 1 .. L-2
@@ -267,76 +286,49 @@ TrainingResult trainModel(const TrainerOptions& options, const std::vector<Train
   for (size_t l = 0; l < outputs; ++l) sum += (weights.emplace_back(1.0 / double(int64_t{1} << l)));
   for (auto& w : weights) w /= sum;
   const model::DiceCELoss loss;
+  model::DiceCELoss::StatisticsReducer sumOverProcesses;
+  if (group)
+    sumOverProcesses = [group](const torch::Tensor& local) {
+      std::vector<torch::Tensor> t{local.clone()};
+      group->allReduceSum(t);
+      return t[0];
+    };
 
   model::ModelMetadata metadata = options.metadata;
   metadata.plan = plan.preprocessing;
   metadata.provenance.dataset = plan.dataset;
   metadata.provenance.aunet_version = kVersion;
-  io::writeTextFile((fs::path(options.runDir) / "plan.json").string(), plan.toJson().dump(2) + "\n");
+  std::vector<std::string> labelNames;
+  for (int k = 1; k < classes; ++k) labelNames.push_back(metadata.labels[static_cast<size_t>(k)].name);
+  if (lead) io::writeTextFile((fs::path(options.runDir) / "plan.json").string(), plan.toJson().dump(2) + "\n");
 
   const int B = plan.batch_size;
-  std::vector<int64_t> batchShape{B, channels};
-  batchShape.insert(batchShape.end(), patch.begin(), patch.end());
-  std::vector<int64_t> labelShape{B};
-  labelShape.insert(labelShape.end(), patch.begin(), patch.end());
-
   for (int epoch = startEpoch; epoch <= plan.epochs; ++epoch) {
     const auto started = Clock::now();
-    // Every epoch's randomness depends on (seed, epoch) only, so resuming is exact.
-    std::mt19937_64 rng(options.seed * 1000003ULL + static_cast<uint64_t>(epoch));
-    torch::manual_seed(options.seed * 7919ULL + static_cast<uint64_t>(epoch));
-    std::uniform_real_distribution<double> uniform(0.0, 1.0);
     const double lr = plan.learning_rate * std::pow(1.0 - double(epoch - 1) / plan.epochs, 0.9);
-    for (auto& group : optimizer->param_groups()) group.options().set_lr(lr);
+    for (auto& paramGroup : optimizer->param_groups()) paramGroup.options().set_lr(lr);
+
+    // This process's share of every global batch: samples rank*B .. rank*B + B-1.
+    BatchPrefetcher loader(
+        [&, epoch](int64_t it) {
+          std::vector<uint64_t> seeds;
+          for (int b = 0; b < B; ++b)
+            seeds.push_back(PatchSampler::sampleSeed(options.seed, epoch, static_cast<int>(it), int64_t{rank} * B + b));
+          return sampler.batch(seeds);
+        },
+        plan.iterations_per_epoch, static_cast<size_t>(std::max(1, options.prefetchBatches)));
 
     double lossSum = 0.0;
     for (int it = 0; it < plan.iterations_per_epoch; ++it) {
-      torch::Tensor x = torch::empty(batchShape, torch::kFloat);
-      torch::Tensor y = torch::empty(labelShape, torch::kLong);
-      for (int b = 0; b < B; ++b) {
-        const CaseTensors& c = cases[std::uniform_int_distribution<size_t>(0, cases.size() - 1)(rng)];
-        std::vector<int> present;
-        for (int k = 1; k < classes; ++k)
-          if (!c.foreground[static_cast<size_t>(k)].empty()) present.push_back(k);
-        const bool foreground = !present.empty() && uniform(rng) < plan.foreground_fraction;
-        std::vector<int64_t> start(patch.size());
-        std::vector<int64_t> centre(patch.size(), -1);
-        if (foreground) {
-          const auto& list = c.foreground[static_cast<size_t>(present[std::uniform_int_distribution<size_t>(0, present.size() - 1)(rng)])];
-          int64_t flat = list[std::uniform_int_distribution<size_t>(0, list.size() - 1)(rng)];
-          for (int a = static_cast<int>(patch.size()) - 1; a >= 0; --a) {
-            centre[static_cast<size_t>(a)] = flat % c.shape[static_cast<size_t>(a)];
-            flat /= c.shape[static_cast<size_t>(a)];
-          }
-        }
-        for (size_t a = 0; a < patch.size(); ++a) {
-          const int64_t lo = std::min<int64_t>(0, c.shape[a] - patch[a]), hi = std::max<int64_t>(0, c.shape[a] - patch[a]);
-          start[a] = foreground ? std::clamp(centre[a] - patch[a] / 2, lo, hi)
-                                : std::uniform_int_distribution<int64_t>(lo, hi)(rng);
-        }
-        extractPatch(c, start, patch, x[b], y[b]);
-        // Augmentation: mirroring per axis, brightness, contrast, Gaussian noise.
-        std::vector<int64_t> flips;
-        for (size_t a = 0; a < patch.size(); ++a)
-          if (uniform(rng) < 0.5) flips.push_back(static_cast<int64_t>(a) + 1);
-        if (!flips.empty()) {
-          x[b].copy_(x[b].flip(flips));
-          std::vector<int64_t> labelFlips;
-          for (int64_t f : flips) labelFlips.push_back(f - 1);
-          y[b].copy_(y[b].flip(labelFlips));
-        }
-        if (uniform(rng) < 0.15) x[b].mul_(0.75 + 0.5 * uniform(rng));
-        if (uniform(rng) < 0.15) {
-          const torch::Tensor mean = x[b].mean();
-          const double lo = x[b].min().item<double>(), hi = x[b].max().item<double>();
-          x[b].sub_(mean).mul_(0.75 + 0.5 * uniform(rng)).add_(mean).clamp_(lo, hi);
-        }
-        if (uniform(rng) < 0.1) x[b].add_(torch::randn(x[b].sizes()) * (0.1 * uniform(rng)));
+      TrainingBatch batch = loader.next();
+      const torch::Tensor x = batch.image.to(device), y = batch.labels.to(device);
+      model::AttentionUNetOutput out;
+      {
+        const model::AutocastGuard autocast(device, precision);
+        out = net->forward_all(x, false, true);
       }
-      x = x.to(device);
-      y = y.to(device);
-      const model::AttentionUNetOutput out = net->forward_all(x, false, true);
-      torch::Tensor total = loss(out.logits, y) * weights[0];
+      // The loss in fp32 whatever the forward's precision.
+      torch::Tensor total = loss(out.logits.to(torch::kFloat), y, sumOverProcesses, world) * weights[0];
       for (size_t l = 0; l < out.deep_supervision.size() && l + 1 < weights.size(); ++l) {
         const auto& logits = out.deep_supervision[l];
         std::vector<int64_t> size(logits.sizes().begin() + 2, logits.sizes().end());
@@ -346,25 +338,52 @@ TrainingResult trainModel(const TrainerOptions& options, const std::vector<Train
                 torch::nn::functional::InterpolateFuncOptions().size(size).mode(torch::kNearest))
                 .squeeze(1)
                 .to(torch::kLong);
-        total = total + loss(logits, target) * weights[l + 1];
+        total = total + loss(logits.to(torch::kFloat), target, sumOverProcesses, world) * weights[l + 1];
       }
-      const double value = total.item<double>();
+      optimizer->zero_grad();
+      scaler.scale(total).backward();
+      double value = total.item<double>();
+      if (group) {  // average the gradients and the loss over processes
+        std::vector<torch::Tensor> reduced;
+        for (auto& p : trainable) {
+          if (!p.grad().defined()) p.mutable_grad() = torch::zeros_like(p);
+          reduced.push_back(p.grad());
+        }
+        reduced.push_back(torch::full({1}, value, torch::kDouble));
+        group->allReduceSum(reduced);
+        for (size_t i = 0; i + 1 < reduced.size(); ++i) reduced[i].div_(world);
+        value = reduced.back().item<double>() / world;
+      }
       if (!std::isfinite(value))
         throw core::Error(options.runDir, "non-finite training loss at epoch " + std::to_string(epoch) + ", iteration " +
                                               std::to_string(it + 1) + "; the last checkpoint (epoch " +
                                               std::to_string(epoch - 1) + ") is kept");
-      optimizer->zero_grad();
-      total.backward();
-      torch::nn::utils::clip_grad_norm_(trainable, plan.gradient_clip);
-      optimizer->step();
+      const bool finite = scaler.unscale(trainable);  // fp16: skip steps whose gradients overflowed
+      if (finite) {
+        torch::nn::utils::clip_grad_norm_(trainable, plan.gradient_clip);
+        optimizer->step();
+      }
+      scaler.update(finite);
       lossSum += value;
+      if (lead && options.onIteration) {
+        IterationProgress progress;
+        progress.epoch = epoch;
+        progress.epochs = plan.epochs;
+        progress.iteration = it + 1;
+        progress.iterations = plan.iterations_per_epoch;
+        progress.meanLoss = lossSum / (it + 1);
+        progress.epochSeconds = std::chrono::duration<double>(Clock::now() - started).count();
+        options.onIteration(progress);
+      }
     }
+    const double stepSeconds = std::chrono::duration<double>(Clock::now() - started).count();
 
     EpochRecord record;
     record.epoch = epoch;
     record.trainLoss = lossSum / plan.iterations_per_epoch;
     record.learningRate = lr;
-    if (!valCases.empty() && (epoch % plan.validate_every == 0 || epoch == plan.epochs)) {
+    record.dataWaitFraction = stepSeconds > 0 ? loader.waitSeconds() / stepSeconds : 0.0;
+    if (lead && !valCases.empty() && (epoch % plan.validate_every == 0 || epoch == plan.epochs)) {
       net->eval();
       model::SlidingWindowOptions window;
       window.patchSize = patch;
@@ -374,8 +393,10 @@ TrainingResult trainModel(const TrainerOptions& options, const std::vector<Train
       const model::SlidingWindowInferer inferer(window);
       std::vector<double> dice(static_cast<size_t>(classes - 1), 0.0);
       for (const auto& c : valCases) {
-        const model::SlidingWindowResult inferred = inferer.run(
-            c.image.to(device), [&](const torch::Tensor& batch) { return model::PredictorOutput{net->forward(batch), {}}; });
+        const model::SlidingWindowResult inferred = inferer.run(c.image.to(device), [&](const torch::Tensor& batch) {
+          const model::AutocastGuard autocast(device, precision);
+          return model::PredictorOutput{net->forward(batch).to(torch::kFloat), {}};
+        });
         const auto scores = model::diceScores(inferred.probabilities.argmax(0).cpu(), c.labels, classes);
         for (size_t k = 0; k < dice.size(); ++k) dice[k] += scores[k] / static_cast<double>(valCases.size());
       }
@@ -390,26 +411,32 @@ TrainingResult trainModel(const TrainerOptions& options, const std::vector<Train
     metadata.provenance.epochs = epoch;
     metadata.provenance.created = model::Provenance::nowUtc();
     if (record.meanDice >= 0) metadata.provenance.validation_dice = record.meanDice;
-    if (record.meanDice >= 0 && record.meanDice > result.bestDice) {
-      result.bestDice = record.meanDice;
-      result.bestEpoch = epoch;
-      model::ModelFile::save(bestModel, net, metadata);
-    }
-    // Optimizer first, then weights (whose epoch count marks the checkpoint), then progress.
-    saveAtomically(*optimizer, lastOptim);
-    model::ModelFile::save(lastModel, net, metadata);
-    writeProgress(options.runDir, result, plan.epochs);
+    if (lead) {
+      if (record.meanDice >= 0 && record.meanDice > result.bestDice) {
+        result.bestDice = record.meanDice;
+        result.bestEpoch = epoch;
+        model::ModelFile::save(bestModel, net, metadata);
+      }
+      // Progress and optimizer first, the weights last: their epoch count marks the
+      // checkpoint, and a resume drops progress records newer than it, so a kill
+      // between these writes loses no epoch's record.
+      writeProgress(options.runDir, result, plan.epochs, labelNames);
+      saveAtomically(*optimizer, lastOptim);
+      model::ModelFile::save(lastModel, net, metadata);
 
-    std::ostringstream line;
-    line << "epoch " << epoch << "/" << plan.epochs << ": loss " << std::setprecision(4) << record.trainLoss;
-    if (record.meanDice >= 0) line << ", validation Dice " << formatDice(record.dice) << " (mean " << record.meanDice << ")";
-    line << ", lr " << lr << ", " << std::setprecision(3) << record.seconds << " s ("
-         << plan.iterations_per_epoch / std::max(record.seconds, 1e-9) << " it/s)";
-    core::log::info(line.str());
+      std::ostringstream line;
+      line << "epoch " << epoch << "/" << plan.epochs << ": loss " << std::setprecision(4) << record.trainLoss;
+      if (record.meanDice >= 0) line << ", validation Dice " << formatDice(record.dice) << " (mean " << record.meanDice << ")";
+      line << ", lr " << lr << ", " << std::setprecision(3) << record.seconds << " s ("
+           << plan.iterations_per_epoch / std::max(stepSeconds, 1e-9) << " it/s, " << std::setprecision(2)
+           << 100.0 * record.dataWaitFraction << "% waiting for data)";
+      core::log::info(line.str());
+    }
+    if (group) group->barrier("epoch " + std::to_string(epoch));  // rank 0's checkpoint is complete
     if (options.onEpoch) options.onEpoch(record);
   }
   // No validation ever happened (or the resumed run had finished): the last weights are the model.
-  if (!fs::exists(bestModel)) model::ModelFile::save(bestModel, net, metadata);
+  if (lead && !fs::exists(bestModel)) model::ModelFile::save(bestModel, net, metadata);
   result.modelPath = bestModel;
   return result;
 }

@@ -1,27 +1,36 @@
 #pragma once
 // The training loop of `aunet train` on prepared cases (TrainingPreprocessor.h):
-// patches sampled with foreground oversampling, flips / brightness / contrast /
-// noise augmentation on tensors, Dice + cross-entropy over the deep supervision
-// outputs, SGD (Nesterov 0.99, poly LR) or AdamW, gradient clipping, sliding-window
-// validation Dice per label, and a run folder:
+// patches sampled with foreground oversampling and augmented on the training device
+// (PatchSampler, TrainingAugmenter) by a background thread (BatchPrefetcher),
+// Dice + cross-entropy over the deep supervision outputs, SGD (Nesterov 0.99, poly
+// LR) or AdamW, gradient clipping, optional mixed precision on CUDA, data
+// parallelism across processes (model/DataParallelGroup.h), sliding-window
+// validation Dice per label, and a run folder (rank 0 writes it):
 //   progress.json           epoch history (atomic), the resume marker
 //   metrics.csv             the same as a table
+//   training_curves.png     loss and validation Dice per label by epoch
 //   plan.json               the training plan (a resumed run reuses it)
 //   checkpoint_last.aunet   weights after the last finished epoch (atomic)
 //   checkpoint_last.optim   optimizer state beside it (atomic)
 //   model.aunet             the best validation Dice so far (atomic)
-// Each epoch reseeds its random generators from (seed, epoch), so a run resumed
-// from a checkpoint follows the same path as one that was never interrupted.
+// Every sample's randomness comes from (seed, epoch, iteration, global sample
+// index), so a resumed run follows the path of one never interrupted, and N
+// processes with batch B train as one process with batch N x B.
 // Torch-free header.
 
 #include <cstdint>
 #include <functional>
+#include <memory>
 #include <string>
 #include <vector>
 
 #include "app/pipeline/TrainingPreprocessor.h"
 #include "model/api/ModelMetadata.h"
 #include "model/api/TrainingPlan.h"
+
+namespace aunet::model {
+class DataParallelGroup;
+}
 
 namespace aunet::app {
 
@@ -32,6 +41,15 @@ struct EpochRecord {
   double meanDice = -1.0;         // -1 when not validated
   double learningRate = 0.0;
   double seconds = 0.0;
+  double dataWaitFraction = 0.0;  // share of the training steps spent waiting for batches
+};
+
+// Reported after every training step (progress bars).
+struct IterationProgress {
+  int epoch = 0, epochs = 0;
+  int iteration = 0, iterations = 0;  // 1-based
+  double meanLoss = 0.0;              // over the epoch so far
+  double epochSeconds = 0.0;          // since the epoch started
 };
 
 struct TrainerOptions {
@@ -44,6 +62,11 @@ struct TrainerOptions {
   std::string initFrom;           // a .aunet whose matching weights start the run
   bool freezeEncoder = false;     // encoder0.. stay as initialized
   std::function<void(const EpochRecord&)> onEpoch;  // after each epoch (logging, tests)
+  std::function<void(const IterationProgress&)> onIteration;  // after each step (rank 0)
+  int prefetchBatches = 2;        // batches prepared ahead by the loader thread
+  // Data parallelism: this process's rank and the group (nullptr: one process).
+  // plan.batch_size is per process.
+  std::shared_ptr<model::DataParallelGroup> group;
 };
 
 struct TrainingResult {

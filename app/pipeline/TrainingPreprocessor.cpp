@@ -1,5 +1,8 @@
 #include "app/pipeline/TrainingPreprocessor.h"
 
+#include <fstream>
+#include <nlohmann/json.hpp>
+
 #include <algorithm>
 #include <numeric>
 #include <random>
@@ -84,6 +87,47 @@ FoldSplit splitFold(size_t cases, const std::string& fold, uint64_t seed) {
     std::sort(order.begin(), order.end());
     split.train = split.validation = order;
   }
+  return split;
+}
+
+FoldSplit splitFromFile(const std::string& path, const std::string& fold, const std::vector<std::string>& ids) {
+  std::ifstream in(path);
+  if (!in) throw core::Error(path, "cannot open the split file");
+  nlohmann::json j;
+  try {
+    j = nlohmann::json::parse(in);
+  } catch (const nlohmann::json::exception& e) {
+    std::string reason = e.what();
+    throw core::Error(path, "invalid JSON: " + reason.substr(0, reason.find('\n')));
+  }
+  if (!j.is_array() || j.empty()) throw core::Error(path, "a split file is a non-empty list of {\"train\": [...], \"val\": [...]}");
+  size_t k = 0;
+  try {
+    size_t used = 0;
+    k = std::stoul(fold, &used);
+    if (used != fold.size()) throw std::invalid_argument(fold);
+  } catch (const std::exception&) {
+    throw core::Error(path, "--fold " + fold + " must be a fold number with a split file");
+  }
+  if (k >= j.size())
+    throw core::Error(path, "has " + std::to_string(j.size()) + " folds; --fold " + fold + " does not exist");
+  FoldSplit split;
+  auto indices = [&](const char* key, std::vector<size_t>& out) {
+    const auto& entry = j[k];
+    if (!entry.is_object() || !entry.contains(key) || !entry.at(key).is_array())
+      throw core::Error(path, "fold " + fold + " needs a list \"" + key + "\"");
+    for (const auto& id : entry.at(key)) {
+      if (!id.is_string()) throw core::Error(path, std::string("fold ") + fold + ": \"" + key + "\" holds a non-string");
+      const auto it = std::find(ids.begin(), ids.end(), id.get<std::string>());
+      if (it == ids.end()) throw core::Error(path, "fold " + fold + ": unknown case '" + id.get<std::string>() + "'");
+      out.push_back(static_cast<size_t>(it - ids.begin()));
+    }
+    std::sort(out.begin(), out.end());
+    out.erase(std::unique(out.begin(), out.end()), out.end());
+  };
+  indices("train", split.train);
+  indices("val", split.validation);
+  if (split.train.empty()) throw core::Error(path, "fold " + fold + " has no training case");
   return split;
 }
 

@@ -34,4 +34,9 @@ struct FoldSplit {
 };
 FoldSplit splitFold(size_t cases, const std::string& fold, uint64_t seed);
 
+// Fold k of a split file in nnU-Net's splits_final.json format: a JSON list of
+// {"train": [case ids], "val": [case ids]}. Every id must be one of `ids`; a case
+// in neither list is left out. Throws core::Error(path: reason).
+FoldSplit splitFromFile(const std::string& path, const std::string& fold, const std::vector<std::string>& ids);
+
 }  // namespace aunet::app

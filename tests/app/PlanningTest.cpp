@@ -152,6 +152,20 @@ TEST_F(PlanCommandTest, PlansGeneratedDatasetWithConfigAndSets) {
   EXPECT_LT(j["preprocessing"]["normalization"]["mean"][0].get<double>(), 170.0);
   options.sets = {"nonsense"};
   EXPECT_THROW(runPlanCommand(options, out), core::Error);
+  // Fields that depend on each other change together: validated once, after every --set.
+  options.config.clear();
+  options.sets = {"network_channels=[8,16,32,64]", "preprocessing.patch_size=[32,32,16]"};
+  out.str("");
+  ASSERT_EQ(runPlanCommand(options, out), 0);
+  EXPECT_EQ(nlohmann::json::parse(out.str())["preprocessing"]["patch_size"], (std::vector<int>{32, 32, 16}));
+  options.sets = {"network_channels=[8,16,32,64]", "preprocessing.patch_size=[32,32,12]"};
+  try {
+    runPlanCommand(options, out);
+    FAIL() << "indivisible patch accepted";
+  } catch (const core::Error& e) {
+    EXPECT_NE(std::string(e.what()).find("--set preprocessing.patch_size=[32,32,12]"), std::string::npos) << e.what();
+    EXPECT_NE(std::string(e.what()).find("not divisible"), std::string::npos) << e.what();
+  }
 }
 
 TEST_F(PlanCommandTest, CheckDatasetExitCode) {
