@@ -5,12 +5,15 @@
 #include <c10/util/Exception.h>
 
 #include <iostream>
+#include <string>
 
 #include "app/commands/CheckDatasetCommand.h"
 #include "app/commands/ConvertCommand.h"
 #include "app/commands/DemoCommand.h"
 #include "app/commands/EvaluateCommand.h"
+#include "app/commands/ErrorHint.h"
 #include "app/commands/InfoCommand.h"
+#include "app/commands/ModelLocator.h"
 #include "app/commands/PlanCommand.h"
 #include "app/commands/SegmentCommand.h"
 #include "app/commands/TrainCommand.h"
@@ -18,6 +21,34 @@
 #include "io/core/Error.h"
 #include "io/core/Log.h"
 #include "model/DeviceSelection.h"
+
+namespace {
+
+// Examples for `aunet --help`, and where models are found by name.
+std::string mainFooter() {
+  std::string models;
+  for (const auto& [name, path] : aunet::app::ModelLocator::available()) models += (models.empty() ? "" : ", ") + name;
+  std::string dirs;
+  for (const auto& d : aunet::app::ModelLocator::searchPath()) dirs += (dirs.empty() ? "" : ", ") + d;
+  return "Examples:\n"
+         "  aunet demo -o aunet-demo                 # phantom end to end: image, mask, attention maps, model\n"
+         "  aunet info demo-brain                    # what a model holds (an image: its geometry)\n"
+         "  aunet segment -m demo-brain -i /usr/share/mricron/templates/ch2.nii.gz -o brain/ --save-attention --stats\n"
+         "  aunet evaluate --pred brain/ --ref labels/ -o report.json\n"
+         "  aunet <command> --help                   # a command's options, with an example\n"
+         "Models by name (-m NAME): " +
+         (models.empty() ? std::string("none installed") : models) + " in " + (dirs.empty() ? "(unknown)" : dirs) +
+         "; $AUNET_MODEL_PATH adds folders.\n"
+         "Documentation: docs/cli.md (installed: share/doc/aunet/docs/cli.md).";
+}
+
+void printError(const std::string& message) {
+  std::cerr << "aunet: error: " << message << "\n";
+  const std::string hint = aunet::app::errorHint(message);
+  if (!hint.empty()) std::cerr << "aunet: hint: " << hint << "\n";
+}
+
+}  // namespace
 
 int main(int argc, char** argv) {
   CLI::App app{"aunet: medical image segmentation with an attention-gated U-Net (2D and 3D, CPU and CUDA)", "aunet"};
@@ -45,6 +76,7 @@ int main(int argc, char** argv) {
   aunet::app::setupCheckDatasetCommand(app, checkDataset);
   aunet::app::setupPlanCommand(app, plan);
   aunet::app::setupTrainCommand(app, train);
+  app.footer(mainFooter());
 
   if (argc <= 1) {
     std::cout << app.help();
@@ -70,13 +102,13 @@ int main(int argc, char** argv) {
     if (app.got_subcommand("plan")) return aunet::app::runPlanCommand(plan, std::cout);
     if (app.got_subcommand("train")) return aunet::app::runTrainCommand(train, std::cout);
   } catch (const aunet::core::Error& e) {
-    std::cerr << "aunet: error: " << e.what() << "\n";
+    printError(e.what());
     return 1;
   } catch (const c10::Error& e) {
-    std::cerr << "aunet: error: " << e.what_without_backtrace() << "\n";
+    printError(e.what_without_backtrace());
     return 1;
   } catch (const std::exception& e) {
-    std::cerr << "aunet: error: " << e.what() << "\n";
+    printError(e.what());
     return 1;
   }
   return 0;

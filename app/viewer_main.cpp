@@ -16,6 +16,7 @@
 #include <memory>
 #include <thread>
 
+#include "app/commands/ModelLocator.h"
 #include "app/pipeline/SegmentationPipeline.h"
 #include "aunet/Version.h"
 #include "gui/MainWindow.h"
@@ -58,7 +59,8 @@ int main(int argc, char** argv) {
   const QCommandLineOption maskOption("mask", "Label map to overlay on the image.", "MASK");
   const QCommandLineOption referenceOption("reference", "Reference mask drawn as outlines, with Dice per label.", "MASK");
   const QCommandLineOption attentionOption("attention", "Attention map (values in [0, 1]) to overlay; repeatable.", "MAP");
-  const QCommandLineOption modelOption("model", "Model file (.aunet) to segment with.", "MODEL");
+  const QCommandLineOption modelOption("model", "Model file (.aunet) to segment with, or an installed model's name (demo-brain).",
+                                       "MODEL");
   const QCommandLineOption segmentOption("segment", "Segment the image with --model right away.");
   const QCommandLineOption viewOption("view", "Show one view: axial, coronal or sagittal (default: 2x2).", "VIEW");
   const QCommandLineOption screenshotOption("screenshot", "Save a PNG of the window once loaded (and after --segment) and quit.",
@@ -121,7 +123,8 @@ int main(int argc, char** argv) {
     if (parser.isSet(referenceOption)) window.openReference(parser.value(referenceOption));
     for (const QString& map : parser.values(attentionOption)) window.openAttention(map);
   }
-  if (parser.isSet(modelOption)) window.openModel(parser.value(modelOption));
+  if (parser.isSet(modelOption))
+    window.openModel(QString::fromStdString(aunet::app::ModelLocator::resolve(parser.value(modelOption).toStdString())));
   const QString view = parser.value(viewOption).toLower();
   if (view == "axial") window.maximizeView(aunet::gui::ViewAxis::Axial);
   else if (view == "coronal") window.maximizeView(aunet::gui::ViewAxis::Coronal);

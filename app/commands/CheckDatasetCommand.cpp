@@ -11,6 +11,9 @@ namespace aunet::app {
 void setupCheckDatasetCommand(CLI::App& parent, CheckDatasetOptions& options) {
   auto* cmd = parent.add_subcommand(
       "check-dataset", "Check an nnU-Net v2 dataset folder (dataset.json, imagesTr, labelsTr) before training");
+  cmd->footer(
+      "Example:\n"
+      "  aunet check-dataset /data/Dataset001_Liver");
   cmd->add_option("dataset", options.dataset, "Dataset folder (holds dataset.json)")->required();
 }
 

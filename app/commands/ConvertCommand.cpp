@@ -31,6 +31,10 @@ void logWarnings(const core::VolumeMetadata& meta) {
 void setupConvertCommand(CLI::App& parent, ConvertOptions& options) {
   auto* cmd = parent.add_subcommand(
       "convert", "Convert an image between formats with its exact geometry (DICOM folder -> NIfTI, NIfTI -> NRRD, ...)");
+  cmd->footer(
+      "Examples:\n"
+      "  aunet convert ct_dicom/ ct.nii.gz          # a DICOM series to NIfTI, geometry kept\n"
+      "  aunet convert --labels mask.nii.gz mask.nrrd");
   cmd->add_option("input", options.input, "Image file, or DICOM file or folder")->required();
   cmd->add_option("output", options.output, "Output file: .nii, .nii.gz, .nrrd or .mha")->required();
   cmd->add_flag("--labels", options.labels, "Read and write a label map (integer labels, uint8/uint16 on disk)");

@@ -138,6 +138,10 @@ std::string meanStd(const io::MetricSummary& s, int precision) {
 void setupEvaluateCommand(CLI::App& parent, EvaluateOptions& options) {
   auto* cmd = parent.add_subcommand(
       "evaluate", "Compare predicted label maps with references: Dice, IoU, HD95, ASSD per case and label");
+  cmd->footer(
+      "Examples:\n"
+      "  aunet evaluate --pred masks/ --ref labelsTs/ -o report.json --csv report.csv\n"
+      "  aunet evaluate --pred masks/ --ref labelsTs/ --labels 1,2");
   cmd->add_option("--pred", options.predictionDir, "Folder of predicted label maps (.nii.gz, .nii, .nrrd, .mha)")
       ->required();
   cmd->add_option("--ref", options.referenceDir, "Folder of reference label maps, matched by file name")->required();

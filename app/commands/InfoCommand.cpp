@@ -7,6 +7,7 @@
 #include <sstream>
 
 #include "app/commands/ImageInfoReport.h"
+#include "app/commands/ModelLocator.h"
 #include "model/ModelFile.h"
 
 namespace aunet::app {
@@ -25,7 +26,16 @@ std::string join(const std::vector<T>& values, const std::string& separator) {
 void setupInfoCommand(CLI::App& parent, InfoOptions& options) {
   auto* cmd = parent.add_subcommand(
       "info", "Describe a model file (architecture, labels, plan) or an image / DICOM folder (geometry, values, series)");
-  cmd->add_option("path", options.model, "Model file (.aunet), image file, or DICOM file or folder")->required();
+  cmd->footer(
+      "Examples:\n"
+      "  aunet info demo-brain                      # an installed model, by name\n"
+      "  aunet info aunet-demo/demo.aunet --json    # a model file, as JSON\n"
+      "  aunet info /usr/share/mricron/templates/ch2.nii.gz\n"
+      "  aunet info ct_dicom/ --recursive           # every DICOM series below a folder");
+  cmd->add_option("path", options.model,
+                  "Model file (.aunet) or installed model's name (demo-brain), image file, or DICOM file or folder")
+      ->required()
+      ->transform(&ModelLocator::resolve);
   cmd->add_flag("--json", options.json, "Print as JSON");
   cmd->add_option("--series", options.series, "Images: DICOM series to read (id or SeriesInstanceUID; default: largest)");
   cmd->add_flag("--recursive", options.recursive, "Images: scan DICOM subfolders too");

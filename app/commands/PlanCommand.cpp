@@ -72,6 +72,10 @@ model::TrainingPlan makeTrainingPlan(const io::NnUNetDataset& dataset, const std
 
 void setupPlanCommand(CLI::App& parent, PlanOptions& options) {
   auto* cmd = parent.add_subcommand("plan", "Fingerprint an nnU-Net dataset and print the training plan as JSON");
+  cmd->footer(
+      "Examples:\n"
+      "  aunet plan /data/Dataset001_Liver\n"
+      "  aunet plan /data/Dataset001_Liver --set batch_size=4 --set preprocessing.patch_size=[96,96,64]");
   cmd->add_option("dataset", options.dataset, "Dataset folder (holds dataset.json)")->required();
   cmd->add_option("--config", options.config, "JSON file whose fields override the plan")->check(CLI::ExistingFile);
   cmd->add_option("--set", options.sets, "Override one field, e.g. --set batch_size=4 --set preprocessing.patch_size=[64,64,32]");

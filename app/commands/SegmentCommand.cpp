@@ -18,6 +18,7 @@
 
 #include "app/commands/BatchProgress.h"
 #include "app/commands/CaseCollector.h"
+#include "app/commands/ModelLocator.h"
 #include "app/pipeline/SegmentationPipeline.h"
 #include "io/ImageReader.h"
 #include "io/ImageWriter.h"
@@ -81,7 +82,14 @@ std::string withShardSuffix(const std::string& stem, const std::string& ext, siz
 void setupSegmentCommand(CLI::App& parent, SegmentOptions& options) {
   auto* cmd = parent.add_subcommand(
       "segment", "Segment images, folders of images, DICOM series folders or .txt lists of them with a model file");
-  cmd->add_option("-m,--model", options.model, "Model file (.aunet)")->required();
+  cmd->footer(
+      "Examples:\n"
+      "  aunet segment -m demo-brain -i /usr/share/mricron/templates/ch2.nii.gz -o brain/ --save-attention --stats\n"
+      "  aunet segment -m liver.aunet -i scans/ -o masks/ --device cuda --batch 8\n"
+      "  aunet segment -m liver.aunet -i cases.txt -o out/ --shard 0/4   # one of 4 workers");
+  cmd->add_option("-m,--model", options.model, "Model file (.aunet) or the name of an installed model (demo-brain)")
+      ->required()
+      ->transform(&ModelLocator::resolve);
   cmd->add_option("-i,--input", options.inputs,
                   "Image files, folders of images, DICOM series folders, or .txt files listing them")
       ->required()

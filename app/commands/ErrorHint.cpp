@@ -1,0 +1,37 @@
+#include "app/commands/ErrorHint.h"
+
+#include "app/commands/ModelLocator.h"
+
+namespace aunet::app {
+
+namespace {
+
+bool contains(const std::string& text, const char* part) { return text.find(part) != std::string::npos; }
+
+std::string installedModels() {
+  std::string names;
+  for (const auto& [name, path] : ModelLocator::available()) names += (names.empty() ? "" : ", ") + name;
+  const auto dirs = ModelLocator::searchPath();
+  std::string where;
+  for (const auto& d : dirs) where += (where.empty() ? "" : ", ") + d;
+  if (names.empty()) return "no model is installed in the model folders (" + where + ")";
+  return "installed models, usable by name (e.g. -m " + ModelLocator::available().front().first + "): " + names +
+         " (in " + where + ")";
+}
+
+}  // namespace
+
+std::string errorHint(const std::string& message) {
+  if (contains(message, "model file does not exist"))
+    return "give the path of a .aunet file, or the name of an installed model; " + installedModels() +
+           "; `aunet train` writes new ones";
+  if (contains(message, "dataset folder does not exist") || contains(message, "missing or unreadable dataset.json"))
+    return "a dataset is an nnU-Net v2 raw folder: dataset.json, imagesTr/<case>_0000.nii.gz, labelsTr/<case>.nii.gz "
+           "(see docs/training.md); `aunet check-dataset DIR` checks one";
+  if (contains(message, "no input images found"))
+    return "-i takes image files (.nii.gz, .nrrd, .mha, .png, ...), DICOM folders, folders of images or .txt lists; "
+           "`aunet info PATH` shows what aunet reads in a path";
+  return {};
+}
+
+}  // namespace aunet::app
