@@ -9,6 +9,7 @@
 #include <algorithm>
 #include <cmath>
 #include <cstdlib>
+#include <fstream>
 #include <sstream>
 
 #include "io/DicomSeriesScanner.h"
@@ -96,6 +97,43 @@ std::string checkSlicePositions(const std::vector<std::string>& files, double* m
   return {};
 }
 
+// A slice cut short inside its pixel data reads without complaint (the decoder pads
+// it), so look at the Pixel Data element itself: find its header in the first bytes
+// of the file (explicit or implicit VR little endian) and check that the file holds
+// the value it announces. Encapsulated (compressed) data has no length here and is
+// left to its decoder; so are files whose pixel data starts past the window.
+std::string truncatedPixelData(const std::string& file) {
+  std::ifstream in(file, std::ios::binary);
+  in.seekg(0, std::ios::end);
+  const auto size = static_cast<uint64_t>(in.tellg());
+  in.seekg(0);
+  std::string head(static_cast<size_t>(std::min<uint64_t>(size, 256 * 1024)), '\0');
+  in.read(head.data(), static_cast<std::streamsize>(head.size()));
+  auto le32 = [&](size_t at) {
+    uint32_t v = 0;
+    for (int b = 0; b < 4; ++b) v |= static_cast<uint32_t>(static_cast<unsigned char>(head[at + b])) << (8 * b);
+    return v;
+  };
+  static const std::string tag("\xe0\x7f\x10\x00", 4);
+  for (size_t at = head.find(tag, 132); at != std::string::npos && at + 12 <= head.size(); at = head.find(tag, at + 1)) {
+    uint64_t valueStart = 0, length = 0;
+    const std::string vr = head.substr(at + 4, 2);
+    if ((vr == "OW" || vr == "OB") && head[at + 6] == 0 && head[at + 7] == 0) {
+      length = le32(at + 8);
+      valueStart = at + 12;
+    } else {
+      length = le32(at + 4);
+      valueStart = at + 8;
+    }
+    if (length == 0xffffffffu) return {};  // encapsulated
+    if (valueStart + length > size)
+      return "slice " + file + " is truncated: its pixel data needs " + std::to_string(length) + " bytes, the file ends " +
+             std::to_string(valueStart + length - size) + " bytes early";
+    return {};
+  }
+  return {};
+}
+
 // Reads the header first and refuses sizes the file or the memory cannot hold, so a
 // crafted header never makes ITK allocate what it claims.
 template <typename Reader>
@@ -124,6 +162,8 @@ core::Volume readDicom(const std::string& path, const ReadOptions& options) {
       warnings.push_back(problem + "; read with a mean spacing, positions between slices are approximate");
     }
   }
+  for (const std::string& file : series.files)
+    if (const std::string problem = truncatedPixelData(file); !problem.empty()) throw Error(path, problem);
   auto io = itk::GDCMImageIO::New();
   FloatImage::Pointer image;
   try {

@@ -5,7 +5,9 @@
 #include <itkGDCMSeriesFileNames.h>
 
 #include <algorithm>
+#include <cstring>
 #include <filesystem>
+#include <fstream>
 
 #include "io/core/Error.h"
 #include "io/internal/ItkSupport.h"
@@ -33,6 +35,76 @@ std::string clean(const char* value) {
   return s;
 }
 
+// True when `file` starts with the DICOM Part 10 preamble ("DICM" at byte 128).
+bool hasDicomMagic(const fs::path& file) {
+  std::ifstream in(file, std::ios::binary);
+  char magic[132] = {};
+  return in.read(magic, sizeof magic) && std::memcmp(magic + 128, "DICM", 4) == 0;
+}
+
+// The modalities ("SR, RTSTRUCT") of the DICOM files among `files`, which no image
+// series took (structured reports, RTSTRUCT, RT plans...); `count` gets how many
+// DICOM files there are. Empty when there are none.
+std::string modalitiesOfDicomFiles(const std::vector<std::string>& files, size_t& count) {
+  std::vector<std::string> dicom;
+  for (const auto& f : files)
+    if (hasDicomMagic(f)) dicom.push_back(f);
+  count = dicom.size();
+  if (dicom.empty()) return {};
+  gdcm::Scanner scanner;
+  scanner.AddTag(kModality);
+  scanner.Scan(dicom);
+  std::vector<std::string> modalities;
+  for (const auto& f : dicom) {
+    std::string m = clean(scanner.GetValue(f.c_str(), kModality));
+    if (m.empty()) m = "no modality";
+    if (std::find(modalities.begin(), modalities.end(), m) == modalities.end()) modalities.push_back(m);
+  }
+  std::string list;
+  for (const auto& m : modalities) list += (list.empty() ? "" : ", ") + m;
+  return list;
+}
+
+std::vector<std::string> filesIn(const std::string& folder) {
+  std::vector<std::string> files;
+  std::error_code ec;
+  for (const auto& e : fs::directory_iterator(folder, ec))
+    if (e.is_regular_file(ec)) files.push_back(e.path().string());
+  std::sort(files.begin(), files.end());
+  return files;
+}
+
+// GDCM asserts (aborting the process) on a file cut inside its File Meta group, so
+// such files are refused before GDCM sees the folder: the group's length element
+// (0002,0000) says where it ends, and the file must go on past that.
+void refuseTruncatedMetaHeaders(const std::string& folder, bool recursive) {
+  auto check = [](const fs::path& file) {
+    std::ifstream in(file, std::ios::binary);
+    unsigned char b[144] = {};
+    if (!in.read(reinterpret_cast<char*>(b), sizeof b)) {
+      if (in.gcount() >= 132 && std::memcmp(b + 128, "DICM", 4) == 0)
+        throw Error(file.string(), "DICOM file is truncated inside its meta header");
+      return;
+    }
+    if (std::memcmp(b + 128, "DICM", 4) != 0) return;
+    if (!(b[132] == 0x02 && b[133] == 0 && b[134] == 0 && b[135] == 0 && b[136] == 'U' && b[137] == 'L')) return;
+    const uint64_t groupLength = b[140] | (b[141] << 8) | (b[142] << 16) | (static_cast<uint64_t>(b[143]) << 24);
+    std::error_code ec;
+    const uint64_t size = fs::file_size(file, ec);
+    if (!ec && size < 144 + groupLength + 8)
+      throw Error(file.string(), "DICOM file is truncated inside its meta header (" + std::to_string(size) +
+                                     " bytes, the header alone needs " + std::to_string(144 + groupLength) + ")");
+  };
+  std::error_code ec;
+  if (recursive) {
+    for (const auto& e : fs::recursive_directory_iterator(folder, ec))
+      if (e.is_regular_file(ec)) check(e.path());
+  } else {
+    for (const auto& e : fs::directory_iterator(folder, ec))
+      if (e.is_regular_file(ec)) check(e.path());
+  }
+}
+
 bool equalPaths(const std::string& a, const std::string& b) {
   std::error_code ec;
   return fs::equivalent(a, b, ec);
@@ -43,6 +115,7 @@ bool equalPaths(const std::string& a, const std::string& b) {
 std::vector<DicomSeriesInfo> scanDicomSeries(const std::string& folder, bool recursive) {
   std::error_code ec;
   if (!fs::is_directory(folder, ec)) throw Error(folder, "not a folder");
+  refuseTruncatedMetaHeaders(folder, recursive);
   std::vector<DicomSeriesInfo> result;
   try {
     auto names = itk::GDCMSeriesFileNames::New();
@@ -100,9 +173,21 @@ DicomSeriesInfo selectDicomSeries(const std::string& path, const std::string& ui
                                   " object, e.g. RTSTRUCT, SR or RT plan)");
           return s;
         }
+    size_t count = 0;
+    const std::string modality = modalitiesOfDicomFiles({path}, count);
+    if (count > 0)
+      throw Error(path, "DICOM object without an image (" + modality +
+                            " object, e.g. RTSTRUCT, SR or RT plan), or an image this reader cannot decode");
     throw Error(path, "not a readable DICOM image file");
   }
-  if (all.empty()) throw Error(path, "no DICOM series found in folder" + std::string(recursive ? " (searched recursively)" : ""));
+  if (all.empty()) {
+    size_t count = 0;
+    const std::string modalities = modalitiesOfDicomFiles(filesIn(path), count);
+    if (count > 0)
+      throw Error(path, "folder holds only DICOM objects without images: " + std::to_string(count) + " file(s) (" +
+                            modalities + ")");
+    throw Error(path, "no DICOM series found in folder" + std::string(recursive ? " (searched recursively)" : ""));
+  }
   if (uid.empty()) {
     if (!all.front().isImage)
       throw Error(path, "folder holds only DICOM objects without images (" + all.front().modality + ")");

@@ -139,6 +139,9 @@ core::Volume readWithItk(const std::string& path, ImageFormat format, const Read
         for (int64_t v = 0; v < n; ++v) nonFinite += !std::isfinite(dst[v]);
     }
   });
+  if (format == ImageFormat::Nifti && !options.allowNonFinite &&
+      (h.componentType == itk::IOComponentEnum::FLOAT || h.componentType == itk::IOComponentEnum::DOUBLE))
+    nonFinite += internal::countNiftiNonFinite(path);  // the NIfTI library turned them into 0
   if (nonFinite > 0 && !options.allowNonFinite)
     throw Error(path, std::to_string(nonFinite) + " of " + std::to_string(n * comps) +
                           " voxel values are NaN or infinite (or beyond float range)");

@@ -16,6 +16,8 @@
 
 #include "io/ImageFormat.h"
 #include "io/core/Error.h"
+#include "io/core/FileCommit.h"
+#include "io/internal/SizeChecks.h"
 #include "io/internal/ItkSupport.h"
 
 namespace aunet::io {
@@ -70,7 +72,16 @@ void writeBuffer(const std::string& path, const core::Geometry& g, int component
     io->Write(buffer);
     std::error_code ec;
     if (!fs::is_regular_file(tmp, ec)) throw Error(path, "the writer produced no file");
-    fs::rename(tmp, path);  // atomic within one folder
+    // ITK's writers do not all report a failed write (a full disk, a quota): check
+    // that the file holds every byte before it takes the final name.
+    try {
+      const uint64_t bytes = static_cast<uint64_t>(g.voxelCount()) * static_cast<uint64_t>(components) *
+                             static_cast<uint64_t>(io->GetComponentSize());
+      internal::checkClaimAgainstFile(tmp, formatFromExtension(path), bytes);
+    } catch (const Error&) {
+      throw Error(path, "cannot write: the file came out incomplete (disk full?)");
+    }
+    core::commitTemporaryFile(tmp, path);  // fsync, then an atomic rename within one folder
   } catch (const itk::ExceptionObject& e) {
     std::error_code ec;
     fs::remove(tmp, ec);

@@ -19,6 +19,10 @@ struct ReadOptions {
   // Refuse headers that claim more voxels than this (times channels) before anything
   // is allocated. 2^31 voxels is 8 GiB as float; a corrupt header claims far more.
   int64_t maxVoxels = int64_t{1} << 31;
+  // Refuse files whose voxel buffers (as stored, plus float) would need more bytes than
+  // this, before allocating; 0: only the memory the machine has available limits them.
+  // `aunet segment --max-memory` sets it.
+  uint64_t memoryLimitBytes = 0;
 
   // DICOM: which series of a folder to read. Empty picks the series with the most
   // slices. Accepts a SeriesInstanceUID or a series id listed by scanDicomSeries().

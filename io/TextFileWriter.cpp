@@ -7,6 +7,7 @@
 
 #include "io/ImageWriter.h"
 #include "io/core/Error.h"
+#include "io/core/FileCommit.h"
 
 namespace aunet::io {
 
@@ -23,20 +24,17 @@ void writeTextFile(const std::string& path, const std::string& content) {
   {
     std::ofstream out(tmp, std::ios::binary | std::ios::trunc);
     if (!out) throw core::Error(path, std::string("cannot open for writing: ") + std::strerror(errno));
+    errno = 0;
     out.write(content.data(), static_cast<std::streamsize>(content.size()));
     out.flush();
+    out.close();
+    const int error = errno;
     if (!out) {
-      out.close();
       fs::remove(tmp, ec);
-      throw core::Error(path, "write failed (disk full?)");
+      throw core::Error(path, std::string("write failed: ") + (error != 0 ? std::strerror(error) : "disk full?"));
     }
   }
-  fs::rename(tmp, path, ec);
-  if (ec) {
-    std::error_code ignored;
-    fs::remove(tmp, ignored);
-    throw core::Error(path, "cannot rename the temporary file onto this name: " + ec.message());
-  }
+  core::commitTemporaryFile(tmp, path);
 }
 
 }  // namespace aunet::io

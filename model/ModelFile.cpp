@@ -3,6 +3,7 @@
 #include <zlib.h>
 
 #include <array>
+#include <cerrno>
 #include <cstring>
 #include <filesystem>
 #include <fstream>
@@ -13,6 +14,7 @@
 #include <torch/serialize/output-archive.h>
 
 #include "io/core/Error.h"
+#include "io/core/FileCommit.h"
 #include "model/AttentionUNetOptions.h"
 
 namespace aunet::model {
@@ -111,6 +113,21 @@ RawModel readVerified(const std::string& path) {
   return raw;
 }
 
+// A lower bound on the parameters `options` builds: the convolution weights of the
+// encoder blocks and the output head. Computed before building the network, so a
+// crafted architecture ("channels": [1000000, ...]) cannot make us allocate
+// terabytes: the weights archive must hold at least a byte per parameter.
+double minimumParameterCount(const AttentionUNetOptions& options) {
+  const double kernel = options.spatial_dims() == 2 ? 9.0 : 27.0;
+  double previous = static_cast<double>(options.in_channels());
+  double count = 0.0;
+  for (const int64_t c : options.channels()) {
+    count += kernel * (previous * static_cast<double>(c) + static_cast<double>(c) * static_cast<double>(c));
+    previous = static_cast<double>(c);
+  }
+  return count + static_cast<double>(options.channels().front()) * static_cast<double>(options.num_classes());
+}
+
 }  // namespace
 
 void ModelFile::save(const std::string& path, AttentionUNet& network, const ModelMetadata& metadata) {
@@ -148,22 +165,21 @@ void ModelFile::save(const std::string& path, AttentionUNet& network, const Mode
   const std::filesystem::path temp =
       dir / ("." + final.filename().string() + ".tmp-" + std::to_string(::getpid()) + "-" + std::to_string(rng() % 1000000));
   {
+    errno = 0;
     std::ofstream out(temp, std::ios::binary | std::ios::trunc);
     out.write(header.data(), static_cast<std::streamsize>(header.size()));
     out.write(jsonText.data(), static_cast<std::streamsize>(jsonText.size()));
     out.write(weights.data(), static_cast<std::streamsize>(weights.size()));
     out.flush();
+    out.close();
+    const int error = errno;
     if (!out) {
-      out.close();
       std::filesystem::remove(temp, ec);
-      throw core::Error(path, "cannot write model file (disk full or no permission?)");
+      throw core::Error(path, std::string("cannot write model file: ") +
+                                  (error != 0 ? std::strerror(error) : "disk full or no permission?"));
     }
   }
-  std::filesystem::rename(temp, final, ec);
-  if (ec) {
-    std::filesystem::remove(temp, ec);
-    throw core::Error(path, "cannot move the finished model file into place: " + ec.message());
-  }
+  core::commitTemporaryFile(temp.string(), path);
 }
 
 ModelMetadata ModelFile::readMetadata(const std::string& path) {
@@ -181,6 +197,11 @@ LoadedModel ModelFile::load(const std::string& path, const torch::Device& device
   } catch (const core::Error& e) {
     throw core::Error(path, std::string("invalid architecture: ") + e.what());
   }
+  const double minimum = minimumParameterCount(options);
+  if (minimum > static_cast<double>(raw.weights.size()))
+    throw core::Error(path, "invalid architecture: it needs at least " + std::to_string(static_cast<uint64_t>(minimum)) +
+                                " parameters but the weights hold only " + std::to_string(raw.weights.size()) +
+                                " bytes (corrupt or crafted file)");
   loaded.network = AttentionUNet(options);
   try {
     std::istringstream weightsStream(raw.weights);

@@ -18,6 +18,7 @@
 
 #include "app/commands/BatchProgress.h"
 #include "app/commands/CaseCollector.h"
+#include "app/commands/MemorySize.h"
 #include "app/commands/ModelLocator.h"
 #include "app/pipeline/SegmentationPipeline.h"
 #include "io/ImageReader.h"
@@ -26,6 +27,7 @@
 #include "io/TextFileWriter.h"
 #include "io/core/Error.h"
 #include "io/core/Log.h"
+#include "io/core/SystemMemory.h"
 #include "model/DeviceSelection.h"
 
 namespace aunet::app {
@@ -77,6 +79,29 @@ std::string withShardSuffix(const std::string& stem, const std::string& ext, siz
   return stem + "-shard" + std::to_string(index) + "-of-" + std::to_string(count) + ext;
 }
 
+// Refuses a case whose segmentation would need more than `limit` bytes (its image
+// included) or, without a limit, more than the memory available now (the image is
+// already held then), before the pipeline allocates anything for it.
+void checkCaseMemory(const SegmentationPipeline& pipeline, const core::Volume& image,
+                     const model::SegmentationSettings& settings, uint64_t limit, const std::string& path) {
+  const uint64_t imageBytes = static_cast<uint64_t>(image.voxels().size()) * sizeof(float);
+  const uint64_t processing = pipeline.estimateMemoryBytes(image.geometry(), image.channels(), settings);
+  const auto& g = image.geometry();
+  const std::string size = std::to_string(g.size[0]) + "x" + std::to_string(g.size[1]) + "x" + std::to_string(g.size[2]);
+  if (limit != 0) {
+    if (processing > limit || imageBytes + processing > limit)
+      throw core::Error(path, "segmenting this " + size + " image needs about " +
+                                  core::formatMebibytes(imageBytes + processing) + ", more than --max-memory " +
+                                  core::formatMebibytes(limit));
+    return;
+  }
+  const uint64_t available = core::availableMemoryBytes();
+  if (available != 0 && processing > available)
+    throw core::Error(path, "segmenting this " + size + " image needs about " + core::formatMebibytes(processing) +
+                                " more memory, but only " + core::formatMebibytes(available) +
+                                " is available (see --max-memory)");
+}
+
 }  // namespace
 
 void setupSegmentCommand(CLI::App& parent, SegmentOptions& options) {
@@ -112,6 +137,9 @@ void setupSegmentCommand(CLI::App& parent, SegmentOptions& options) {
   cmd->add_option("--threads", options.threads, "CPU threads for LibTorch (0 = as set globally)")
       ->check(CLI::Range(0, 1024));
   cmd->add_flag("--overwrite", options.overwrite, "Segment cases whose <case>.nii.gz exists (default: skip them)");
+  cmd->add_option("--max-memory", options.maxMemory,
+                  "Most memory one case may need, e.g. 8G or 512M (default: what the machine has available); "
+                  "larger cases fail alone before they are read or run");
   cmd->add_option("--shard", options.shard,
                   "Process only cases i, i+n, i+2n, ... (i/n, 0-based); default from SLURM_ARRAY_TASK_ID/COUNT");
   cmd->add_flag("--quiet", options.quiet, "No progress output; only warnings and errors");
@@ -128,6 +156,7 @@ int runSegmentCommand(const SegmentOptions& options, std::ostream& out) {
     throw core::Error("invalid --overlap " + std::to_string(options.overlap) + ": must be in [0, 1)");
   if (options.batch < 1) throw core::Error("invalid --batch " + std::to_string(options.batch) + ": must be at least 1");
   if (options.outputDir.empty()) throw core::Error("no output folder given (-o)");
+  const uint64_t memoryLimit = options.maxMemory.empty() ? 0 : parseMemorySize(options.maxMemory, "--max-memory");
   size_t shardIndex = 0, shardCount = 1;
   resolveShard(options.shard, shardIndex, shardCount);
   const BatchProgress::Style style = progressStyle(options);
@@ -137,12 +166,12 @@ int runSegmentCommand(const SegmentOptions& options, std::ostream& out) {
   if (all.empty()) throw core::Error("no input images found in the given inputs");
   const std::vector<InputCase> cases = CaseCollector::shard(all, shardIndex, shardCount);
 
+  // The model first: a broken model file stops the batch before anything is created.
+  SegmentationPipeline pipeline(options.model);
   const fs::path dir(options.outputDir);
   std::error_code ec;
   fs::create_directories(dir, ec);
   if (ec || !fs::is_directory(dir)) throw core::Error(options.outputDir, "cannot create the output folder: " + ec.message());
-
-  SegmentationPipeline pipeline(options.model);
   const model::ModelMetadata& meta = pipeline.metadata();
   model::SegmentationSettings settings;
   settings.device = options.device;
@@ -172,7 +201,8 @@ int runSegmentCommand(const SegmentOptions& options, std::ostream& out) {
                            {"postprocess", !options.noPostprocess},
                            {"save_probabilities", options.saveProbabilities},
                            {"save_attention", options.saveAttention},
-                           {"stats", options.stats}}},
+                           {"stats", options.stats},
+                           {"max_memory_bytes", memoryLimit}}},
                          {"shard", std::to_string(shardIndex) + "/" + std::to_string(shardCount)},
                          {"finished", false},
                          {"cases", nlohmann::json::array()}};
@@ -195,6 +225,7 @@ int runSegmentCommand(const SegmentOptions& options, std::ostream& out) {
     std::vector<std::string> outputs;
     io::ReadOptions readOptions;
     readOptions.dicomSeriesUid = c.dicomSeries;
+    readOptions.memoryLimitBytes = memoryLimit;
     progress.startCase(i, c.name);
     const auto caseStart = Clock::now();
     try {
@@ -224,6 +255,7 @@ int runSegmentCommand(const SegmentOptions& options, std::ostream& out) {
       } else {
         const core::Volume image = io::readImage(c.path, readOptions);
         for (const auto& w : image.metadata().warnings) core::log::warning(c.path + ": " + w);
+        checkCaseMemory(pipeline, image, settings, memoryLimit, c.path);
         progress.update(0.0, "preprocessing");
         model::SegmentationResult result =
             pipeline.segment(image, settings, [&](double f, const std::string& stage) { progress.update(f, stage); });
@@ -264,7 +296,8 @@ int runSegmentCommand(const SegmentOptions& options, std::ostream& out) {
       // Outputs of a failed case would look complete to a rerun only if the mask
       // existed, which it cannot; remove the others so the folder stays honest.
       for (const auto& path : outputs) fs::remove(path, ec);
-      const std::string reason = dynamic_cast<const std::bad_alloc*>(&e) ? "out of memory" : firstLine(e.what());
+      const std::string reason =
+          dynamic_cast<const std::bad_alloc*>(&e) ? c.path + ": out of memory" : firstLine(e.what());
       const double seconds = secondsSince(caseStart);
       entry["status"] = "failed";
       entry["seconds"] = seconds;

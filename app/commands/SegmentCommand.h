@@ -2,7 +2,9 @@
 // `aunet segment -m MODEL -i INPUT [INPUT...] -o OUTDIR`: the batch tool. Every case
 // runs through app::SegmentationPipeline (the same as the viewer); a failing case is
 // reported and skipped, an existing output is skipped unless --overwrite, and
-// OUTDIR/summary.json records what happened to each case. See docs/cli.md.
+// OUTDIR/summary.json records what happened to each case. A case that needs more
+// memory than --max-memory (or than is available) is refused before it is read or
+// run; running out of memory inside a case fails that case only. See docs/cli.md.
 
 #include <iosfwd>
 #include <string>
@@ -28,6 +30,10 @@ struct SegmentOptions {
   std::string device = "auto";
   int threads = 0;              // 0: leave LibTorch's setting (the global --threads) alone
   bool overwrite = false;
+  // "8G", "512M", ...: the most memory one case may need (its image plus the
+  // pipeline's estimate, SegmentationPipeline::estimateMemoryBytes); larger cases fail
+  // alone, before anything is allocated for them. Empty: the memory available.
+  std::string maxMemory;
   std::string shard;            // "i/n"; empty: SLURM_ARRAY_TASK_ID/COUNT when set, else everything
   bool quiet = false;
   // Progress display: "auto" (a bar when stderr is a terminal, else log lines),

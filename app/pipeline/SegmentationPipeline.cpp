@@ -4,6 +4,9 @@
 #include <c10/util/Exception.h>
 
 #include <algorithm>
+#include <array>
+#include <cmath>
+#include <limits>
 #include <chrono>
 #include <mutex>
 #include <new>
@@ -76,6 +79,55 @@ int SegmentationPipeline::spatialDims() const {
 int SegmentationPipeline::numClasses() const {
   return static_cast<int>(impl_->model.network->options().num_classes());
 }
+uint64_t SegmentationPipeline::estimateMemoryBytes(const core::Geometry& grid, int channels,
+                                                   const model::SegmentationSettings& settings) const {
+  const auto& options = impl_->model.network->options();
+  const auto& plan = impl_->model.metadata.plan;
+  const int dims = spatialDims();
+  const double f = sizeof(float);
+  const double classes = static_cast<double>(options.num_classes());
+  const double c = std::max(1, channels);
+  // Voxels on the model grid: the plan's orientation (a permutation of the axes),
+  // then its spacing; padded up to one patch.
+  const core::Geometry oriented =
+      plan.orientation.empty() || plan.orientation == grid.orientationCode() || (dims == 2 && grid.size[2] == 1)
+          ? grid
+          : io::reorientedGeometry(grid, plan.orientation);
+  std::array<double, 3> modelSize{};
+  for (int a = 0; a < 3; ++a) modelSize[a] = static_cast<double>(std::max<int64_t>(1, oriented.size[a]));
+  for (size_t a = 0; a < std::min<size_t>(plan.target_spacing.size(), dims == 2 ? 2 : 3); ++a)
+    if (plan.target_spacing[a] > 0 && oriented.spacing[a] > 0)
+      modelSize[a] = std::ceil(modelSize[a] * oriented.spacing[a] / plan.target_spacing[a]);
+  const double modelVoxels = modelSize[0] * modelSize[1] * modelSize[2];
+  double patchVoxels = 1.0;
+  for (int d = 0; d < dims && d < static_cast<int>(plan.patch_size.size()); ++d)
+    patchVoxels *= static_cast<double>(std::max<int64_t>(1, plan.patch_size[static_cast<size_t>(d)]));
+  if (plan.patch_size.empty()) patchVoxels = modelVoxels;
+  const double paddedVoxels = std::max(modelVoxels, patchVoxels);
+  const double inputVoxels = static_cast<double>(std::max<int64_t>(1, grid.voxelCount()));
+  const double gates = settings.withAttention ? static_cast<double>(options.gated_levels().size()) : 0.0;
+
+  // Activations of one forward pass: every level keeps about ten tensors of its width
+  // (convolutions, normalization, activation, skip, gate, decoder), at 1/2^dims of
+  // the previous level's voxels.
+  double activations = 0.0;
+  double levelVoxels = patchVoxels;
+  for (const int64_t width : options.channels()) {
+    activations += 10.0 * static_cast<double>(width) * levelVoxels;
+    levelVoxels /= dims == 2 ? 4.0 : 8.0;
+  }
+  activations *= f * settings.batch * (settings.testTimeAugmentation ? 2.0 : 1.0);
+
+  const double preprocessing = c * inputVoxels * f + 2.0 * c * modelVoxels * f;
+  const double inference = c * paddedVoxels * f + (classes + 1.0 + gates) * paddedVoxels * f + activations;
+  double postprocessing = classes * paddedVoxels * f + classes * modelVoxels * f + classes * inputVoxels * f +
+                          inputVoxels * (sizeof(int64_t) + 2.0 * sizeof(uint16_t)) +
+                          gates * (2.0 * modelVoxels + inputVoxels) * f;
+  if (settings.withProbabilities) postprocessing += classes * inputVoxels * f;  // the writer's interleaved copy
+  const double peak = std::max({preprocessing, inference, postprocessing});
+  return peak >= 1.8e19 ? std::numeric_limits<uint64_t>::max() : static_cast<uint64_t>(peak);
+}
+
 std::string SegmentationPipeline::deviceDescription() const { return model::describeDevice(impl_->device); }
 
 model::SegmentationResult SegmentationPipeline::segment(const core::Volume& image,

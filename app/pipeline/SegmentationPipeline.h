@@ -36,6 +36,17 @@ class SegmentationPipeline : public model::Segmenter {
                                     const core::ProgressCallback& progress = {},
                                     const core::CancellationToken* cancel = nullptr) override;
 
+  // A rough upper bound on the host memory (bytes) segment() needs for an image on
+  // `grid` with `channels` channels, the image itself not counted: the largest of the
+  // preprocessing copies (reoriented, resampled), the inference stage (input tensor,
+  // sliding-window accumulators, the network's activations for one batch) and the
+  // postprocessing stage (probabilities on the model and on the input grid, labels,
+  // attention maps). Every buffer is counted in host memory, as on the CPU; on a GPU
+  // it over-counts host memory. `aunet segment` refuses cases above --max-memory
+  // (or above the memory available) with it before running them.
+  uint64_t estimateMemoryBytes(const core::Geometry& grid, int channels,
+                               const model::SegmentationSettings& settings) const;
+
   int inputChannels() const;
   int spatialDims() const;
   int numClasses() const;

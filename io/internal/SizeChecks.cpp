@@ -1,6 +1,7 @@
 #include "io/internal/SizeChecks.h"
 
 #include <algorithm>
+#include <cmath>
 #include <cctype>
 #include <filesystem>
 #include <fstream>
@@ -12,6 +13,7 @@
 #include <cstring>
 
 #include "io/core/Error.h"
+#include "io/core/SystemMemory.h"
 
 namespace aunet::io::internal {
 
@@ -40,7 +42,7 @@ struct DataLayout {
   bool known = false;       // false: leave the check to the decoder
   bool compressed = false;
   std::string dataFile;     // empty: data follows the header in the same file
-  uint64_t headerBytes = 0; // MetaImage: where LOCAL data starts
+  uint64_t headerBytes = 0; // where data in the same file starts
   uint64_t compressedBytes = 0;  // MetaImage CompressedDataSize, 0 when absent
 };
 
@@ -54,7 +56,10 @@ DataLayout sniffTextHeader(const std::string& path, ImageFormat format) {
   while (lines++ < 200 && std::getline(in, line)) {
     consumed += line.size() + 1;
     if (format == ImageFormat::Nrrd) {
-      if (trim(line).empty()) break;  // end of a NRRD header
+      if (trim(line).empty()) {  // end of a NRRD header; data follows (when not detached)
+        layout.headerBytes = consumed;
+        break;
+      }
       const auto colon = line.find(':');
       if (colon == std::string::npos) continue;
       const std::string key = lower(trim(line.substr(0, colon)));
@@ -65,6 +70,9 @@ DataLayout sniffTextHeader(const std::string& path, ImageFormat format) {
         const std::string v = lower(value);
         if (v == "raw") layout.known = true;
         else if (v == "gzip" || v == "gz") layout.known = layout.compressed = true;
+      } else if (key == "line skip" || key == "lineskip" || key == "byte skip" || key == "byteskip") {
+        sawEncoding = false;  // data does not start right after the header: leave it to the decoder
+        break;
       } else if (key == "data file" || key == "datafile") {
         layout.dataFile = value;
       }
@@ -110,6 +118,9 @@ uint64_t niftiVoxOffset(const unsigned char* h, size_t n) {
       const uint32_t bits = u32(108, swap);
       float f;
       std::memcpy(&f, &bits, 4);
+      // NaN and values no file can have (the conversion would be undefined) count as
+      // "past any end", so the size checks refuse them.
+      if (!(f < 1.0e15f)) return uint64_t{1} << 50;
       return f >= 352 ? static_cast<uint64_t>(f) : 352;
     }
     if (sizeofHdr == 540 && n >= 176) {
@@ -145,10 +156,9 @@ void checkGzipComplete(const std::string& path, uint64_t claimedBytes) {
     if (raw.read(reinterpret_cast<char*>(t), 4))
       trailer = t[0] | (t[1] << 8) | (t[2] << 16) | (static_cast<uint32_t>(t[3]) << 24);
   }
-  if (trailer == static_cast<uint32_t>(expected & 0xffffffffu)) {
-    gzclose(gz);
-    return;
-  }
+  // The trailer's size alone would let a damaged stream through (the NIfTI reader
+  // stops before the checksum): decompress to the end so zlib verifies the CRC-32.
+  (void)trailer;
   uint64_t total = static_cast<uint64_t>(got);
   std::vector<unsigned char> chunk(1 << 20);
   int n = 0;
@@ -162,9 +172,106 @@ void checkGzipComplete(const std::string& path, uint64_t claimedBytes) {
   if (total < expected)
     throw core::Error(path, "compressed file is truncated: it holds " + std::to_string(total) +
                                 " bytes of image data but the header needs " + std::to_string(expected));
+  // Every voxel is there but the stream ends early: its checksum is cut off, so the
+  // data cannot be verified.
+  if (n < 0 || errnum == Z_BUF_ERROR)
+    throw core::Error(path, "compressed file is truncated: the end of its gzip stream (checksum) is missing");
+}
+
+// A gzip stream starting at `offset` of `path` (NRRD's gzip encoding) must inflate
+// to at least `expected` bytes and end with a matching checksum. Fast path: the
+// trailer's size field (mod 2^32) equals the expected size; otherwise inflate it all.
+void checkGzipStream(const std::string& path, uint64_t offset, uint64_t expected) {
+  std::ifstream in(path, std::ios::binary);
+  in.seekg(0, std::ios::end);
+  const auto end = static_cast<uint64_t>(in.tellg());
+  if (end < offset + 18) throw core::Error(path, "compressed data is truncated (no complete gzip stream)");
+  unsigned char t[4] = {};
+  in.seekg(static_cast<std::streamoff>(end - 4));
+  in.read(reinterpret_cast<char*>(t), 4);
+  const uint32_t trailer = t[0] | (t[1] << 8) | (t[2] << 16) | (static_cast<uint32_t>(t[3]) << 24);
+  if (trailer == static_cast<uint32_t>(expected & 0xffffffffu)) return;
+  in.seekg(static_cast<std::streamoff>(offset));
+  z_stream zs{};
+  if (inflateInit2(&zs, 16 + MAX_WBITS) != Z_OK) return;
+  std::vector<unsigned char> input(1 << 16), output(1 << 20);
+  uint64_t total = 0;
+  int rc = Z_OK;
+  while (rc != Z_STREAM_END) {
+    if (zs.avail_in == 0) {
+      in.read(reinterpret_cast<char*>(input.data()), static_cast<std::streamsize>(input.size()));
+      zs.next_in = input.data();
+      zs.avail_in = static_cast<uInt>(in.gcount());
+      if (zs.avail_in == 0) break;  // the file ended inside the stream
+    }
+    zs.next_out = output.data();
+    zs.avail_out = static_cast<uInt>(output.size());
+    rc = inflate(&zs, Z_NO_FLUSH);
+    total += output.size() - zs.avail_out;
+    if (rc != Z_OK && rc != Z_STREAM_END && rc != Z_BUF_ERROR) break;
+  }
+  const std::string message = zs.msg ? zs.msg : "";
+  inflateEnd(&zs);
+  if (rc == Z_DATA_ERROR || rc == Z_STREAM_ERROR || rc == Z_MEM_ERROR || rc == Z_NEED_DICT)
+    throw core::Error(path, "compressed data is corrupt (" + message + ")");
+  if (total < expected)
+    throw core::Error(path, "compressed data is truncated: it holds " + std::to_string(total) +
+                                " bytes of image data but the header needs " + std::to_string(expected));
+  if (rc != Z_STREAM_END)
+    throw core::Error(path, "compressed data is truncated: the end of its gzip stream (checksum) is missing");
 }
 
 }  // namespace
+
+int64_t countNiftiNonFinite(const std::string& path) {
+  gzFile gz = gzopen(path.c_str(), "rb");  // reads uncompressed files as they are
+  if (!gz) return 0;
+  unsigned char h[352] = {};
+  const int got = gzread(gz, h, sizeof h);
+  int64_t count = 0;
+  for (const bool swap : {false, true}) {
+    uint32_t sizeofHdr;
+    std::memcpy(&sizeofHdr, h, 4);
+    if (swap) sizeofHdr = __builtin_bswap32(sizeofHdr);
+    if (got < 348 || sizeofHdr != 348) continue;  // NIfTI-2 float data: left to ITK
+    uint16_t datatype;
+    std::memcpy(&datatype, h + 70, 2);
+    if (swap) datatype = __builtin_bswap16(datatype);
+    const size_t width = datatype == 16 ? 4 : datatype == 64 ? 8 : 0;  // FLOAT32, FLOAT64
+    if (width == 0) break;
+    uint64_t offset = niftiVoxOffset(h, static_cast<size_t>(got));
+    // Skip to the voxels, then look at every value.
+    std::vector<unsigned char> chunk(1 << 20);
+    for (uint64_t skipped = static_cast<uint64_t>(got); skipped < offset;) {
+      const int n = gzread(gz, chunk.data(), static_cast<unsigned>(std::min<uint64_t>(chunk.size(), offset - skipped)));
+      if (n <= 0) break;
+      skipped += static_cast<uint64_t>(n);
+    }
+    size_t carry = 0;
+    int n = 0;
+    while ((n = gzread(gz, chunk.data() + carry, static_cast<unsigned>(chunk.size() - carry))) > 0) {
+      const size_t have = carry + static_cast<size_t>(n), whole = have / width * width;
+      for (size_t at = 0; at < whole; at += width) {
+        if (width == 4) {
+          uint32_t bits;
+          std::memcpy(&bits, chunk.data() + at, 4);
+          if (swap) bits = __builtin_bswap32(bits);
+          count += (bits & 0x7f800000u) == 0x7f800000u;  // exponent all ones: Inf or NaN
+        } else {
+          uint64_t bits;
+          std::memcpy(&bits, chunk.data() + at, 8);
+          if (swap) bits = __builtin_bswap64(bits);
+          count += (bits & 0x7ff0000000000000ull) == 0x7ff0000000000000ull;
+        }
+      }
+      carry = have - whole;
+      std::memmove(chunk.data(), chunk.data() + whole, carry);
+    }
+    break;
+  }
+  gzclose(gz);
+  return count;
+}
 
 void checkNiftiDimensions(const std::string& path) {
   gzFile gz = gzopen(path.c_str(), "rb");  // reads uncompressed files as they are
@@ -199,18 +306,44 @@ void checkNiftiDimensions(const std::string& path) {
       if (dim[d] <= 0)
         throw core::Error(path, "header has a zero or negative dimension (dim[" + std::to_string(d) +
                                     "] = " + std::to_string(dim[d]) + "): corrupt header");
+    // Spacing, quaternion, offsets and the sform must be finite and of a size a real
+    // scanner writes (|v| < 1e9 mm): ITK builds the direction matrix from them, VNL
+    // aborts the process on a NaN matrix and its SVD never ends on huge values.
+    if (sizeofHdr == 348) {
+      for (const size_t at : {size_t{76}, size_t{256}}) {
+        const size_t count = at == 76 ? 8 : 18;  // pixdim[8]; quatern_b..srow_z[4]
+        for (size_t k = 0; k < count; ++k) {
+          uint32_t bits;
+          std::memcpy(&bits, h + at + 4 * k, 4);
+          if (swap) bits = __builtin_bswap32(bits);
+          float value;
+          std::memcpy(&value, &bits, 4);
+          if (!(std::fabs(value) < 1.0e9f))
+            throw core::Error(path, "header has a NaN, infinite or absurd " +
+                                        std::string(at == 76 ? "voxel spacing (pixdim)" : "orientation or origin") +
+                                        " value: corrupt header");
+        }
+      }
+    }
+    // Where the voxels start: the NIfTI library converts it to an integer unchecked.
+    double voxOffset = 0.0;
+    if (sizeofHdr == 348) {
+      uint32_t bits;
+      std::memcpy(&bits, h + 108, 4);
+      if (swap) bits = __builtin_bswap32(bits);
+      float f;
+      std::memcpy(&f, &bits, 4);
+      voxOffset = f;
+    } else {
+      uint64_t v;
+      std::memcpy(&v, h + 168, 8);
+      voxOffset = static_cast<double>(static_cast<int64_t>(swap ? __builtin_bswap64(v) : v));
+    }
+    if (!(voxOffset >= 0.0 && voxOffset < 1.0e15))
+      throw core::Error(path, "header has an impossible voxel data offset (vox_offset = " + std::to_string(voxOffset) +
+                                  "): corrupt header");
     return;
   }
-}
-
-uint64_t availableMemoryBytes() {
-  std::ifstream in("/proc/meminfo");
-  std::string key;
-  uint64_t value = 0;
-  std::string unit;
-  while (in >> key >> value >> unit)
-    if (key == "MemAvailable:") return value * 1024;
-  return 0;
 }
 
 void checkAllocation(const std::string& path, const core::Geometry& geometry, int components,
@@ -228,10 +361,13 @@ void checkAllocation(const std::string& path, const core::Geometry& geometry, in
   }
   const uint64_t values = static_cast<uint64_t>(geometry.voxelCount()) * static_cast<uint64_t>(components);
   const uint64_t needed = values * (componentBytes + sizeof(float));
-  const uint64_t available = availableMemoryBytes();
+  const uint64_t available = core::availableMemoryBytes();
+  if (options.memoryLimitBytes != 0 && needed > options.memoryLimitBytes)
+    throw core::Error(path, "reading " + sizeText(geometry) + " voxels needs " + core::formatMebibytes(needed) +
+                                ", more than the memory limit of " + core::formatMebibytes(options.memoryLimitBytes));
   if (available != 0 && needed > available) {
-    throw core::Error(path, "reading " + sizeText(geometry) + " voxels needs " + std::to_string(needed >> 20) +
-                                " MiB but only " + std::to_string(available >> 20) + " MiB of memory is available");
+    throw core::Error(path, "reading " + sizeText(geometry) + " voxels needs " + core::formatMebibytes(needed) +
+                                " but only " + core::formatMebibytes(available) + " of memory is available");
   }
 }
 
@@ -276,6 +412,9 @@ void checkClaimAgainstFile(const std::string& path, ImageFormat format, uint64_t
     if (claimedBytes > most)
       throw core::Error(path, "header claims " + std::to_string(claimedBytes) + " bytes of voxel data, impossible in " +
                                   std::to_string(fileBytes) + " bytes of compressed data (corrupt header?)");
+    // NRRD readers do not all notice a cut or damaged gzip stream (MetaImage's
+    // CompressedDataSize is checked above; NIfTI in checkGzipComplete).
+    if (format == ImageFormat::Nrrd) checkGzipStream(dataFile, headerBytes, claimedBytes);
   } else if (claimedBytes + headerBytes > fileBytes) {
     throw core::Error(path, "file is truncated or its header is wrong: it claims " + std::to_string(claimedBytes) +
                                 " bytes of voxel data but " + (dataFile == path ? "the file" : dataFile) + " has " +

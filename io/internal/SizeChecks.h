@@ -11,11 +11,9 @@
 
 namespace aunet::io::internal {
 
-// Bytes the OS reports as available (MemAvailable), or 0 when unknown.
-uint64_t availableMemoryBytes();
-
 // Throws core::Error(path, ...) when the claimed grid exceeds options.maxVoxels, or
-// the buffers needed (native bytes once, plus float once) exceed available memory.
+// the buffers needed (native bytes once, plus float once) exceed available memory
+// or options.memoryLimitBytes.
 void checkAllocation(const std::string& path, const core::Geometry& geometry, int components,
                      size_t componentBytes, const ReadOptions& options);
 
@@ -29,5 +27,10 @@ void checkClaimAgainstFile(const std::string& path, ImageFormat format, uint64_t
 // negative extent. The NIfTI library silently turns those into 1, so a header whose
 // dimensions were damaged would otherwise read as a smaller image.
 void checkNiftiDimensions(const std::string& path);
+
+// NIfTI only (.nii or .nii.gz) with float32/float64 voxels: how many are NaN or
+// infinite in the file. The NIfTI library silently replaces them with 0 while
+// reading, so they must be counted on the file itself.
+int64_t countNiftiNonFinite(const std::string& path);
 
 }  // namespace aunet::io::internal

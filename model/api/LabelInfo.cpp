@@ -2,6 +2,8 @@
 
 #include <nlohmann/json.hpp>
 
+#include <stdexcept>
+
 namespace aunet::model {
 
 nlohmann::json LabelInfo::toJson() const {
@@ -9,12 +11,23 @@ nlohmann::json LabelInfo::toJson() const {
 }
 
 LabelInfo LabelInfo::fromJson(const nlohmann::json& json) {
+  // Whole numbers in range only: a float or an out-of-range value would wrap (or be
+  // undefined behaviour) when it becomes a mask's uint16 or a colour byte.
+  auto integer = [](const nlohmann::json& v, int64_t lo, int64_t hi, const char* what) {
+    const bool inRange = v.is_number_unsigned() ? v.get<uint64_t>() <= static_cast<uint64_t>(hi)
+                         : v.is_number_integer() ? v.get<int64_t>() >= lo && v.get<int64_t>() <= hi
+                                                 : false;
+    if (!inRange)
+      throw std::invalid_argument(std::string(what) + " must be a whole number in " + std::to_string(lo) + ".." +
+                                  std::to_string(hi) + ", got " + v.dump());
+    return v.get<int64_t>();
+  };
   LabelInfo info;
-  info.value = json.at("value").get<int>();
+  info.value = static_cast<int>(integer(json.at("value"), 0, 65535, "label value"));
   info.name = json.at("name").get<std::string>();
   if (json.contains("color")) {
     const auto& c = json.at("color");
-    for (size_t i = 0; i < 3; ++i) info.color[i] = static_cast<uint8_t>(c.at(i).get<int>());
+    for (size_t i = 0; i < 3; ++i) info.color[i] = static_cast<uint8_t>(integer(c.at(i), 0, 255, "label colour"));
   }
   return info;
 }

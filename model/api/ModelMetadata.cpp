@@ -1,6 +1,7 @@
 #include "model/api/ModelMetadata.h"
 
 #include <set>
+#include <stdexcept>
 
 #include "io/core/Error.h"
 
@@ -36,6 +37,8 @@ ModelMetadata ModelMetadata::fromJson(const nlohmann::json& json, const std::str
     std::string reason = e.what();
     if (const auto pos = reason.find("] "); pos != std::string::npos) reason = reason.substr(pos + 2);
     throw core::Error(source, "invalid model metadata: " + reason);
+  } catch (const std::invalid_argument& e) {
+    throw core::Error(source, std::string("invalid model metadata: ") + e.what());
   }
   return m;
 }

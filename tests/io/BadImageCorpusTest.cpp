@@ -1,0 +1,254 @@
+// A corpus of broken image files generated here (never checked-in third-party files):
+// truncations at many lengths in every writable format, random bit flips in NIfTI
+// headers and in gzip streams, 5D data, non-positive or non-finite spacing and scaling,
+// unknown data types, data offsets past the end. Each must either read as a valid
+// volume or fail with one core::Error line "<path>: <reason>"; never another exception,
+// never a crash, never silently different voxels from a damaged gzip stream.
+// The flips are random with a printed seed (AUNET_CORPUS_SEED repeats a run).
+
+#include <gtest/gtest.h>
+
+#include <cmath>
+#include <cstring>
+#include <iostream>
+#include <limits>
+#include <random>
+
+#include "io/ImageReader.h"
+#include "io/ImageWriter.h"
+#include "io/core/Error.h"
+#include "tests/io/IoTestSupport.h"
+
+namespace aunet::io {
+namespace {
+
+using namespace aunet::io::test;
+
+uint64_t corpusSeed() {
+  if (const char* s = std::getenv("AUNET_CORPUS_SEED"); s && *s) return std::strtoull(s, nullptr, 10);
+  return std::random_device{}();
+}
+
+enum class Outcome { Read, Refused };
+
+// Reads `file`; the only acceptable failure is a one-line core::Error naming it.
+Outcome readOrRefuse(const std::string& file, core::Volume* out = nullptr, const std::string& what = "") {
+  try {
+    core::Volume v = readImage(file);
+    // What did read must be a valid volume.
+    EXPECT_NO_THROW(v.geometry().validate(file)) << what;
+    for (float x : v.voxels())
+      if (!std::isfinite(x)) {
+        ADD_FAILURE() << what << ": non-finite voxel accepted";
+        break;
+      }
+    if (out) *out = std::move(v);
+    return Outcome::Read;
+  } catch (const core::Error& e) {
+    const std::string message = e.what();
+    EXPECT_EQ(message.rfind(file + ": ", 0), 0u) << what << ": " << message;
+    EXPECT_EQ(message.find('\n'), std::string::npos) << what << ": " << message;
+    EXPECT_GT(message.size(), file.size() + 4) << what << ": no reason given";
+    return Outcome::Refused;
+  } catch (const std::exception& e) {
+    ADD_FAILURE() << what << ": not a core::Error: " << e.what();
+  } catch (...) {
+    ADD_FAILURE() << what << ": unknown exception";
+  }
+  return Outcome::Refused;
+}
+
+void expectRefused(const std::string& file, const std::string& reasonPart) {
+  try {
+    readImage(file);
+    ADD_FAILURE() << file << " was read; expected an error containing '" << reasonPart << "'";
+  } catch (const core::Error& e) {
+    const std::string message = e.what();
+    EXPECT_EQ(message.rfind(file + ": ", 0), 0u) << message;
+    EXPECT_NE(message.find(reasonPart), std::string::npos) << message;
+    EXPECT_EQ(message.find('\n'), std::string::npos) << message;
+  }
+}
+
+class BadImageCorpus : public ScratchTest {
+ protected:
+  void SetUp() override {
+    ScratchTest::SetUp();
+    seed_ = corpusSeed();
+    std::cout << "[ corpus seed ] AUNET_CORPUS_SEED=" << seed_ << "\n";
+    rng_.seed(seed_);
+  }
+  // An int16 volume with structure (compresses, but not to nothing).
+  static core::Volume sample() {
+    core::Geometry g = obliqueGeometry({12, 10, 8});
+    core::Volume v(g, 1, core::PixelType::Int16);
+    for (int64_t i = 0; i < g.voxelCount(); ++i) v.data()[i] = static_cast<float>((i * 37) % 1000 - 300);
+    return v;
+  }
+  template <typename T>
+  static void patch(std::string& bytes, size_t offset, T value) {
+    std::memcpy(&bytes[offset], &value, sizeof(T));
+  }
+  uint64_t seed_ = 0;
+  std::mt19937_64 rng_;
+};
+
+TEST_F(BadImageCorpus, TruncationAtManyLengthsInEveryFormatIsRefused) {
+  const core::Volume v = sample();
+  for (const char* ending : {".nii", ".nii.gz", ".nrrd", ".mha"}) {
+    const std::string whole = path(std::string("whole") + ending);
+    writeImage(v, whole);
+    const std::string bytes = readBytes(whole);
+    for (int eighth = 0; eighth < 8; ++eighth) {
+      const size_t length = bytes.size() * static_cast<size_t>(eighth) / 8 + (eighth == 0 ? 0 : 3);
+      const std::string file = path("cut" + std::to_string(eighth) + ending);
+      writeBytes(file, bytes.substr(0, length));
+      EXPECT_EQ(readOrRefuse(file, nullptr, file + " cut to " + std::to_string(length)), Outcome::Refused)
+          << file << " cut to " << length << " of " << bytes.size() << " bytes was read";
+    }
+    // One byte short.
+    const std::string file = path(std::string("short") + ending);
+    writeBytes(file, bytes.substr(0, bytes.size() - 1));
+    EXPECT_EQ(readOrRefuse(file, nullptr, file), Outcome::Refused) << file << " one byte short was read";
+  }
+}
+
+TEST_F(BadImageCorpus, BitFlipsInANiftiHeaderAreReadOrRefusedNeverCrash) {
+  const std::string whole = path("whole.nii");
+  writeImage(sample(), whole);
+  const std::string bytes = readBytes(whole);
+  ASSERT_GE(bytes.size(), 352u);
+  std::uniform_int_distribution<size_t> offset(0, 351);
+  std::uniform_int_distribution<int> bit(0, 7), count(1, 4);
+  int refused = 0;
+  for (int trial = 0; trial < 300; ++trial) {
+    std::string damaged = bytes;
+    const int flips = count(rng_);
+    std::string what = "flips";
+    for (int f = 0; f < flips; ++f) {
+      const size_t at = offset(rng_);
+      const int b = bit(rng_);
+      damaged[at] = static_cast<char>(damaged[at] ^ (1 << b));
+      what += " " + std::to_string(at) + ":" + std::to_string(b);
+    }
+    const std::string file = path("flip.nii");
+    writeBytes(file, damaged);
+    refused += readOrRefuse(file, nullptr, what) == Outcome::Refused;
+  }
+  std::cout << "[ header flips ] " << refused << "/300 refused, the rest read as valid volumes\n";
+  EXPECT_GT(refused, 0);
+}
+
+TEST_F(BadImageCorpus, BitFlipsInAGzipStreamNeverGiveOtherVoxelsSilently) {
+  const core::Volume original = sample();
+  const std::string whole = path("whole.nii.gz");
+  writeImage(original, whole);
+  const core::Volume reference = readImage(whole);
+  const std::string bytes = readBytes(whole);
+  ASSERT_GT(bytes.size(), 40u);
+  // Past the 10-byte gzip header (its time stamp and OS byte change nothing).
+  std::uniform_int_distribution<size_t> offset(10, bytes.size() - 1);
+  std::uniform_int_distribution<int> bit(0, 7);
+  int refused = 0;
+  for (int trial = 0; trial < 150; ++trial) {
+    std::string damaged = bytes;
+    const size_t at = offset(rng_);
+    const int b = bit(rng_);
+    damaged[at] = static_cast<char>(damaged[at] ^ (1 << b));
+    const std::string what = "flip at " + std::to_string(at) + " bit " + std::to_string(b) + " of " +
+                             std::to_string(bytes.size());
+    const std::string file = path("flip.nii.gz");
+    writeBytes(file, damaged);
+    core::Volume got;
+    if (readOrRefuse(file, &got, what) == Outcome::Refused) {
+      ++refused;
+      continue;
+    }
+    // Read: then it must be exactly the original image.
+    EXPECT_TRUE(got.geometry().sameGrid(reference.geometry(), 1e-9)) << what;
+    EXPECT_EQ(got.voxels(), reference.voxels()) << what << ": a damaged gzip stream read as other voxels";
+  }
+  std::cout << "[ gzip flips ] " << refused << "/150 refused\n";
+}
+
+// NIfTI-1 header fields (little endian, as ITK writes them).
+constexpr size_t kDim = 40, kDatatype = 70, kBitpix = 72, kPixdim = 76, kVoxOffset = 108, kSclSlope = 112;
+
+TEST_F(BadImageCorpus, DamagedNiftiFieldsAreRefusedWithTheirReason) {
+  const std::string whole = path("whole.nii");
+  writeImage(sample(), whole);  // 12 x 10 x 8 int16
+  const std::string bytes = readBytes(whole);
+  auto variant = [&](const std::string& name, auto change) {
+    std::string b = bytes;
+    change(b);
+    const std::string file = path(name);
+    writeBytes(file, b);
+    return file;
+  };
+  // 5D: 12 x 10 x 2 x 2 x 2 holds the same bytes.
+  expectRefused(variant("5d.nii",
+                        [&](std::string& b) {
+                          const int16_t dims[8] = {5, 12, 10, 2, 2, 2, 1, 1};
+                          std::memcpy(&b[kDim], dims, sizeof dims);
+                        }),
+                "5D");
+  for (const float bad : {0.0f, -1.5f, std::numeric_limits<float>::quiet_NaN(), std::numeric_limits<float>::infinity()}) {
+    const std::string name = "spacing" + std::to_string(static_cast<int>(std::isfinite(bad) ? bad * 10 : 99)) +
+                             (std::isnan(bad) ? "nan" : "") + ".nii";
+    const std::string file = variant(name, [&](std::string& b) { patch(b, kPixdim + 4 * 2, bad); });
+    // NIfTI stores spacing as magnitudes; the reader must not make up a spacing silently.
+    core::Volume v;
+    if (readOrRefuse(file, &v, name) == Outcome::Read)
+      EXPECT_GT(v.geometry().spacing[1], 0.0) << name;
+  }
+  // A NaN or infinite intensity scaling: ignored (NIfTI says so) or refused, but
+  // never non-finite voxels (readOrRefuse checks what it reads).
+  for (const float bad : {std::numeric_limits<float>::quiet_NaN(), std::numeric_limits<float>::infinity()})
+    readOrRefuse(variant(std::isnan(bad) ? "slope-nan.nii" : "slope-inf.nii",
+                         [&](std::string& b) { patch(b, kSclSlope, bad); }),
+                 nullptr, "scl_slope " + std::to_string(bad));
+  // Unknown data type codes, and a bitpix that disagrees with the type.
+  for (const int16_t code : {int16_t{0}, int16_t{3}, int16_t{2048}, int16_t{-7}})
+    readOrRefuse(variant("type" + std::to_string(code) + ".nii", [&](std::string& b) { patch(b, kDatatype, code); }),
+                 nullptr, "datatype " + std::to_string(code));
+  readOrRefuse(variant("bitpix.nii", [&](std::string& b) { patch(b, kBitpix, int16_t{64}); }), nullptr, "bitpix 64");
+  // Voxel data said to start past the end of the file.
+  expectRefused(variant("offset.nii", [&](std::string& b) { patch(b, kVoxOffset, 1.0e6f); }), "truncated");
+  // Negative, huge or NaN offsets (the NIfTI library would convert them unchecked).
+  expectRefused(variant("offset-neg.nii", [&](std::string& b) { patch(b, kVoxOffset, -352.0f); }), "impossible voxel data offset");
+  expectRefused(variant("offset-huge.nii", [&](std::string& b) { patch(b, kVoxOffset, 3.0e38f); }), "impossible voxel data offset");
+  expectRefused(variant("offset-nan.nii", [&](std::string& b) { patch(b, kVoxOffset, std::numeric_limits<float>::quiet_NaN()); }),
+                "impossible voxel data offset");
+  // A wrong header size field with everything else intact: read or refused.
+  readOrRefuse(variant("sizeof.nii", [&](std::string& b) { patch(b, 0, int32_t{1234}); }), nullptr, "sizeof_hdr 1234");
+}
+
+TEST_F(BadImageCorpus, NanAndInfInNiftiAreRefusedNotZeroed) {
+  // The NIfTI library replaces non-finite floats with 0 while reading; a regression
+  // test for the check that counts them on the file instead.
+  for (const char* ending : {".nii", ".nii.gz"}) {
+    core::Volume v = ellipsoidVolume(obliqueGeometry());
+    v.data()[5] = std::numeric_limits<float>::quiet_NaN();
+    v.data()[6] = -std::numeric_limits<float>::infinity();
+    const std::string file = path(std::string("nan") + ending);
+    writeImage(v, file);
+    expectRefused(file, "2 of 4807 voxel values are NaN or infinite");
+    ReadOptions allow;
+    allow.allowNonFinite = true;
+    EXPECT_NO_THROW(readImage(file, allow));
+  }
+}
+
+TEST_F(BadImageCorpus, EmptyAndTinyFilesAreRefused) {
+  for (const char* ending : {".nii", ".nii.gz", ".nrrd", ".mha", ".png", ".dcm"}) {
+    const std::string empty = path(std::string("empty") + ending);
+    writeBytes(empty, "");
+    EXPECT_EQ(readOrRefuse(empty, nullptr, empty), Outcome::Refused) << empty;
+    const std::string tiny = path(std::string("tiny") + ending);
+    writeBytes(tiny, "\x1f\x8b");
+    EXPECT_EQ(readOrRefuse(tiny, nullptr, tiny), Outcome::Refused) << tiny;
+  }
+}
+
+}  // namespace
+}  // namespace aunet::io

@@ -1,0 +1,157 @@
+// Broken DICOM folders built byte by byte (tests/io/DicomFileBuilder.h), so every case
+// runs without shared data: two series in one folder (never mixed into one volume),
+// a missing slice, duplicated positions, a structured report beside or instead of the
+// images, transfer syntaxes no decoder supports, truncated slices. Each ends as the
+// right volume or one core::Error line naming the folder or file and the reason.
+
+#include <gtest/gtest.h>
+
+#include "io/DicomSeriesScanner.h"
+#include "io/ImageReader.h"
+#include "io/core/Error.h"
+#include "tests/io/DicomFileBuilder.h"
+#include "tests/io/IoTestSupport.h"
+
+namespace aunet::io {
+namespace {
+
+using namespace aunet::io::test;
+
+const std::string kSeriesA = "1.2.826.0.1.3680043.2.1125.10";
+const std::string kSeriesB = "1.2.826.0.1.3680043.2.1125.20";
+
+class DicomCorpus : public ScratchTest {
+ protected:
+  // Slices of `series` at the given z positions, named <prefix>NN.dcm, in `folder`.
+  void writeSeries(const fs::path& folder, const std::string& series, const std::vector<double>& zs,
+                   const std::string& prefix, int rows = 8, int columns = 8, int16_t value = 100) {
+    fs::create_directories(folder);
+    for (size_t s = 0; s < zs.size(); ++s)
+      DicomFileBuilder::ctSlice(series, static_cast<int>(s + 1), zs[s], rows, columns, value)
+          .write((folder / (prefix + std::to_string(10 + s) + ".dcm")).string());
+  }
+  void expectError(const std::string& what, const std::string& reasonPart, const ReadOptions& options = {}) {
+    try {
+      const core::Volume v = readImage(what, options);
+      ADD_FAILURE() << what << " was read (" << v.geometry().size[0] << "x" << v.geometry().size[1] << "x"
+                    << v.geometry().size[2] << "); expected '" << reasonPart << "'";
+    } catch (const core::Error& e) {
+      const std::string message = e.what();
+      EXPECT_EQ(message.rfind(what + ": ", 0), 0u) << message;
+      EXPECT_NE(message.find(reasonPart), std::string::npos) << message;
+      EXPECT_EQ(message.find('\n'), std::string::npos) << message;
+    } catch (const std::exception& e) {
+      ADD_FAILURE() << what << ": not a core::Error: " << e.what();
+    }
+  }
+};
+
+TEST_F(DicomCorpus, GeneratedSeriesReadsBackExactly) {
+  writeSeries(dir_, kSeriesA, {0, 2.5, 5, 7.5, 10}, "a");
+  const core::Volume v = readImage(dir_.string());
+  EXPECT_EQ(v.geometry().size, (core::Index3{8, 8, 5}));
+  EXPECT_NEAR(v.geometry().spacing[2], 2.5, 1e-6);
+  EXPECT_EQ(v.at(3, 2, 4, 0), 105.0f);  // value + row + column
+  EXPECT_EQ(v.metadata().modality, "CT");
+}
+
+TEST_F(DicomCorpus, TwoSeriesInOneFolderAreNeverMixed) {
+  writeSeries(dir_, kSeriesA, {0, 1, 2, 3, 4}, "a", 8, 8, 100);
+  writeSeries(dir_, kSeriesB, {0, 1, 2}, "b", 6, 6, 500);
+  const auto series = scanDicomSeries(dir_.string());
+  ASSERT_EQ(series.size(), 2u);
+  // The largest series, alone.
+  const core::Volume a = readImage(dir_.string());
+  EXPECT_EQ(a.geometry().size, (core::Index3{8, 8, 5}));
+  EXPECT_EQ(a.at(0, 0, 4, 0), 100.0f);
+  ReadOptions pickB;
+  pickB.dicomSeriesUid = kSeriesB;
+  const core::Volume b = readImage(dir_.string(), pickB);
+  EXPECT_EQ(b.geometry().size, (core::Index3{6, 6, 3}));
+  EXPECT_EQ(b.at(0, 0, 2, 0), 500.0f);
+  // One file opens its own series only.
+  const core::Volume fromFile = readImage((dir_ / "b11.dcm").string());
+  EXPECT_EQ(fromFile.geometry().size, (core::Index3{6, 6, 3}));
+}
+
+TEST_F(DicomCorpus, OneSeriesUidWithTwoImageSizesIsSplitNotMixed) {
+  // A mislabelled export: the same SeriesInstanceUID on 8x8 and 6x6 slices.
+  writeSeries(dir_, kSeriesA, {0, 1, 2, 3}, "a", 8, 8);
+  writeSeries(dir_, kSeriesA, {10, 11}, "b", 6, 6);
+  const core::Volume v = readImage(dir_.string());
+  EXPECT_EQ(v.geometry().size, (core::Index3{8, 8, 4}));
+}
+
+TEST_F(DicomCorpus, MissingSliceIsAnErrorUnlessAllowed) {
+  writeSeries(dir_, kSeriesA, {0, 1, 2, 4, 5}, "a");
+  expectError(dir_.string(), "missing slice(s): a gap of 2 mm");
+  ReadOptions tolerant;
+  tolerant.allowUnevenSlices = true;
+  const core::Volume v = readImage(dir_.string(), tolerant);
+  EXPECT_EQ(v.geometry().size[2], 5);
+  EXPECT_EQ(v.metadata().warnings.size(), 1u);
+}
+
+TEST_F(DicomCorpus, DuplicatedSlicePositionsAreAnError) {
+  writeSeries(dir_, kSeriesA, {0, 1, 2, 2, 3, 4}, "a");
+  expectError(dir_.string(), "share the position 2 mm");
+  // Every slice at one position: no spacing at all.
+  const fs::path same = dir_ / "same";
+  writeSeries(same, kSeriesB, {7, 7, 7}, "s");
+  expectError(same.string(), "several slices share the same position");
+}
+
+TEST_F(DicomCorpus, ObjectsWithoutImagesAreNamedAndSkipped) {
+  const fs::path onlyReport = dir_ / "report";
+  fs::create_directories(onlyReport);
+  const std::string sr = (onlyReport / "sr.dcm").string();
+  DicomFileBuilder::textReport(kSeriesB).write(sr);
+  expectError(onlyReport.string(), "folder holds only DICOM objects without images: 1 file(s) (SR)");
+  expectError(sr, "DICOM object without an image (SR object");
+
+  // Beside an image series the report is ignored.
+  const fs::path mixed = dir_ / "mixed";
+  writeSeries(mixed, kSeriesA, {0, 1, 2}, "a");
+  DicomFileBuilder::textReport(kSeriesB).write((mixed / "zz-report.dcm").string());
+  EXPECT_EQ(readImage(mixed.string()).geometry().size, (core::Index3{8, 8, 3}));
+}
+
+TEST_F(DicomCorpus, UnsupportedOrDamagedCompressionIsAnError) {
+  struct Syntax {
+    const char* name;
+    const char* uid;
+  };
+  for (const Syntax s : {Syntax{"mpeg2", "1.2.840.10008.1.2.4.100"}, Syntax{"hevc", "1.2.840.10008.1.2.4.107"},
+                         Syntax{"unknown", "1.2.826.0.1.3680043.2.1125.777"},
+                         Syntax{"jpeg-garbage", "1.2.840.10008.1.2.4.50"},
+                         Syntax{"jpeg2000-garbage", "1.2.840.10008.1.2.4.90"},
+                         Syntax{"rle-garbage", "1.2.840.10008.1.2.5"}}) {
+    SCOPED_TRACE(s.name);
+    const fs::path folder = dir_ / s.name;
+    fs::create_directories(folder);
+    for (int k = 0; k < 3; ++k) {
+      auto slice = DicomFileBuilder::ctSlice(kSeriesA, k + 1, k);
+      std::string junk(96, '\0');
+      for (size_t i = 0; i < junk.size(); ++i) junk[i] = static_cast<char>((i * 131 + k) % 251);
+      slice.transferSyntax(s.uid).pixelData(junk, /*encapsulated=*/true);
+      slice.write((folder / ("c" + std::to_string(k) + ".dcm")).string());
+    }
+    expectError(folder.string(), "");
+  }
+}
+
+TEST_F(DicomCorpus, TruncatedSlicesAreAnError) {
+  writeSeries(dir_, kSeriesA, {0, 1, 2, 3}, "a");
+  const std::string victim = (dir_ / "a12.dcm").string();
+  const std::string bytes = readBytes(victim);
+  // Cut inside the pixel data. (A cut inside the data set's header makes GDCM abort
+  // the process on an assertion: not handled yet, see docs/security.md.)
+  for (const size_t keep : {bytes.size() - 40, bytes.size() - 1}) {
+    SCOPED_TRACE("kept " + std::to_string(keep) + " of " + std::to_string(bytes.size()) + " bytes");
+    writeBytes(victim, bytes.substr(0, keep));
+    expectError(dir_.string(), "");
+  }
+}
+
+}  // namespace
+}  // namespace aunet::io
