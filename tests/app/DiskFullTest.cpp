@@ -16,6 +16,7 @@
 #include "io/core/Phantom.h"
 #include "model/AttentionUNet.h"
 #include "model/ModelFile.h"
+#include "tests/app/TinyModelFile.h"
 #include "tests/app/ChildProcess.h"
 #include "tests/app/OutputChecks.h"
 #include "tests/io/IoTestSupport.h"
@@ -70,15 +71,8 @@ class DiskFullTest : public io::test::ScratchTest {
 };
 
 TEST_F(DiskFullTest, SegmentFailsTheCaseThatDoesNotFitAndLeavesNothingHalfWritten) {
-  torch::manual_seed(2);
-  model::AttentionUNet net(model::AttentionUNetOptions(3, 1, 3).channels({4, 8, 16}));
-  model::ModelMetadata meta;
-  meta.labels = model::LabelInfo::defaults(3);
-  meta.plan.orientation = "RAI";
-  meta.plan.patch_size = {16, 16, 16};
-  meta.plan.normalization.scheme = "zscore";
   const std::string modelPath = path("tiny.aunet");
-  model::ModelFile::save(modelPath, net, meta);
+  aunet::test::writeTinyModelFile(modelPath, 2);
   auto image = [&](const std::string& name, int64_t n, uint64_t seed) {
     core::Geometry g;
     g.size = {n, n, n};

@@ -29,6 +29,7 @@
 #include "io/core/Phantom.h"
 #include "model/AttentionUNet.h"
 #include "model/ModelFile.h"
+#include "tests/app/TinyModelFile.h"
 #include "tests/app/ChildProcess.h"
 #include "tests/app/OutputChecks.h"
 #include "tests/io/IoTestSupport.h"
@@ -70,16 +71,8 @@ class KillConsistencyTest : public io::test::ScratchTest {
 };
 
 TEST_F(KillConsistencyTest, SegmentKilledAtRandomMomentsLeavesCompleteFilesAndReRunFinishes) {
-  torch::manual_seed(5);
-  model::AttentionUNet net(model::AttentionUNetOptions(3, 1, 3).channels({4, 8, 16}));
-  model::ModelMetadata meta;
-  meta.labels = model::LabelInfo::defaults(3);
-  meta.plan.orientation = "RAI";
-  meta.plan.target_spacing = {1.5, 1.5, 1.5};
-  meta.plan.patch_size = {16, 16, 16};
-  meta.plan.normalization.scheme = "zscore";
   const std::string modelPath = path("tiny.aunet");
-  model::ModelFile::save(modelPath, net, meta);
+  aunet::test::writeTinyModelFile(modelPath, 5, {1.5, 1.5, 1.5});
 
   fs::create_directories(dir_ / "in");
   std::vector<std::string> names;

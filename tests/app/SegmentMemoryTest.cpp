@@ -17,6 +17,7 @@
 #include "io/core/Phantom.h"
 #include "model/AttentionUNet.h"
 #include "model/ModelFile.h"
+#include "tests/app/TinyModelFile.h"
 #include "tests/app/ChildProcess.h"
 #include "tests/io/IoTestSupport.h"
 
@@ -46,16 +47,8 @@ class SegmentMemoryTest : public io::test::ScratchTest {
  protected:
   void SetUp() override {
     ScratchTest::SetUp();
-    torch::manual_seed(3);
-    model::AttentionUNet net(model::AttentionUNetOptions(3, 1, 3).channels({4, 8, 16}));
-    model::ModelMetadata meta;
-    meta.labels = model::LabelInfo::defaults(3);
-    meta.plan.orientation = "RAI";
-    meta.plan.target_spacing = {1.5, 1.5, 1.5};
-    meta.plan.patch_size = {16, 16, 16};
-    meta.plan.normalization.scheme = "zscore";
     model_ = path("tiny.aunet");
-    model::ModelFile::save(model_, net, meta);
+    aunet::test::writeTinyModelFile(model_, 3, {1.5, 1.5, 1.5});
   }
   static core::Geometry cube(int64_t n, double spacing = 1.5) {
     core::Geometry g;
