@@ -9,6 +9,8 @@
 #include <torch/torch.h>
 
 #include <CLI/CLI.hpp>
+#include <nlohmann/json.hpp>
+#include <torch/cuda.h>
 
 #include <algorithm>
 #include <chrono>
@@ -31,6 +33,7 @@
 #include "model/AttentionUNet.h"
 #include "model/DeviceSelection.h"
 #include "model/DiceCELoss.h"
+#include "model/MixedPrecision.h"
 #include "model/ModelFile.h"
 #include "model/NetworkFlops.h"
 #include "model/SlidingWindowPlan.h"
@@ -117,39 +120,70 @@ struct Settings {
   std::string image;  // empty: ch2 template when present, else a phantom
   int64_t profileBatch = 2;
   bool channelsLast = false;
+  double overlap = 0.5;     // segmentation's sliding-window overlap
+  int segmentBatch = 2;     // windows per forward pass in the segmentation
+  std::string device = "cpu";
+  std::string precision = "auto";  // autocast: auto (bf16 on CUDA), off, bf16, fp16
+  std::string jsonPath;     // figures as JSON too (scripts/compare_monai.py reads them)
 };
+
+// Every figure of the run, for --json.
+nlohmann::json report = nlohmann::json::object();
+
+torch::Device benchDevice(const Settings& s) { return aunet::model::selectDevice(s.device); }
+
+// Waits for queued GPU work so that wall-clock times mean something.
+void synchronize(const torch::Device& device) {
+  if (device.is_cuda()) torch::cuda::synchronize(device.index() < 0 ? -1 : device.index());
+}
 
 void forwardRow(const Settings& s, const Machine& m, int64_t dims, const std::vector<int64_t>& spatial, int64_t batch) {
   torch::manual_seed(0);
+  const torch::Device device = benchDevice(s);
   AttentionUNet net(AttentionUNetOptions(dims, 1, 2));
+  net->to(device);
   net->eval();
   c10::InferenceMode inferenceMode;
   std::vector<int64_t> size{batch, 1};
   size.insert(size.end(), spatial.begin(), spatial.end());
-  torch::Tensor x = torch::randn(size);
+  torch::Tensor x = torch::randn(size).to(device);
   if (s.channelsLast) x = x.contiguous(dims == 3 ? at::MemoryFormat::ChannelsLast3d : at::MemoryFormat::ChannelsLast);
-  const double seconds = timeMedian(s.repeats, [&] { net->forward(x); });
+  const auto precision = aunet::model::resolveMixedPrecision(s.precision, device);
+  const double seconds = timeMedian(s.repeats, [&] {
+    const aunet::model::AutocastGuard autocast(device, precision);
+    net->forward(x);
+    synchronize(device);
+  });
   const double voxels = static_cast<double>(x.numel());
   const double gflop = NetworkFlops::forward(net->options(), spatial, batch).total() / 1e9;
   std::cout << "| forward " << dims << "D | " << shape(spatial) << " | " << batch << " | " << std::fixed
             << std::setprecision(3) << seconds << " | " << std::setprecision(2) << voxels / seconds / 1e6 << " | "
             << std::setprecision(1) << gflop << " | " << gflop / seconds << " | " << 100.0 * gflop / seconds / m.peakGflops()
             << "% | " << loadAverage() << " |" << std::endl;
+  report["forward"].push_back({{"dims", dims}, {"size", spatial}, {"batch", batch}, {"seconds", seconds},
+                               {"gflop", gflop}, {"voxels_per_second", voxels / seconds}});
 }
 
 void trainRow(const Settings& s, const Machine& m) {
   torch::manual_seed(0);
+  const torch::Device device = benchDevice(s);
   AttentionUNet net(AttentionUNetOptions(3, 1, 2));
+  net->to(device);
   net->train();
   torch::optim::SGD sgd(net->parameters(), torch::optim::SGDOptions(0.01).momentum(0.99).nesterov(true));
   const aunet::model::DiceCELoss loss;
   const std::vector<int64_t> spatial(3, s.trainSize);
-  const torch::Tensor x = torch::randn({s.trainBatch, 1, s.trainSize, s.trainSize, s.trainSize});
+  const torch::Tensor x = torch::randn({s.trainBatch, 1, s.trainSize, s.trainSize, s.trainSize}).to(device);
   const torch::Tensor target = (x.select(1, 0) > 0.5).to(torch::kLong);  // something learnable
+  const auto precision = aunet::model::resolveMixedPrecision(s.precision, device);
+  aunet::model::GradientScaler scaler(precision == torch::kHalf);
   auto step = [&] {
     sgd.zero_grad();
+    torch::Tensor l;
+    {
+    const aunet::model::AutocastGuard autocast(device, precision);
     const auto out = net->forward_all(x, false, true);
-    torch::Tensor l = loss(out.logits, target);
+    l = loss(out.logits, target);
     // Deep supervision as nnU-Net: each coarser head against the target subsampled.
     for (size_t i = 0; i < out.deep_supervision.size(); ++i) {
       const int64_t stride = s.trainSize / out.deep_supervision[i].size(2);
@@ -158,8 +192,12 @@ void trainRow(const Settings& s, const Machine& m) {
                                             Slice(0, torch::indexing::None, stride), Slice(0, torch::indexing::None, stride)});
       l = l + loss(out.deep_supervision[i], t) / static_cast<double>(stride);
     }
-    l.backward();
-    sgd.step();
+    }
+    scaler.scale(l).backward();
+    const bool finite = scaler.unscale(net->parameters());
+    if (finite) sgd.step();
+    scaler.update(finite);
+    synchronize(device);
   };
   const double seconds = timeMedian(std::max(1, s.repeats - 1), step);
   // Backward costs about twice the forward (input and weight gradients).
@@ -168,6 +206,8 @@ void trainRow(const Settings& s, const Machine& m) {
             << std::setprecision(3) << seconds << " | " << std::setprecision(3) << 1.0 / seconds << " it/s | "
             << std::setprecision(1) << gflop << " (3x fwd) | " << gflop / seconds << " | "
             << 100.0 * gflop / seconds / m.peakGflops() << "% | " << loadAverage() << " |" << std::endl;
+  report["train"] = {{"size", spatial}, {"batch", s.trainBatch}, {"seconds", seconds}, {"gflop", gflop},
+                     {"deep_supervision", true}};
 }
 
 void segmentSection(const Settings& s, const Machine& m) {
@@ -203,9 +243,9 @@ void segmentSection(const Settings& s, const Machine& m) {
   }
   aunet::app::SegmentationPipeline pipeline(modelPath);
   aunet::model::SegmentationSettings settings;
-  settings.device = "cpu";
-  settings.overlap = 0.5;
-  settings.batch = 2;
+  settings.device = s.device;
+  settings.overlap = s.overlap;
+  settings.batch = s.segmentBatch;
   const auto t0 = Clock::now();
   const auto result = pipeline.segment(image, settings);
   const double wall = std::chrono::duration<double>(Clock::now() - t0).count();
@@ -214,17 +254,21 @@ void segmentSection(const Settings& s, const Machine& m) {
   const auto& size = image.geometry().size;
   const std::vector<int64_t> tensorSize{size[2], size[1], size[0]};
   const std::vector<int64_t> patch{96, 96, 96};
-  const auto windows = static_cast<double>(aunet::model::slidingWindowStarts(tensorSize, patch, 0.5).size());
+  const auto windows = static_cast<double>(aunet::model::slidingWindowStarts(tensorSize, patch, s.overlap).size());
   const double gflop = windows * NetworkFlops::forward(AttentionUNetOptions(3, 1, 2), patch).total() / 1e9;
   std::cout << "\nSegmentation (SegmentationPipeline, as `aunet segment`): " << source << " (" << size[0] << "x"
             << size[1] << "x" << size[2] << ", read in " << std::fixed << std::setprecision(2) << readSeconds
-            << " s, not counted), patch 96^3, overlap 0.5, batch 2, " << static_cast<int64_t>(windows) << " windows\n"
+            << " s, not counted), patch 96^3, overlap " << s.overlap << ", batch " << s.segmentBatch << ", "
+            << static_cast<int64_t>(windows) << " windows\n"
             << "| total s | network s | outside network s | network GFLOP | network GFLOP/s | % of peak | peak RSS MB | load avg |\n"
             << "| --- | --- | --- | --- | --- | --- | --- | --- |\n"
             << "| " << std::setprecision(2) << wall << " | " << result.networkSeconds << " | "
             << wall - result.networkSeconds << " | " << std::setprecision(0) << gflop << " | " << std::setprecision(1)
             << gflop / result.networkSeconds << " | " << 100.0 * gflop / result.networkSeconds / m.peakGflops()
             << "% | " << std::setprecision(0) << peakRssMb() << " | " << loadAverage() << " |" << std::endl;
+  report["segment"] = {{"image", source}, {"size", {size[0], size[1], size[2]}}, {"overlap", s.overlap},
+                       {"batch", s.segmentBatch}, {"windows", windows}, {"seconds", wall},
+                       {"network_seconds", result.networkSeconds}, {"gflop", gflop}, {"peak_rss_mb", peakRssMb()}};
 }
 
 void profileSection(const Settings& s) {
@@ -259,6 +303,12 @@ int main(int argc, char** argv) {
   app.add_option("--profile-batch", s.profileBatch, "batch of the profiled forward pass (the pipeline runs 2)")
       ->check(CLI::PositiveNumber);
   app.add_flag("--channels-last", s.channelsLast, "feed forward passes in ChannelsLast3d (experiment)");
+  app.add_option("--overlap", s.overlap, "segmentation: sliding-window overlap")->check(CLI::Range(0.0, 0.95));
+  app.add_option("--segment-batch", s.segmentBatch, "segmentation: windows per forward pass")->check(CLI::PositiveNumber);
+  app.add_option("--device", s.device, "cpu, cuda, cuda:N or auto");
+  app.add_option("--precision", s.precision, "autocast: auto (bf16 on CUDA, fp32 on the CPU), off, bf16, fp16")
+      ->check(CLI::IsMember({"auto", "off", "bf16", "fp16"}));
+  app.add_option("--json", s.jsonPath, "also write the figures to this JSON file");
   CLI11_PARSE(app, argc, argv);
 
   try {
@@ -267,7 +317,14 @@ int main(int argc, char** argv) {
     const std::time_t now = std::time(nullptr);
     char date[32];
     std::strftime(date, sizeof date, "%Y-%m-%d %H:%M UTC", std::gmtime(&now));
-    std::cout << "aunet_bench " << date << "\nDevice: " << aunet::model::describeDevice(torch::kCPU) << ", "
+    const torch::Device device = benchDevice(s);
+    if (device.is_cuda()) at::globalContext().setBenchmarkCuDNN(true);  // fixed shapes: let cuDNN pick
+    report["device"] = aunet::model::describeDevice(device);
+    report["threads"] = threads;
+    report["cpu"] = m.cpu;
+    report["date"] = date;
+    report["precision"] = s.precision;
+    std::cout << "aunet_bench " << date << "\nDevice: " << aunet::model::describeDevice(device) << ", "
               << m.cpu << ", " << m.cores << " logical cores at " << m.mhz << " MHz\n"
               << "Threads: " << threads << " intra-op, " << at::get_num_interop_threads() << " inter-op; oneDNN "
               << (at::hasMKLDNN() ? "on" : "off") << "\nFP32 peak estimate: " << m.cores << " cores x 32 FLOP/cycle x "
@@ -289,6 +346,13 @@ int main(int argc, char** argv) {
     if (wants("profile")) profileSection(s);
     std::cout << "\nPeak RSS of the whole run: " << std::setprecision(0) << peakRssMb() << " MB; load average at end: "
               << loadAverage() << std::endl;
+    report["peak_rss_mb"] = peakRssMb();
+    report["load_average_end"] = loadAverage();
+    if (!s.jsonPath.empty()) {
+      std::ofstream out(s.jsonPath);
+      out << report.dump(2) << '\n';
+      if (!out) throw std::runtime_error("cannot write " + s.jsonPath);
+    }
   } catch (const std::exception& e) {
     std::cerr << "aunet_bench: error: " << e.what() << '\n';
     return 1;

@@ -10,6 +10,7 @@
 #include <fstream>
 
 #include "io/core/Error.h"
+#include "io/internal/DicomStructureCheck.h"
 #include "io/internal/ItkSupport.h"
 
 namespace aunet::io {
@@ -74,26 +75,12 @@ std::vector<std::string> filesIn(const std::string& folder) {
   return files;
 }
 
-// GDCM asserts (aborting the process) on a file cut inside its File Meta group, so
-// such files are refused before GDCM sees the folder: the group's length element
-// (0002,0000) says where it ends, and the file must go on past that.
-void refuseTruncatedMetaHeaders(const std::string& folder, bool recursive) {
+// GDCM asserts (aborting the process) on a file cut inside its meta group or its data
+// set's element headers, so such files are refused before GDCM sees the folder.
+void refuseTruncatedFiles(const std::string& folder, bool recursive) {
   auto check = [](const fs::path& file) {
-    std::ifstream in(file, std::ios::binary);
-    unsigned char b[144] = {};
-    if (!in.read(reinterpret_cast<char*>(b), sizeof b)) {
-      if (in.gcount() >= 132 && std::memcmp(b + 128, "DICM", 4) == 0)
-        throw Error(file.string(), "DICOM file is truncated inside its meta header");
-      return;
-    }
-    if (std::memcmp(b + 128, "DICM", 4) != 0) return;
-    if (!(b[132] == 0x02 && b[133] == 0 && b[134] == 0 && b[135] == 0 && b[136] == 'U' && b[137] == 'L')) return;
-    const uint64_t groupLength = b[140] | (b[141] << 8) | (b[142] << 16) | (static_cast<uint64_t>(b[143]) << 24);
-    std::error_code ec;
-    const uint64_t size = fs::file_size(file, ec);
-    if (!ec && size < 144 + groupLength + 8)
-      throw Error(file.string(), "DICOM file is truncated inside its meta header (" + std::to_string(size) +
-                                     " bytes, the header alone needs " + std::to_string(144 + groupLength) + ")");
+    const std::string problem = internal::findDicomTruncation(file.string());
+    if (!problem.empty()) throw Error(file.string(), problem);
   };
   std::error_code ec;
   if (recursive) {
@@ -115,7 +102,7 @@ bool equalPaths(const std::string& a, const std::string& b) {
 std::vector<DicomSeriesInfo> scanDicomSeries(const std::string& folder, bool recursive) {
   std::error_code ec;
   if (!fs::is_directory(folder, ec)) throw Error(folder, "not a folder");
-  refuseTruncatedMetaHeaders(folder, recursive);
+  refuseTruncatedFiles(folder, recursive);
   std::vector<DicomSeriesInfo> result;
   try {
     auto names = itk::GDCMSeriesFileNames::New();

@@ -226,6 +226,12 @@ LoadedModel ModelFile::load(const std::string& path, const torch::Device& device
     }
   } catch (const c10::Error& e) {
     throw core::Error(path, "cannot read the weights: " + firstLine(e.what_without_backtrace()));
+  } catch (const core::Error&) {
+    throw;
+  } catch (const std::exception& e) {
+    // LibTorch's unpickler also throws plain standard exceptions on a crafted archive
+    // (std::out_of_range from a map lookup: found by fuzz_model_file).
+    throw core::Error(path, std::string("cannot read the weights: ") + firstLine(e.what()));
   }
   loaded.network->to(device);
   loaded.network->eval();

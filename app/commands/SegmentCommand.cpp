@@ -124,6 +124,10 @@ void setupSegmentCommand(CLI::App& parent, SegmentOptions& options) {
       ->capture_default_str()
       ->check(CLI::Range(0.0, 0.99));
   cmd->add_option("--batch", options.batch, "Windows per forward pass")->capture_default_str()->check(CLI::Range(1, 4096));
+  cmd->add_option("--precision", options.precision,
+                  "Network arithmetic: auto (bf16 autocast on CUDA, fp32 on the CPU), off (fp32 everywhere), bf16, fp16 (CUDA)")
+      ->capture_default_str()
+      ->check(CLI::IsMember({"auto", "off", "bf16", "fp16"}));
   cmd->add_flag("--tta", options.tta, "Test-time augmentation: average over mirrored inputs (4x in 2D, 8x in 3D)");
   cmd->add_flag("--no-postprocess", options.noPostprocess,
                 "Do not keep only the largest connected component of the labels the model's plan lists");
@@ -178,6 +182,7 @@ int runSegmentCommand(const SegmentOptions& options, std::ostream& out) {
   settings.overlap = options.overlap;
   settings.batch = options.batch;
   settings.testTimeAugmentation = options.tta;
+  settings.precision = options.precision;
   settings.postprocess = !options.noPostprocess;
   settings.withAttention = options.saveAttention;
   settings.withProbabilities = options.saveProbabilities;
@@ -198,6 +203,7 @@ int runSegmentCommand(const SegmentOptions& options, std::ostream& out) {
                           {{"overlap", options.overlap},
                            {"batch", options.batch},
                            {"tta", options.tta},
+                           {"precision", options.precision},
                            {"postprocess", !options.noPostprocess},
                            {"save_probabilities", options.saveProbabilities},
                            {"save_attention", options.saveAttention},

@@ -23,6 +23,7 @@ struct SegmentOptions {
   double overlap = 0.5;
   int batch = 2;
   bool tta = false;
+  std::string precision = "auto";
   bool noPostprocess = false;
   bool saveProbabilities = false;
   bool saveAttention = false;

@@ -30,14 +30,16 @@ class DicomCorpus : public ScratchTest {
       DicomFileBuilder::ctSlice(series, static_cast<int>(s + 1), zs[s], rows, columns, value)
           .write((folder / (prefix + std::to_string(10 + s) + ".dcm")).string());
   }
-  void expectError(const std::string& what, const std::string& reasonPart, const ReadOptions& options = {}) {
+  // `prefix`: how the message starts (default: the path read, then ": ").
+  void expectError(const std::string& what, const std::string& reasonPart, const ReadOptions& options = {},
+                   const std::string& prefix = {}) {
     try {
       const core::Volume v = readImage(what, options);
       ADD_FAILURE() << what << " was read (" << v.geometry().size[0] << "x" << v.geometry().size[1] << "x"
                     << v.geometry().size[2] << "); expected '" << reasonPart << "'";
     } catch (const core::Error& e) {
       const std::string message = e.what();
-      EXPECT_EQ(message.rfind(what + ": ", 0), 0u) << message;
+      EXPECT_EQ(message.rfind(prefix.empty() ? what + ": " : prefix, 0), 0u) << message;
       EXPECT_NE(message.find(reasonPart), std::string::npos) << message;
       EXPECT_EQ(message.find('\n'), std::string::npos) << message;
     } catch (const std::exception& e) {
@@ -144,13 +146,39 @@ TEST_F(DicomCorpus, TruncatedSlicesAreAnError) {
   writeSeries(dir_, kSeriesA, {0, 1, 2, 3}, "a");
   const std::string victim = (dir_ / "a12.dcm").string();
   const std::string bytes = readBytes(victim);
-  // Cut inside the pixel data. (A cut inside the data set's header makes GDCM abort
-  // the process on an assertion: not handled yet, see docs/security.md.)
+  // Cut inside the pixel data: refused before GDCM reads the folder, naming the slice.
   for (const size_t keep : {bytes.size() - 40, bytes.size() - 1}) {
     SCOPED_TRACE("kept " + std::to_string(keep) + " of " + std::to_string(bytes.size()) + " bytes");
     writeBytes(victim, bytes.substr(0, keep));
-    expectError(dir_.string(), "");
+    expectError(dir_.string(), "", {}, victim + ": DICOM file is truncated inside element (7FE0,0010)");
   }
+}
+
+// A copy cut anywhere: inside the preamble, the meta group, any element header or
+// value of the data set. GDCM aborts the process on cuts inside the meta group and
+// the data set's headers, so aunet's own walk over the element headers
+// (io/internal/DicomStructureCheck) must refuse them first, naming the file.
+TEST_F(DicomCorpus, SlicesCutAtEveryByteAreRefusedNeverCrash) {
+  writeSeries(dir_, kSeriesA, {0, 1, 2, 3}, "a");
+  const std::string victim = (dir_ / "a12.dcm").string();
+  const std::string bytes = readBytes(victim);
+  ASSERT_GT(bytes.size(), 400u);
+  int refusedByTheWalk = 0;
+  for (size_t keep = 1; keep < bytes.size(); keep += (keep < 132 ? 43 : 1)) {
+    SCOPED_TRACE("kept " + std::to_string(keep) + " of " + std::to_string(bytes.size()) + " bytes");
+    writeBytes(victim, bytes.substr(0, keep));
+    try {
+      const core::Volume v = readImage(dir_.string());
+      // A cut before "DICM" leaves a non-DICOM file, which the folder's series ignores.
+      EXPECT_LT(keep, 132u) << "a cut slice was read as part of a " << v.geometry().size[2] << "-slice volume";
+    } catch (const core::Error& e) {
+      const std::string message = e.what();
+      EXPECT_EQ(message.rfind(dir_.string(), 0), 0u) << message;
+      EXPECT_EQ(message.find('\n'), std::string::npos) << message;
+      if (message.find(victim + ": DICOM file is truncated") == 0) ++refusedByTheWalk;
+    }
+  }
+  EXPECT_GT(refusedByTheWalk, 100);
 }
 
 }  // namespace

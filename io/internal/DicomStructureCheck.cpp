@@ -1,0 +1,169 @@
+#include "io/internal/DicomStructureCheck.h"
+
+#include <cstdint>
+#include <cstdio>
+#include <cstring>
+#include <fstream>
+#include <string>
+
+namespace aunet::io::internal {
+
+namespace {
+
+constexpr uint32_t kUndefinedLength = 0xFFFFFFFFu;
+constexpr int kMaxDepth = 32;
+
+// The element headers of one file, read on demand (values are skipped, never read).
+class ElementWalker {
+ public:
+  explicit ElementWalker(const std::string& file) : in_(file, std::ios::binary) {
+    in_.seekg(0, std::ios::end);
+    size_ = in_ ? static_cast<uint64_t>(in_.tellg()) : 0;
+  }
+
+  bool open() const { return static_cast<bool>(in_); }
+  uint64_t size() const { return size_; }
+
+  bool read(uint64_t at, void* out, size_t n) {
+    if (at + n > size_) return false;
+    in_.clear();
+    in_.seekg(static_cast<std::streamoff>(at));
+    return static_cast<bool>(in_.read(static_cast<char*>(out), static_cast<std::streamsize>(n)));
+  }
+
+  // The reason the file is truncated, or empty. `pos` is where the walk stands.
+  std::string problem;
+
+  // Elements from `pos` until `end` (defined length) or, when `end` is 0, until the
+  // delimiter `stopTag` (undefined length). Explicit or implicit VR, little endian.
+  // Returns false when the walk cannot go on (truncated: `problem` says why; or
+  // not walkable: `problem` stays empty).
+  bool walk(uint64_t& pos, uint64_t end, uint32_t stopTag, bool explicitVr, int depth) {
+    if (depth > kMaxDepth) return false;
+    while (end == 0 || pos < end) {
+      if (end == 0 && pos == size_) return truncated(pos, "a sequence or item without its delimiter");
+      unsigned char h[12];
+      if (!read(pos, h, 8)) return truncated(pos, "an element header");
+      const uint16_t group = static_cast<uint16_t>(h[0] | (h[1] << 8));
+      const uint16_t element = static_cast<uint16_t>(h[2] | (h[3] << 8));
+      const uint32_t tag = (static_cast<uint32_t>(group) << 16) | element;
+      uint64_t length = 0;
+      uint64_t headerSize = 8;
+      bool sequence = false, innerExplicit = explicitVr;
+      if (group == 0xFFFE) {  // items and delimiters: tag + 4-byte length, never a VR
+        length = u32(h + 4);
+        if (tag == stopTag) {
+          pos += 8;
+          return true;
+        }
+        if (tag == 0xFFFEE00D || tag == 0xFFFEE0DD) {  // a stray delimiter: leave it to GDCM
+          pos += 8;
+          continue;
+        }
+        sequence = length == kUndefinedLength;  // an item of undefined length holds elements
+      } else if (explicitVr) {
+        const char vr[2] = {static_cast<char>(h[4]), static_cast<char>(h[5])};
+        if (isLongVr(vr)) {
+          if (!read(pos, h, 12)) return truncated(pos, "an element header");
+          headerSize = 12;
+          length = u32(h + 8);
+        } else {
+          length = static_cast<uint64_t>(h[6] | (h[7] << 8));
+        }
+        sequence = length == kUndefinedLength;
+        // An undefined-length UN element holds an implicit-VR sequence (PS3.5 6.2.2).
+        if (sequence && vr[0] == 'U' && vr[1] == 'N') innerExplicit = false;
+      } else {
+        length = u32(h + 4);
+        sequence = length == kUndefinedLength;
+      }
+      const uint64_t start = pos;
+      pos += headerSize;
+      if (sequence) {
+        // Items (or, for an item, elements) until the matching delimiter.
+        const uint32_t stop = group == 0xFFFE ? 0xFFFEE00D : 0xFFFEE0DD;
+        if (!walk(pos, 0, stop, innerExplicit, depth + 1)) return false;
+        continue;
+      }
+      if (pos + length > size_) return truncated(start, "element " + tagText(group, element), length);
+      if (end != 0 && pos + length > end) return false;  // inconsistent nesting: GDCM's call
+      pos += length;
+    }
+    return true;
+  }
+
+ private:
+  static uint32_t u32(const unsigned char* p) {
+    return static_cast<uint32_t>(p[0]) | (static_cast<uint32_t>(p[1]) << 8) | (static_cast<uint32_t>(p[2]) << 16) |
+           (static_cast<uint32_t>(p[3]) << 24);
+  }
+  static bool isLongVr(const char* vr) {
+    static const char* const kLong[] = {"OB", "OD", "OF", "OL", "OV", "OW", "SQ", "SV", "UC", "UN", "UR", "UT", "UV"};
+    for (const char* l : kLong)
+      if (vr[0] == l[0] && vr[1] == l[1]) return true;
+    return false;
+  }
+  static std::string tagText(uint16_t group, uint16_t element) {
+    char text[16];
+    std::snprintf(text, sizeof text, "(%04X,%04X)", group, element);
+    return text;
+  }
+  bool truncated(uint64_t at, const std::string& what, uint64_t valueLength = 0) {
+    problem = "DICOM file is truncated inside " + what + " at byte " + std::to_string(at);
+    if (valueLength > 0) problem += ": its value needs " + std::to_string(valueLength) + " bytes";
+    problem += ", the file ends at byte " + std::to_string(size_);
+    return false;
+  }
+
+  std::ifstream in_;
+  uint64_t size_ = 0;
+};
+
+}  // namespace
+
+std::string findDicomTruncation(const std::string& file) {
+  ElementWalker walker(file);
+  if (!walker.open()) return {};
+  char magic[4];
+  if (!walker.read(128, magic, 4) || std::memcmp(magic, "DICM", 4) != 0) return {};
+  if (walker.size() < 140) return "DICOM file is truncated inside its meta header (" + std::to_string(walker.size()) + " bytes)";
+
+  // The meta group: explicit VR little endian, group 0002; (0002,0010) names the
+  // data set's transfer syntax.
+  uint64_t pos = 132;
+  std::string syntax;
+  while (true) {
+    unsigned char h[8];
+    if (!walker.read(pos, h, 8)) {
+      // Even a cut right after the meta group (no data set at all) makes GDCM assert.
+      return "DICOM file is truncated inside its meta header at byte " + std::to_string(pos);
+    }
+    if ((h[0] | (h[1] << 8)) != 0x0002) break;
+    const uint64_t start = pos;
+    uint64_t length = static_cast<uint64_t>(h[6] | (h[7] << 8));
+    uint64_t headerSize = 8;
+    if ((h[4] == 'O' || h[4] == 'U' || h[4] == 'S') && (h[5] == 'B' || h[5] == 'N' || h[5] == 'Q' || h[5] == 'T')) {
+      unsigned char l[12];
+      if (!walker.read(pos, l, 12)) return "DICOM file is truncated inside its meta header at byte " + std::to_string(pos);
+      length = static_cast<uint64_t>(l[8]) | (static_cast<uint64_t>(l[9]) << 8) | (static_cast<uint64_t>(l[10]) << 16) |
+               (static_cast<uint64_t>(l[11]) << 24);
+      headerSize = 12;
+    }
+    if (length == kUndefinedLength || start + headerSize + length > walker.size())
+      return "DICOM file is truncated inside its meta header at byte " + std::to_string(start) + " (the file has " +
+             std::to_string(walker.size()) + " bytes)";
+    if ((h[2] | (h[3] << 8)) == 0x0010 && length < 128) {
+      syntax.resize(static_cast<size_t>(length));
+      walker.read(start + headerSize, syntax.data(), syntax.size());
+      while (!syntax.empty() && (syntax.back() == '\0' || syntax.back() == ' ')) syntax.pop_back();
+    }
+    pos = start + headerSize + length;
+  }
+
+  if (syntax == "1.2.840.10008.1.2.2" || syntax == "1.2.840.10008.1.2.1.99") return {};  // big endian, deflated
+  const bool explicitVr = syntax != "1.2.840.10008.1.2";
+  walker.walk(pos, walker.size(), 0, explicitVr, 0);
+  return walker.problem;
+}
+
+}  // namespace aunet::io::internal
