@@ -6,6 +6,7 @@
 #include <utility>
 
 #include "io/core/Error.h"
+#include "model/InstanceNormRelu.h"
 #include "model/NetworkLayers.h"
 
 namespace aunet::model {
@@ -146,7 +147,10 @@ AttentionUNetOutput AttentionUNetImpl::forward_all(const torch::Tensor& x, bool 
 
   torch::Tensor coarser = skips[levels - 1];  // bottleneck, then each decoder output
   torch::Tensor gating;
-  if (!gating_conv_.is_empty()) gating = gating_norm_.forward(gating_conv_.forward(coarser)).relu_();
+  if (!gating_conv_.is_empty()) {
+    gating = gating_conv_.forward(coarser);
+    if (!instanceNormReluInPlace(gating, gating_norm_)) gating = gating_norm_.forward(gating).relu_();
+  }
   for (int64_t l = levels - 2; l >= 0; --l) {
     torch::Tensor skip = skips[l];
     skips[l] = torch::Tensor();  // release the encoder activation as soon as possible

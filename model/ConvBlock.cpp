@@ -1,6 +1,7 @@
 #include "model/ConvBlock.h"
 
 #include "io/core/Error.h"
+#include "model/InstanceNormRelu.h"
 #include "model/NetworkLayers.h"
 
 namespace aunet::model {
@@ -26,8 +27,10 @@ torch::Tensor ConvBlockImpl::forward(torch::Tensor x) {
   // full-size activation per layer, which matters for 3D patches.
   torch::Tensor y = conv1_.forward(x);
   x = torch::Tensor();  // the decoder's concatenated input is the largest tensor of a pass
-  y = norm1_.forward(y).relu_();
-  return norm2_.forward(conv2_.forward(y)).relu_();
+  if (!instanceNormReluInPlace(y, norm1_)) y = norm1_.forward(y).relu_();
+  y = conv2_.forward(y);
+  if (!instanceNormReluInPlace(y, norm2_)) y = norm2_.forward(y).relu_();
+  return y;
 }
 
 }  // namespace aunet::model

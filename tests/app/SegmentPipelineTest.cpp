@@ -262,6 +262,36 @@ TEST_F(SegmentPipelineTest, TwoRunsGiveIdenticalMasks) {
   EXPECT_GT(first.networkSeconds, 0.0);
 }
 
+// --precision: bf16 autocast (the CUDA default) also runs on the CPU and stays close
+// to fp32; fp16 needs CUDA and is refused before any work.
+TEST_F(SegmentPipelineTest, PrecisionSettingChangesOnlyTheArithmetic) {
+  const core::Volume image = core::Phantom::ellipsoids(grid({20, 18, 16}, {1.5, 1.5, 1.5}), 3).image;
+  SegmentationPipeline pipeline(model3d_);
+  model::SegmentationSettings settings;
+  settings.device = "cpu";
+  settings.withProbabilities = true;
+  settings.precision = "off";
+  const auto fp32 = pipeline.segment(image, settings);
+  settings.precision = "bf16";
+  const auto bf16 = pipeline.segment(image, settings);
+  ASSERT_EQ(fp32.probabilities.voxels().size(), bf16.probabilities.voxels().size());
+  double maxDifference = 0.0, different = 0.0;
+  for (size_t i = 0; i < fp32.probabilities.voxels().size(); ++i)
+    maxDifference = std::max<double>(maxDifference, std::abs(fp32.probabilities.voxels()[i] - bf16.probabilities.voxels()[i]));
+  for (size_t i = 0; i < fp32.labels.labels().size(); ++i) different += fp32.labels.labels()[i] != bf16.labels.labels()[i];
+  EXPECT_GT(maxDifference, 0.0) << "bf16 autocast did not change the arithmetic at all";
+  EXPECT_LT(maxDifference, 0.1);
+  EXPECT_LT(different / static_cast<double>(fp32.labels.labels().size()), 0.05);
+
+  settings.precision = "fp16";
+  try {
+    pipeline.segment(image, settings);
+    FAIL() << "fp16 on the CPU was accepted";
+  } catch (const core::Error& e) {
+    EXPECT_NE(std::string(e.what()).find("fp16 needs a CUDA device"), std::string::npos) << e.what();
+  }
+}
+
 TEST_F(SegmentPipelineTest, ProgressAndCancellation) {
   const core::Volume image = core::Phantom::ellipsoids(grid({30, 30, 30}, {1.5, 1.5, 1.5}), 6).image;
   SegmentationPipeline pipeline(model3d_);

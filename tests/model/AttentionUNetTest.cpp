@@ -41,6 +41,37 @@ TEST(AttentionUNetTest, Shapes3DOddSize) {
   EXPECT_TRUE(torch::allclose(net->forward(x), out.logits));
 }
 
+// Inference takes the fused in-place instance norm + ReLU (model/InstanceNormRelu);
+// with autograd on, LibTorch's modules run. Both must compute the same network, with
+// non-trivial norm weights, in 2D and 3D, at batch 1 and 2.
+TEST(AttentionUNetTest, InferenceFastPathMatchesTheModules) {
+  for (const int64_t dims : {2, 3}) {
+    SCOPED_TRACE(std::to_string(dims) + "D");
+    torch::manual_seed(1);
+    AttentionUNet net(AttentionUNetOptions(dims, 1, 3).channels({4, 8, 16}).gated_levels({0, 1}));
+    net->eval();
+    {
+      torch::NoGradGuard noGrad;
+      for (auto& p : net->named_parameters())
+        if (p.key().find("norm") != std::string::npos) p.value().uniform_(0.5, 1.5);
+    }
+    for (const int64_t batch : {1, 2}) {
+      Shape size{batch, 1, 21, 18};
+      if (dims == 3) size.push_back(13);
+      const torch::Tensor x = torch::randn(size) * 3.0 + 1.0;
+      const torch::Tensor modules = net->forward_all(x, true, false).logits.detach();
+      AttentionUNetOutput fast;
+      {
+        c10::InferenceMode inference;
+        fast = net->forward_all(x, true, false);
+      }
+      EXPECT_TRUE(torch::allclose(fast.logits, modules, 1e-4, 1e-4))
+          << "max difference " << (fast.logits - modules).abs().max().item<float>();
+      EXPECT_GT(modules.abs().max().item<float>(), 0.0f);
+    }
+  }
+}
+
 TEST(AttentionUNetTest, Shapes2DDefaultChannels) {
   torch::manual_seed(1);
   AttentionUNet net(AttentionUNetOptions(2, 1, 3));  // 16..256, gates on 1, 2, 3
