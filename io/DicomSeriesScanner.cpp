@@ -76,10 +76,11 @@ std::vector<std::string> filesIn(const std::string& folder) {
 }
 
 // GDCM asserts (aborting the process) on a file cut inside its meta group or its data
-// set's element headers, so such files are refused before GDCM sees the folder.
+// set's element headers, or with an impossible Samples per Pixel, so such files are
+// refused before GDCM sees the folder.
 void refuseTruncatedFiles(const std::string& folder, bool recursive) {
   auto check = [](const fs::path& file) {
-    const std::string problem = internal::findDicomTruncation(file.string());
+    const std::string problem = internal::findDicomStructureProblem(file.string());
     if (!problem.empty()) throw Error(file.string(), problem);
   };
   std::error_code ec;

@@ -86,6 +86,15 @@ class ElementWalker {
         continue;
       }
       if (pos + length > size_) return truncated(start, "element " + tagText(group, element), length);
+      // GDCM also asserts on a Samples per Pixel other than 1, 3 or 4 (found by fuzz_image_reader).
+      if (depth == 0 && tag == 0x00280002 && length == 2) {
+        unsigned char v[2];
+        const unsigned samples = read(pos, v, 2) ? static_cast<unsigned>(v[0] | (v[1] << 8)) : 1u;
+        if (samples != 1 && samples != 3 && samples != 4) {
+          problem = "unsupported Samples per Pixel (0028,0002) = " + std::to_string(samples) + " (1, 3 or 4)";
+          return false;
+        }
+      }
       if (end != 0 && pos + length > end) return false;  // inconsistent nesting: GDCM's call
       pos += length;
     }
@@ -121,7 +130,7 @@ class ElementWalker {
 
 }  // namespace
 
-std::string findDicomTruncation(const std::string& file) {
+std::string findDicomStructureProblem(const std::string& file) {
   ElementWalker walker(file);
   if (!walker.open()) return {};
   char magic[4];

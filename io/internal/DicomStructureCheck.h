@@ -1,8 +1,8 @@
 #pragma once
-// A walk over a DICOM Part 10 file's element headers, without decoding any value,
+// A walk over a DICOM Part 10 file's element headers, without decoding values,
 // before GDCM parses it: GDCM asserts (aborting the whole process) on files cut
 // inside their meta group or their data set's element headers, which half-copied
-// series from PACS exports produce. ITK-free.
+// series from PACS exports produce, and on a few impossible values. ITK-free.
 
 #include <string>
 
@@ -10,9 +10,10 @@ namespace aunet::io::internal {
 
 // Empty when `file` is not a Part 10 file ("DICM" at byte 128), cannot be walked
 // (big-endian or deflated transfer syntax, nesting deeper than 32 levels) or every
-// element it announces lies inside the file; otherwise the reason it is truncated,
-// naming the element and the byte offsets ("truncated inside element (7FE0,0010) at
-// byte 1234: its value needs 2048 bytes, the file ends after 100").
-std::string findDicomTruncation(const std::string& file);
+// element it announces lies inside the file and the values GDCM asserts on are sane;
+// otherwise the reason, naming the element and the byte offsets ("DICOM file is
+// truncated inside element (7FE0,0010) at byte 1234: its value needs 2048 bytes, the
+// file ends at byte 1300", "unsupported Samples per Pixel (0028,0002) = 2 (1, 3 or 4)").
+std::string findDicomStructureProblem(const std::string& file);
 
 }  // namespace aunet::io::internal

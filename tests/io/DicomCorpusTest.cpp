@@ -154,6 +154,22 @@ TEST_F(DicomCorpus, TruncatedSlicesAreAnError) {
   }
 }
 
+// GDCM asserts (aborting the process) on a Samples per Pixel other than 1, 3 or 4
+// (found by fuzz_image_reader, replayed by fuzz.regressions.fuzz_image_reader).
+TEST_F(DicomCorpus, ImpossibleSamplesPerPixelIsRefusedNeverCrash) {
+  for (const uint16_t samples : {0, 2, 5, 300}) {
+    SCOPED_TRACE("samples per pixel " + std::to_string(samples));
+    const fs::path folder = dir_ / ("spp" + std::to_string(samples));
+    fs::create_directories(folder);
+    for (int k = 0; k < 3; ++k)
+      DicomFileBuilder::ctSlice(kSeriesA, k + 1, k)
+          .set(0x0028, 0x0002, "US", DicomFileBuilder::u16(samples))
+          .write((folder / ("s" + std::to_string(k) + ".dcm")).string());
+    expectError(folder.string(), "unsupported Samples per Pixel (0028,0002) = " + std::to_string(samples), {},
+                folder.string() + "/s");
+  }
+}
+
 // A copy cut anywhere: inside the preamble, the meta group, any element header or
 // value of the data set. GDCM aborts the process on cuts inside the meta group and
 // the data set's headers, so aunet's own walk over the element headers
