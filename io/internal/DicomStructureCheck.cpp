@@ -13,6 +13,21 @@ namespace {
 constexpr uint32_t kUndefinedLength = 0xFFFFFFFFu;
 constexpr int kMaxDepth = 32;
 
+// Value representations whose explicit-VR header has 2 reserved bytes and a 4-byte length.
+bool isLongVr(const char* vr) {
+  static const char* const kLong[] = {"OB", "OD", "OF", "OL", "OV", "OW", "SQ", "SV", "UC", "UN", "UR", "UT", "UV"};
+  for (const char* l : kLong)
+    if (vr[0] == l[0] && vr[1] == l[1]) return true;
+  return false;
+}
+
+bool isUpper(unsigned char c) { return c >= 'A' && c <= 'Z'; }
+
+uint64_t u32le(const unsigned char* p) {
+  return static_cast<uint64_t>(p[0]) | (static_cast<uint64_t>(p[1]) << 8) | (static_cast<uint64_t>(p[2]) << 16) |
+         (static_cast<uint64_t>(p[3]) << 24);
+}
+
 // The element headers of one file, read on demand (values are skipped, never read).
 class ElementWalker {
  public:
@@ -106,12 +121,6 @@ class ElementWalker {
     return static_cast<uint32_t>(p[0]) | (static_cast<uint32_t>(p[1]) << 8) | (static_cast<uint32_t>(p[2]) << 16) |
            (static_cast<uint32_t>(p[3]) << 24);
   }
-  static bool isLongVr(const char* vr) {
-    static const char* const kLong[] = {"OB", "OD", "OF", "OL", "OV", "OW", "SQ", "SV", "UC", "UN", "UR", "UT", "UV"};
-    for (const char* l : kLong)
-      if (vr[0] == l[0] && vr[1] == l[1]) return true;
-    return false;
-  }
   static std::string tagText(uint16_t group, uint16_t element) {
     char text[16];
     std::snprintf(text, sizeof text, "(%04X,%04X)", group, element);
@@ -151,11 +160,15 @@ std::string findDicomStructureProblem(const std::string& file) {
     const uint64_t start = pos;
     uint64_t length = static_cast<uint64_t>(h[6] | (h[7] << 8));
     uint64_t headerSize = 8;
-    if ((h[4] == 'O' || h[4] == 'U' || h[4] == 'S') && (h[5] == 'B' || h[5] == 'N' || h[5] == 'Q' || h[5] == 'T')) {
+    const char vr[2] = {static_cast<char>(h[4]), static_cast<char>(h[5])};
+    if (!isUpper(h[4]) || !isUpper(h[5])) {
+      // No VR: GDCM then reads the group as implicit VR (tag + 4-byte length) and
+      // asserts when it runs out of file (found by fuzz_image_reader): walk it the same way.
+      length = u32le(h + 4);
+    } else if (isLongVr(vr)) {
       unsigned char l[12];
       if (!walker.read(pos, l, 12)) return "DICOM file is truncated inside its meta header at byte " + std::to_string(pos);
-      length = static_cast<uint64_t>(l[8]) | (static_cast<uint64_t>(l[9]) << 8) | (static_cast<uint64_t>(l[10]) << 16) |
-               (static_cast<uint64_t>(l[11]) << 24);
+      length = u32le(l + 8);
       headerSize = 12;
     }
     if (length == kUndefinedLength || start + headerSize + length > walker.size())

@@ -170,6 +170,18 @@ TEST_F(DicomCorpus, ImpossibleSamplesPerPixelIsRefusedNeverCrash) {
   }
 }
 
+// A meta group element without a valid VR: GDCM falls back to implicit VR there and
+// asserted when the implicit lengths ran past the file (found by fuzz_image_reader).
+TEST_F(DicomCorpus, MetaHeaderWithoutAValidVrIsRefusedNeverCrash) {
+  writeSeries(dir_, kSeriesA, {0, 1, 2}, "a");
+  const std::string victim = (dir_ / "a11.dcm").string();
+  std::string bytes = readBytes(victim);
+  ASSERT_EQ(bytes.substr(136, 2), "UL");  // (0002,0000) group length
+  bytes[137] = ',';
+  writeBytes(victim, bytes);
+  expectError(dir_.string(), "truncated inside its meta header", {}, victim + ": ");
+}
+
 // A copy cut anywhere: inside the preamble, the meta group, any element header or
 // value of the data set. GDCM aborts the process on cuts inside the meta group and
 // the data set's headers, so aunet's own walk over the element headers
