@@ -88,6 +88,10 @@ Header readHeader(const std::string& path, ImageFormat format) {
   h.components = static_cast<int>(io.GetNumberOfComponents());
   h.componentType = io.GetComponentType();
   if (h.components < 1) throw Error(path, "image has no pixel components");
+  // A MetaImage with an unknown ElementType gets this far; GetComponentSize() would
+  // then throw outside any handler (found by fuzz_image_reader).
+  if (h.componentType == itk::IOComponentEnum::UNKNOWNCOMPONENTTYPE)
+    throw Error(path, "unknown voxel type in the header");
   return h;
 }
 

@@ -239,6 +239,18 @@ TEST_F(BadImageCorpus, NanAndInfInNiftiAreRefusedNotZeroed) {
   }
 }
 
+// A MetaImage whose ElementType ITK does not know: ITK read the header and then threw
+// from GetComponentSize() outside any handler (found by fuzz_image_reader).
+TEST_F(BadImageCorpus, UnknownMetaImageElementTypeIsRefused) {
+  for (const char* type : {"MET_SH\xff\xff", "MET_NONE", "MET_BOGUS"}) {
+    SCOPED_TRACE(type);
+    const std::string file = path("unknown-type.mha");
+    writeBytes(file, std::string("ObjectType = Image\nNDims = 3\nBinaryData = True\nDimSize = 2 2 2\nElementType = ") +
+                         type + "\nElementDataFile = LOCAL\n" + std::string(64, '\0'));
+    EXPECT_EQ(readOrRefuse(file, nullptr, file), Outcome::Refused) << file;
+  }
+}
+
 TEST_F(BadImageCorpus, EmptyAndTinyFilesAreRefused) {
   for (const char* ending : {".nii", ".nii.gz", ".nrrd", ".mha", ".png", ".dcm"}) {
     const std::string empty = path(std::string("empty") + ending);
