@@ -21,7 +21,16 @@ bool isLongVr(const char* vr) {
   return false;
 }
 
-bool isUpper(unsigned char c) { return c >= 'A' && c <= 'Z'; }
+// The value representations of PS3.5 6.2; GDCM reads an element whose two VR bytes
+// are none of these as implicit VR (tag + 4-byte length).
+bool isKnownVr(const char* vr) {
+  static const char* const kAll[] = {"AE", "AS", "AT", "CS", "DA", "DS", "DT", "FD", "FL", "IS", "LO",
+                                     "LT", "OB", "OD", "OF", "OL", "OV", "OW", "PN", "SH", "SL", "SQ",
+                                     "SS", "ST", "SV", "TM", "UC", "UI", "UL", "UN", "UR", "US", "UT", "UV"};
+  for (const char* v : kAll)
+    if (vr[0] == v[0] && vr[1] == v[1]) return true;
+  return false;
+}
 
 uint64_t u32le(const unsigned char* p) {
   return static_cast<uint64_t>(p[0]) | (static_cast<uint64_t>(p[1]) << 8) | (static_cast<uint64_t>(p[2]) << 16) |
@@ -76,6 +85,9 @@ class ElementWalker {
           continue;
         }
         sequence = length == kUndefinedLength;  // an item of undefined length holds elements
+      } else if (explicitVr && !isKnownVr(reinterpret_cast<const char*>(h + 4))) {
+        length = u32(h + 4);  // an unknown VR: read as implicit, as GDCM does
+        sequence = length == kUndefinedLength;
       } else if (explicitVr) {
         const char vr[2] = {static_cast<char>(h[4]), static_cast<char>(h[5])};
         if (isLongVr(vr)) {
@@ -161,9 +173,9 @@ std::string findDicomStructureProblem(const std::string& file) {
     uint64_t length = static_cast<uint64_t>(h[6] | (h[7] << 8));
     uint64_t headerSize = 8;
     const char vr[2] = {static_cast<char>(h[4]), static_cast<char>(h[5])};
-    if (!isUpper(h[4]) || !isUpper(h[5])) {
+    if (!isKnownVr(vr)) {
       // No VR: GDCM then reads the group as implicit VR (tag + 4-byte length) and
-      // asserts when it runs out of file (found by fuzz_image_reader): walk it the same way.
+      // asserts when it runs out of file (found twice by fuzz_image_reader: "U,", "UQ").
       length = u32le(h + 4);
     } else if (isLongVr(vr)) {
       unsigned char l[12];

@@ -177,9 +177,12 @@ TEST_F(DicomCorpus, MetaHeaderWithoutAValidVrIsRefusedNeverCrash) {
   const std::string victim = (dir_ / "a11.dcm").string();
   std::string bytes = readBytes(victim);
   ASSERT_EQ(bytes.substr(136, 2), "UL");  // (0002,0000) group length
-  bytes[137] = ',';
-  writeBytes(victim, bytes);
-  expectError(dir_.string(), "truncated inside its meta header", {}, victim + ": ");
+  for (const char* vr : {"U,", "UQ", "\0\0"}) {
+    SCOPED_TRACE(vr);
+    bytes.replace(136, 2, std::string(vr, 2));
+    writeBytes(victim, bytes);
+    expectError(dir_.string(), "truncated inside its meta header", {}, victim + ": ");
+  }
 }
 
 // A copy cut anywhere: inside the preamble, the meta group, any element header or
