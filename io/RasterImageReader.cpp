@@ -5,6 +5,8 @@
 #include <opencv2/imgproc.hpp>
 
 #include <cmath>
+#include <cstring>
+#include <fstream>
 
 #include "io/core/Error.h"
 #include "io/internal/SizeChecks.h"
@@ -25,9 +27,29 @@ core::PixelType pixelTypeOf(int depth) {
   }
 }
 
+// OpenCV picks its decoder from the content, not the name, and has many more than
+// the four 2D formats aunet documents, DICOM through GDCM among them: a DICOM file
+// named .tif made GDCM allocate what a crafted length claimed (found by
+// fuzz_image_reader). Only PNG, JPEG, TIFF and BMP content goes to cv::imread.
+void requireRasterSignature(const std::string& path) {
+  unsigned char b[8] = {};
+  std::ifstream in(path, std::ios::binary);
+  if (!in) throw core::Error(path, "cannot open the file");
+  in.read(reinterpret_cast<char*>(b), sizeof b);
+  const auto n = in.gcount();
+  const bool png = n >= 8 && std::memcmp(b, "\x89PNG\r\n\x1a\n", 8) == 0;
+  const bool jpeg = n >= 3 && b[0] == 0xFF && b[1] == 0xD8 && b[2] == 0xFF;
+  const bool tiff = n >= 4 && ((b[0] == 'I' && b[1] == 'I' && (b[2] == 42 || b[2] == 43) && b[3] == 0) ||
+                               (b[0] == 'M' && b[1] == 'M' && b[2] == 0 && (b[3] == 42 || b[3] == 43)));
+  const bool bmp = n >= 2 && b[0] == 'B' && b[1] == 'M';
+  if (!png && !jpeg && !tiff && !bmp)
+    throw core::Error(path, "not a PNG, JPEG, TIFF or BMP file (its first bytes are no such signature)");
+}
+
 }  // namespace
 
 core::Volume readRasterImage(const std::string& path, const ReadOptions& options) {
+  requireRasterSignature(path);
   cv::Mat image;
   try {
     // UNCHANGED keeps 16-bit depth and alpha; IGNORE_ORIENTATION keeps pixel order

@@ -4,6 +4,8 @@
 
 #include <array>
 #include <cstring>
+#include <string>
+#include <utility>
 
 #include "io/ImageReader.h"
 #include "io/core/Error.h"
@@ -84,6 +86,32 @@ TEST_F(Raster, CorruptImageIsAnError) {
     ADD_FAILURE() << "expected an error";
   } catch (const core::Error& e) {
     EXPECT_EQ(std::string(e.what()).rfind(file + ": cannot decode image", 0), 0u) << e.what();
+  }
+}
+
+// OpenCV decodes by content and knows formats aunet does not document (DICOM via
+// GDCM, PPM, ...): only PNG, JPEG, TIFF and BMP content is decoded, whatever the name
+// says among those four (a BMP named .png still reads).
+TEST_F(Raster, OnlyTheFourRasterFormatsAreDecoded) {
+  const std::string misnamed = path("actually-bmp.png");
+  writeBytes(misnamed, bmp(2, 1, {{1, 2, 3}, {4, 5, 6}}));
+  EXPECT_EQ(readImage(misnamed).geometry().size, (core::Index3{2, 1, 1}));
+
+  std::string dicom(128, '\0');
+  dicom += "DICM";
+  dicom += std::string("\x02\x00\x00\x00UL\x04\x00\x00\x00\x00\x00", 12);
+  const std::string ppm = "P5\n2 2\n255\n\x01\x02\x03\x04";
+  for (const auto& [name, bytes] : {std::pair<std::string, std::string>{"dicom.tif", dicom}, {"gray.png", ppm},
+                                    {"gray.jpg", ppm}}) {
+    SCOPED_TRACE(name);
+    const std::string file = path(name);
+    writeBytes(file, bytes);
+    try {
+      readImage(file);
+      ADD_FAILURE() << "expected an error";
+    } catch (const core::Error& e) {
+      EXPECT_EQ(std::string(e.what()).rfind(file + ": not a PNG, JPEG, TIFF or BMP file", 0), 0u) << e.what();
+    }
   }
 }
 
