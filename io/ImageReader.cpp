@@ -53,6 +53,7 @@ Header readHeader(const std::string& path, ImageFormat format) {
   Header h;
   h.format = format;
   if (format == ImageFormat::Nifti) internal::checkNiftiDimensions(path);
+  if (format == ImageFormat::MetaImage) internal::checkMetaImageHeader(path);
   h.io = itk::ImageIOFactory::CreateImageIO(path.c_str(), itk::IOFileModeEnum::ReadMode);
   if (!h.io) {
     if (format == ImageFormat::Unknown)

@@ -318,7 +318,8 @@ void checkNiftiDimensions(const std::string& path) {
           if (swap) bits = __builtin_bswap32(bits);
           float value;
           std::memcpy(&value, &bits, 4);
-          if (!(std::fabs(value) < 1.0e9f))
+          // Subnormal values too: no scanner writes 1e-40 mm, and they slow VNL's SVD down.
+          if (!(std::fabs(value) < 1.0e9f) || std::fpclassify(value) == FP_SUBNORMAL)
             throw core::Error(path, "header has a NaN, infinite or absurd " +
                                         std::string(at == 76 ? "voxel spacing (pixdim)" : "orientation or origin") +
                                         " value: corrupt header");
@@ -419,6 +420,25 @@ void checkClaimAgainstFile(const std::string& path, ImageFormat format, uint64_t
     throw core::Error(path, "file is truncated or its header is wrong: it claims " + std::to_string(claimedBytes) +
                                 " bytes of voxel data but " + (dataFile == path ? "the file" : dataFile) + " has " +
                                 std::to_string(fileBytes) + " bytes");
+  }
+}
+
+void checkMetaImageHeader(const std::string& path) {
+  constexpr size_t kLongestName = 200;   // MetaIO: char name[255]
+  constexpr size_t kHeaderScan = 1 << 20;  // a real header is a few hundred bytes
+  std::ifstream in(path, std::ios::binary);
+  if (!in) return;  // the reader says why
+  std::string line;
+  size_t scanned = 0;
+  while (scanned < kHeaderScan && std::getline(in, line)) {
+    scanned += line.size() + 1;
+    const size_t equals = line.find('=');
+    std::string name = line.substr(0, equals);
+    while (!name.empty() && std::isspace(static_cast<unsigned char>(name.back()))) name.pop_back();
+    if (name.size() > kLongestName)
+      throw core::Error(path, "damaged MetaImage header: a field name of " + std::to_string(name.size()) +
+                            " bytes (at most " + std::to_string(kLongestName) + ")");
+    if (name.rfind("ElementDataFile", 0) == 0) return;  // voxel data follows
   }
 }
 

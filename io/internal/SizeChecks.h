@@ -28,6 +28,11 @@ void checkClaimAgainstFile(const std::string& path, ImageFormat format, uint64_t
 // dimensions were damaged would otherwise read as a smaller image.
 void checkNiftiDimensions(const std::string& path);
 
+// MetaImage only (.mha, .mhd): throws when a header line's field name is longer than
+// MetaIO's fixed 255-byte name buffer, which its reader fills with strcpy (a crafted
+// header overflowed it: found by fuzz_image_reader). Stops at ElementDataFile.
+void checkMetaImageHeader(const std::string& path);
+
 // NIfTI only (.nii or .nii.gz) with float32/float64 voxels: how many are NaN or
 // infinite in the file. The NIfTI library silently replaces them with 0 while
 // reading, so they must be counted on the file itself.

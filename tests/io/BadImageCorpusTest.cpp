@@ -4,7 +4,7 @@
 // unknown data types, data offsets past the end. Each must either read as a valid
 // volume or fail with one core::Error line "<path>: <reason>"; never another exception,
 // never a crash, never silently different voxels from a damaged gzip stream.
-// The flips are random with a printed seed (AUNET_CORPUS_SEED repeats a run).
+// The flips are pseudo-random with a printed seed (fixed by default; see corpusSeed).
 
 #include <gtest/gtest.h>
 
@@ -24,9 +24,15 @@ namespace {
 
 using namespace aunet::io::test;
 
+// A fixed seed by default, so the suite (and CI) is repeatable; AUNET_CORPUS_SEED=random
+// explores new flips, AUNET_CORPUS_SEED=N repeats a printed run. (A random run once hung
+// inside ITK's NIfTI orientation SVD; its seed was lost, so subnormal header values are
+// refused now and the seed is flushed before the flips start.)
 uint64_t corpusSeed() {
-  if (const char* s = std::getenv("AUNET_CORPUS_SEED"); s && *s) return std::strtoull(s, nullptr, 10);
-  return std::random_device{}();
+  const char* s = std::getenv("AUNET_CORPUS_SEED");
+  if (s && std::string(s) == "random") return std::random_device{}();
+  if (s && *s) return std::strtoull(s, nullptr, 10);
+  return 20261201;
 }
 
 enum class Outcome { Read, Refused };
@@ -75,7 +81,7 @@ class BadImageCorpus : public ScratchTest {
   void SetUp() override {
     ScratchTest::SetUp();
     seed_ = corpusSeed();
-    std::cout << "[ corpus seed ] AUNET_CORPUS_SEED=" << seed_ << "\n";
+    std::cout << "[ corpus seed ] AUNET_CORPUS_SEED=" << seed_ << std::endl;  // flushed: a hang still shows it
     rng_.seed(seed_);
   }
   // An int16 volume with structure (compresses, but not to nothing).
@@ -249,6 +255,25 @@ TEST_F(BadImageCorpus, UnknownMetaImageElementTypeIsRefused) {
                          type + "\nElementDataFile = LOCAL\n" + std::string(64, '\0'));
     EXPECT_EQ(readOrRefuse(file, nullptr, file), Outcome::Refused) << file;
   }
+}
+
+// MetaIO copies each header field name into a 255-byte buffer with strcpy; a crafted
+// name overflowed it (found by fuzz_image_reader: glibc's fortify check aborted).
+TEST_F(BadImageCorpus, OverlongMetaImageFieldNameIsRefused) {
+  const std::string file = path("long-name.mha");
+  writeBytes(file, "ObjectType = Image\nNDims = 3\n" + std::string(300, 'X') + " = 1\nDimSize = 2 2 2\n" +
+                       "ElementType = MET_UCHAR\nElementDataFile = LOCAL\n" + std::string(8, '\0'));
+  EXPECT_EQ(readOrRefuse(file, nullptr, file), Outcome::Refused);
+  try {
+    readImage(file);
+  } catch (const core::Error& e) {
+    EXPECT_NE(std::string(e.what()).find("a field name of 300 bytes"), std::string::npos) << e.what();
+  }
+  // The same header with a short unknown field reads.
+  const std::string fine = path("short-name.mha");
+  writeBytes(fine, "ObjectType = Image\nNDims = 3\nMyField = 1\nDimSize = 2 2 2\n"
+                   "ElementType = MET_UCHAR\nElementDataFile = LOCAL\n" + std::string(8, '\1'));
+  EXPECT_EQ(readOrRefuse(fine, nullptr, fine), Outcome::Read);
 }
 
 TEST_F(BadImageCorpus, EmptyAndTinyFilesAreRefused) {
