@@ -65,7 +65,9 @@ class ElementWalker {
   bool walk(uint64_t& pos, uint64_t end, uint32_t stopTag, bool explicitVr, int depth) {
     if (depth > kMaxDepth) return false;
     while (end == 0 || pos < end) {
-      if (end == 0 && pos == size_) return truncated(pos, "a sequence or item without its delimiter");
+      // The file ends cleanly between items: some writers omit the last delimiter, and
+      // GDCM reads such files; only a cut inside a header or value is refused.
+      if (end == 0 && pos == size_) return false;
       unsigned char h[12];
       if (!read(pos, h, 8)) return truncated(pos, "an element header");
       const uint16_t group = static_cast<uint16_t>(h[0] | (h[1] << 8));

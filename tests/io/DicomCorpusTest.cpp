@@ -210,6 +210,27 @@ TEST_F(DicomCorpus, SlicesCutAtEveryByteAreRefusedNeverCrash) {
     }
   }
   EXPECT_GT(refusedByTheWalk, 100);
+
+  // Encapsulated pixel data (items of a sequence of undefined length): cuts inside the
+  // last fragment, between it and the delimiter, and inside the delimiter.
+  const fs::path encapsulated = dir_ / "encapsulated";
+  fs::create_directories(encapsulated);
+  for (int k = 0; k < 2; ++k) {
+    auto slice = DicomFileBuilder::ctSlice(kSeriesB, k + 1, k);
+    slice.transferSyntax("1.2.840.10008.1.2.5").pixelData(std::string(96, '\x11'), /*encapsulated=*/true);
+    slice.write((encapsulated / ("e" + std::to_string(k) + ".dcm")).string());
+  }
+  const std::string cutVictim = (encapsulated / "e1.dcm").string();
+  const std::string whole = readBytes(cutVictim);
+  for (size_t keep = whole.size() - 40; keep < whole.size(); ++keep) {
+    SCOPED_TRACE("encapsulated, kept " + std::to_string(keep) + " of " + std::to_string(whole.size()) + " bytes");
+    writeBytes(cutVictim, whole.substr(0, keep));
+    try {
+      readImage(encapsulated.string());
+    } catch (const core::Error& e) {
+      EXPECT_EQ(std::string(e.what()).find('\n'), std::string::npos) << e.what();
+    }
+  }
 }
 
 }  // namespace
