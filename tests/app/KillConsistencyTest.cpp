@@ -187,9 +187,13 @@ TEST_F(KillConsistencyTest, TrainKilledAtRandomMomentsResumesFromTheLastCheckpoi
       ++checkpointsSeen;
       const int epoch = static_cast<int>(model::ModelFile::readMetadata(checkpoint.string()).provenance.epochs);
       kept = nlohmann::json::array();
-      if (fs::exists(run / "progress.json"))
-        for (const auto& r : readJson(run / "progress.json").at("history"))
+      if (fs::exists(run / "progress.json")) {
+        // A named object: ranging over a member of the temporary would read freed
+        // memory (found by AddressSanitizer).
+        const nlohmann::json progress = readJson(run / "progress.json");
+        for (const auto& r : progress.at("history"))
           if (r.at("epoch").get<int>() <= epoch) kept.push_back(r);
+      }
     }
   }
   std::cout << "[ train    ] " << hits << "/" << kKills << " kills hit a running process (full run " << runSeconds
