@@ -61,6 +61,16 @@ Header readHeader(const std::string& path, ImageFormat format) {
                             "'); supported: .nii .nii.gz .nrrd .nhdr .mha .mhd DICOM .png .jpg .tif .bmp");
     throw Error(path, "not a valid " + toString(format) + " file (unreadable or corrupt header)");
   }
+  // ITK's factory picks a reader by content: a ".nii" holding PNG bytes went to ITK's
+  // PNG reader, whose libpng error path aborts the process (found by fuzz_image_reader).
+  // The extension decides which reader may run.
+  const std::string reader = h.io->GetNameOfClass();
+  const char* expected = format == ImageFormat::Nifti       ? "NiftiImageIO"
+                         : format == ImageFormat::Nrrd      ? "NrrdImageIO"
+                         : format == ImageFormat::MetaImage ? "MetaImageIO"
+                                                            : nullptr;
+  if (expected && reader != expected)
+    throw Error(path, "not a valid " + toString(format) + " file (its content is another format, for " + reader + ")");
   try {
     h.io->SetFileName(path);
     h.io->ReadImageInformation();

@@ -276,6 +276,18 @@ TEST_F(BadImageCorpus, OverlongMetaImageFieldNameIsRefused) {
   EXPECT_EQ(readOrRefuse(fine, nullptr, fine), Outcome::Read);
 }
 
+// ITK picks its reader by content; PNG bytes under a NIfTI/NRRD/MetaImage name went to
+// ITK's PNG reader, whose libpng error path aborted (found by fuzz_image_reader).
+TEST_F(BadImageCorpus, ContentOfAnotherFormatIsRefusedByName) {
+  const std::string png = std::string("\x89PNG\r\n\x1a\n", 8) + std::string(120, '\0');
+  for (const char* name : {"png-bytes.nii", "png-bytes.nrrd", "png-bytes.mha"}) {
+    SCOPED_TRACE(name);
+    const std::string file = path(name);
+    writeBytes(file, png);
+    EXPECT_EQ(readOrRefuse(file, nullptr, file), Outcome::Refused);
+  }
+}
+
 TEST_F(BadImageCorpus, EmptyAndTinyFilesAreRefused) {
   for (const char* ending : {".nii", ".nii.gz", ".nrrd", ".mha", ".png", ".dcm"}) {
     const std::string empty = path(std::string("empty") + ending);
