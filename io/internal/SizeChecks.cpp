@@ -438,7 +438,16 @@ void checkMetaImageHeader(const std::string& path) {
     if (name.size() > kLongestName)
       throw core::Error(path, "damaged MetaImage header: a field name of " + std::to_string(name.size()) +
                             " bytes (at most " + std::to_string(kLongestName) + ")");
-    if (name.rfind("ElementDataFile", 0) == 0) return;  // voxel data follows
+    if (name.rfind("ElementDataFile", 0) == 0) {
+      // A '%' makes MetaIO read "pattern first last step" as a list of slice files,
+      // and a damaged list divided by zero (SIGFPE, found by fuzz_image_reader).
+      // Only LOCAL and single data files are supported.
+      const std::string value = equals == std::string::npos ? std::string() : line.substr(equals + 1);
+      if (value.find('%') != std::string::npos)
+        throw core::Error(path, "MetaImage ElementDataFile patterns ('%') are not supported: " +
+                                    value.substr(0, std::min<size_t>(value.size(), 60)));
+      return;  // voxel data follows
+    }
   }
 }
 

@@ -30,7 +30,8 @@ void checkNiftiDimensions(const std::string& path);
 
 // MetaImage only (.mha, .mhd): throws when a header line's field name is longer than
 // MetaIO's fixed 255-byte name buffer, which its reader fills with strcpy (a crafted
-// header overflowed it: found by fuzz_image_reader). Stops at ElementDataFile.
+// header overflowed it: found by fuzz_image_reader), or when ElementDataFile is a
+// file-name pattern ('%': MetaIO divided by zero on a damaged one).
 void checkMetaImageHeader(const std::string& path);
 
 // NIfTI only (.nii or .nii.gz) with float32/float64 voxels: how many are NaN or

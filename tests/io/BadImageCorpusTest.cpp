@@ -274,6 +274,12 @@ TEST_F(BadImageCorpus, OverlongMetaImageFieldNameIsRefused) {
   writeBytes(fine, "ObjectType = Image\nNDims = 3\nMyField = 1\nDimSize = 2 2 2\n"
                    "ElementType = MET_UCHAR\nElementDataFile = LOCAL\n" + std::string(8, '\1'));
   EXPECT_EQ(readOrRefuse(fine, nullptr, fine), Outcome::Read);
+
+  // A damaged ElementDataFile pattern: MetaIO divided by zero reading the voxels (SIGFPE).
+  const std::string pattern = path("pattern.mha");
+  writeBytes(pattern, "ObjectType = Image\nNDims = 3\nDimSize = 6 5 4\nElementType = MET_SHORT\n"
+                      "ElementDataFile = slice%: 3\n" + std::string(240, '\0'));
+  EXPECT_EQ(readOrRefuse(pattern, nullptr, pattern), Outcome::Refused);
 }
 
 // ITK picks its reader by content; PNG bytes under a NIfTI/NRRD/MetaImage name went to
