@@ -278,17 +278,18 @@ def main() -> None:
         print(f"| segment {Path(args.image).name} ({size}), {args.patch}^3 windows, overlap {args.overlap}, "
               f"{args.sw_batch} per batch, Gaussian | {a['seconds']:.2f} | {m['seconds']:.2f} | "
               f"{ratio(m['seconds'], a['seconds'])} | {a['gflop']:.0f} | | {a['peak_rss_mb']:.0f} | {m['peak_rss_mb']:.0f} |")
+    def timing_row(case: str, a: dict, m: dict, gflop_digits: int) -> None:
+        print(f"| {case} | {a['seconds']:.3f} | {m['seconds']:.3f} | {ratio(m['seconds'], a['seconds'])} | "
+              f"{a['gflop']:.{gflop_digits}f} | {m['gflop']:.{gflop_digits}f} | | |")
+
     if "forward" in sections:
         for a, m in zip(results["aunet"]["forward"], results["monai"]["forward"]):
             size = "x".join(str(s) for s in a["size"])
-            print(f"| forward {a['dims']}D {size}, batch {a['batch']} | {a['seconds']:.3f} | {m['seconds']:.3f} | "
-                  f"{ratio(m['seconds'], a['seconds'])} | {a['gflop']:.1f} | {m['gflop']:.1f} | | |")
+            timing_row(f"forward {a['dims']}D {size}, batch {a['batch']}", a, m, 1)
     if "train" in sections:
         a, m = results["aunet"]["train"], results["monai"]["train"]
         size = "x".join(str(s) for s in a["size"])
-        print(f"| train step 3D {size}, batch {a['batch']} (SGD, Dice+CE; aunet with deep supervision) | "
-              f"{a['seconds']:.3f} | {m['seconds']:.3f} | {ratio(m['seconds'], a['seconds'])} | {a['gflop']:.0f} | "
-              f"{m['gflop']:.0f} | | |")
+        timing_row(f"train step 3D {size}, batch {a['batch']} (SGD, Dice+CE; aunet with deep supervision)", a, m, 0)
     if args.json:
         with open(args.json, "w") as f:
             json.dump(results, f, indent=2)

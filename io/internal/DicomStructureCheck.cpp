@@ -77,7 +77,7 @@ class ElementWalker {
       uint64_t headerSize = 8;
       bool sequence = false, innerExplicit = explicitVr;
       if (group == 0xFFFE) {  // items and delimiters: tag + 4-byte length, never a VR
-        length = u32(h + 4);
+        length = u32le(h + 4);
         if (tag == stopTag) {
           pos += 8;
           return true;
@@ -88,14 +88,14 @@ class ElementWalker {
         }
         sequence = length == kUndefinedLength;  // an item of undefined length holds elements
       } else if (explicitVr && !isKnownVr(reinterpret_cast<const char*>(h + 4))) {
-        length = u32(h + 4);  // an unknown VR: read as implicit, as GDCM does
+        length = u32le(h + 4);  // an unknown VR: read as implicit, as GDCM does
         sequence = length == kUndefinedLength;
       } else if (explicitVr) {
         const char vr[2] = {static_cast<char>(h[4]), static_cast<char>(h[5])};
         if (isLongVr(vr)) {
           if (!read(pos, h, 12)) return truncated(pos, "an element header");
           headerSize = 12;
-          length = u32(h + 8);
+          length = u32le(h + 8);
         } else {
           length = static_cast<uint64_t>(h[6] | (h[7] << 8));
         }
@@ -103,7 +103,7 @@ class ElementWalker {
         // An undefined-length UN element holds an implicit-VR sequence (PS3.5 6.2.2).
         if (sequence && vr[0] == 'U' && vr[1] == 'N') innerExplicit = false;
       } else {
-        length = u32(h + 4);
+        length = u32le(h + 4);
         sequence = length == kUndefinedLength;
       }
       const uint64_t start = pos;
@@ -131,10 +131,6 @@ class ElementWalker {
   }
 
  private:
-  static uint32_t u32(const unsigned char* p) {
-    return static_cast<uint32_t>(p[0]) | (static_cast<uint32_t>(p[1]) << 8) | (static_cast<uint32_t>(p[2]) << 16) |
-           (static_cast<uint32_t>(p[3]) << 24);
-  }
   static std::string tagText(uint16_t group, uint16_t element) {
     char text[16];
     std::snprintf(text, sizeof text, "(%04X,%04X)", group, element);
