@@ -442,11 +442,28 @@ void checkMetaImageHeader(const std::string& path) {
       // A '%' makes MetaIO read "pattern first last step" as a list of slice files,
       // and a damaged list divided by zero (SIGFPE, found by fuzz_image_reader).
       // Only LOCAL and single data files are supported.
-      const std::string value = equals == std::string::npos ? std::string() : line.substr(equals + 1);
+      std::string value = equals == std::string::npos ? std::string() : line.substr(equals + 1);
+      while (!value.empty() && std::isspace(static_cast<unsigned char>(value.front()))) value.erase(value.begin());
+      while (!value.empty() && std::isspace(static_cast<unsigned char>(value.back()))) value.pop_back();
       if (value.find('%') != std::string::npos)
         throw core::Error(path, "MetaImage ElementDataFile patterns ('%') are not supported: " +
                                     value.substr(0, std::min<size_t>(value.size(), 60)));
-      return;  // voxel data follows
+      if (value == "LOCAL") return;  // voxel data follows
+      // A data file's name must be a name, and the file must exist: for a name MetaIO
+      // cannot open, its compressed-data path sized a buffer from a failed tellg()
+      // (new[] of 2^64-1 bytes, found by fuzz_image_reader).
+      const bool printable = std::all_of(value.begin(), value.end(), [](char c) {
+        return static_cast<unsigned char>(c) >= 0x20 && c != 0x7f;
+      });
+      if (value.empty() || !printable)
+        throw core::Error(path, "damaged MetaImage header: ElementDataFile is not LOCAL or a file name");
+      if (value == "LIST")
+        throw core::Error(path, "MetaImage ElementDataFile LIST (one file per slice) is not supported");
+      std::error_code ec;
+      const std::filesystem::path dataFile = std::filesystem::path(path).parent_path() / value;
+      if (!std::filesystem::is_regular_file(dataFile, ec))
+        throw core::Error(path, "MetaImage data file " + dataFile.string() + " does not exist");
+      return;
     }
   }
 }

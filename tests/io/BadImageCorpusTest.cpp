@@ -282,6 +282,32 @@ TEST_F(BadImageCorpus, OverlongMetaImageFieldNameIsRefused) {
   EXPECT_EQ(readOrRefuse(pattern, nullptr, pattern), Outcome::Refused);
 }
 
+// A compressed MetaImage whose ElementDataFile names no file MetaIO can open: it sized
+// its buffer from a failed tellg() (new[] of 2^64-1 bytes: an abort under ASan, a
+// bad_alloc outside any handler otherwise; found by fuzz_image_reader). A data file
+// that exists still reads.
+TEST_F(BadImageCorpus, MetaImageDataFileMustBeLocalOrAnExistingFile) {
+  const std::string header = "ObjectType = Image\nNDims = 3\nBinaryData = True\nCompressedData = True\n"
+                             "DimSize = 2 2 2\nElementType = MET_UCHAR\nElementDataFile = ";
+  for (const std::string value : {std::string("\xff\0 LOCAL", 8), std::string("missing.zraw"), std::string("LIST")}) {
+    SCOPED_TRACE(value);
+    const std::string file = path("data-file.mha");
+    writeBytes(file, header + value + "\n" + std::string(16, '\x78'));
+    EXPECT_EQ(readOrRefuse(file, nullptr, file), Outcome::Refused);
+  }
+  core::Geometry g;
+  g.size = {3, 2, 2};
+  core::Volume v(g, 1, core::PixelType::UInt8);
+  for (size_t i = 0; i < v.voxels().size(); ++i) v.data()[i] = static_cast<float>(i);
+  std::string raw;
+  for (char i = 0; i < 12; ++i) raw.push_back(i);
+  writeBytes(path("voxels.raw"), raw);
+  writeBytes(path("external.mhd"), "ObjectType = Image\nNDims = 3\nBinaryData = True\nDimSize = 3 2 2\n"
+                                   "ElementType = MET_UCHAR\nElementDataFile = voxels.raw\n");
+  const core::Volume back = readImage(path("external.mhd"));
+  EXPECT_EQ(back.voxels(), v.voxels());
+}
+
 // ITK picks its reader by content; PNG bytes under a NIfTI/NRRD/MetaImage name went to
 // ITK's PNG reader, whose libpng error path aborted (found by fuzz_image_reader).
 TEST_F(BadImageCorpus, ContentOfAnotherFormatIsRefusedByName) {
