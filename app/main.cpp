@@ -15,6 +15,7 @@
 #include "app/commands/InfoCommand.h"
 #include "app/commands/ModelLocator.h"
 #include "app/commands/PlanCommand.h"
+#include "app/commands/ReadIsolationSetup.h"
 #include "app/commands/SegmentCommand.h"
 #include "app/commands/TrainCommand.h"
 #include "app/commands/VersionInfo.h"
@@ -59,6 +60,15 @@ int main(int argc, char** argv) {
   app.add_option("--threads", threads, "CPU threads for LibTorch (0 = all cores)")->capture_default_str();
   app.add_flag("-v,--verbose", verbose, "More log output");
   app.add_flag("-q,--quiet", quiet, "Only warnings and errors");
+  double readTimeout = aunet::app::kDefaultReadTimeoutSeconds;
+  bool readInProcess = false;
+  app.add_option("--read-timeout", readTimeout,
+                 "Seconds one image may take to read before it fails as damaged (0: no limit)")
+      ->capture_default_str()
+      ->check(CLI::NonNegativeNumber);
+  app.add_flag("--read-in-process", readInProcess,
+               "Read images in this process instead of the aunet-image-reader helper (faster by a process start "
+               "per image; a decoder crashing on a damaged file then ends the run)");
 
   aunet::app::InfoOptions info;
   aunet::app::DemoOptions demo;
@@ -90,6 +100,7 @@ int main(int argc, char** argv) {
 
   namespace log = aunet::core::log;
   log::setLevel(quiet ? log::Level::Warning : verbose ? log::Level::Debug : log::Level::Info);
+  aunet::app::configureReadIsolation(!readInProcess, readTimeout);
   try {
     const int inEffect = aunet::model::configureThreads(threads);
     log::debug("using " + std::to_string(inEffect) + " CPU thread(s)");

@@ -17,6 +17,7 @@
 #include <thread>
 
 #include "app/commands/ModelLocator.h"
+#include "app/commands/ReadIsolationSetup.h"
 #include "app/pipeline/SegmentationPipeline.h"
 #include "aunet/Version.h"
 #include "gui/MainWindow.h"
@@ -90,6 +91,8 @@ int main(int argc, char** argv) {
     }
   }
   const int threadsInEffect = aunet::model::configureThreads(threads);
+  // A damaged file whose decoder crashes fails with an error dialog, not with the viewer.
+  aunet::app::configureReadIsolation(true, aunet::app::kDefaultReadTimeoutSeconds);
 
   aunet::gui::SegmenterFactory factory = [](const std::string& path) -> std::unique_ptr<aunet::model::Segmenter> {
     return std::make_unique<aunet::app::SegmentationPipeline>(path);

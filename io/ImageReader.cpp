@@ -16,6 +16,7 @@
 #include "io/DicomSeriesReader.h"
 #include "io/RasterImageReader.h"
 #include "io/core/Error.h"
+#include "io/internal/IsolatedRead.h"
 #include "io/internal/ItkSupport.h"
 #include "io/internal/SizeChecks.h"
 
@@ -203,6 +204,7 @@ void toLabels(const std::string& path, const T* src, int64_t n, uint16_t* dst) {
 
 core::Volume readImage(const std::string& path, const ReadOptions& options) {
   requireExistingFile(path);
+  if (internal::readIsolationEnabled()) return internal::readImageInHelper(path, options);
   const ImageFormat format = detectFormat(path);
   core::Volume volume;
   if (format == ImageFormat::Dicom) {
@@ -218,6 +220,7 @@ core::Volume readImage(const std::string& path, const ReadOptions& options) {
 
 core::LabelMap readLabelMap(const std::string& path, const ReadOptions& options) {
   requireExistingFile(path);
+  if (internal::readIsolationEnabled()) return internal::readLabelMapInHelper(path, options);
   const ImageFormat format = detectFormat(path);
   if (format == ImageFormat::Dicom || format == ImageFormat::Raster2D) {
     // Decoded through the float volume: exact for every value a label can take.
@@ -244,6 +247,7 @@ core::LabelMap readLabelMap(const std::string& path, const ReadOptions& options)
 
 ImageInfo readImageInfo(const std::string& path, const ReadOptions& options) {
   requireExistingFile(path);
+  if (internal::readIsolationEnabled()) return internal::readImageInfoInHelper(path, options);
   ImageInfo info;
   info.format = detectFormat(path);
   if (info.format == ImageFormat::Dicom || info.format == ImageFormat::Raster2D) {

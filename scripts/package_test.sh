@@ -64,7 +64,7 @@ fi
 say "Unpacking with dpkg -x into an empty folder"
 TREE="$WORK/root"
 dpkg -x "$DEB" "$TREE"
-for f in usr/bin/aunet usr/bin/aunet-viewer usr/share/aunet/models/demo-brain.aunet \
+for f in usr/bin/aunet usr/bin/aunet-viewer usr/bin/aunet-image-reader usr/share/aunet/models/demo-brain.aunet \
          usr/share/applications/aunet-viewer.desktop usr/share/icons/hicolor/scalable/apps/aunet.svg \
          usr/lib/aunet/libtorch_cpu.so usr/lib/aunet/libc10.so usr/share/doc/aunet/README.md; do
   [ -e "$TREE/$f" ] || fail "$f is not in the package"
@@ -75,7 +75,7 @@ ls "$TREE/usr/lib/aunet"
 if command -v desktop-file-validate >/dev/null; then
   desktop-file-validate "$TREE/usr/share/applications/aunet-viewer.desktop" || fail "desktop entry"
 fi
-for exe in aunet aunet-viewer; do
+for exe in aunet aunet-viewer aunet-image-reader; do
   rpath="$(patchelf --print-rpath "$TREE/usr/bin/$exe")"
   [ "$rpath" = '$ORIGIN/../lib/aunet' ] || fail "$exe RPATH is '$rpath'"
   missing="$(env -i PATH=/usr/bin:/bin ldd "$TREE/usr/bin/$exe" | grep -E 'not found|\.venv|/usr/local/cuda|/build/' || true)"

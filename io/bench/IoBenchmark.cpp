@@ -19,6 +19,7 @@
 
 #include "io/ImageReader.h"
 #include "io/ImageWriter.h"
+#include "io/ReadIsolation.h"
 #include "io/core/Error.h"
 #include "io/internal/DicomSeriesWriter.h"
 
@@ -126,18 +127,30 @@ int main(int argc, char** argv) {
               << std::setprecision(1) << std::fixed << megabytes << " MB of voxel data), median of " << s.repeats
               << " run(s), scratch " << s.folder.string() << "\n";
 
+    // In this process, then through aunet-image-reader as the CLI reads (when the
+    // helper is next to this program): the difference is the isolation's cost.
+    const std::string helper = io::defaultReaderHelper();
+    auto measureReads = [&](const std::string& label, const std::string& file) {
+      for (const bool isolated : {false, true}) {
+        if (isolated && helper.empty()) continue;
+        io::setReadIsolation(io::ReadIsolation{isolated ? helper : std::string(), 0.0});
+        std::vector<double> reads;
+        core::Volume back;
+        for (int r = 0; r < s.repeats; ++r) {
+          back = core::Volume();  // free the previous copy first: measure one buffer's allocation
+          reads.push_back(seconds([&] { back = io::readImage(file); }));
+        }
+        check(volume, back, file);
+        report(label + (isolated ? " (helper process)" : ""), reads, megabytes, bytesOf(file));
+      }
+      io::setReadIsolation({});
+    };
     for (const std::string ext : {".nii", ".nii.gz"}) {
       const std::string file = (s.folder / ("volume" + ext)).string();
       std::vector<double> writes, reads;
       for (int r = 0; r < s.repeats; ++r) writes.push_back(seconds([&] { io::writeImage(volume, file); }));
       report("write " + ext, writes, megabytes, bytesOf(file));
-      core::Volume back;
-      for (int r = 0; r < s.repeats; ++r) {
-        back = core::Volume();  // free the previous copy first: measure one buffer's allocation
-        reads.push_back(seconds([&] { back = io::readImage(file); }));
-      }
-      check(volume, back, file);
-      report("read  " + ext, reads, megabytes, bytesOf(file));
+      measureReads("read  " + ext, file);
     }
 
     const fs::path dicom = s.folder / "dicom";
@@ -145,14 +158,7 @@ int main(int argc, char** argv) {
     fs::create_directories(dicom);
     const double writeTime = seconds([&] { io::internal::writeDicomSeries(volume, dicom.string()); });
     report("write DICOM (" + std::to_string(s.size[2]) + " files, setup)", {writeTime}, megabytes, bytesOf(dicom));
-    std::vector<double> reads;
-    core::Volume back;
-    for (int r = 0; r < s.repeats; ++r) {
-      back = core::Volume();
-      reads.push_back(seconds([&] { back = io::readImage(dicom.string()); }));
-    }
-    check(volume, back, dicom.string());
-    report("read  DICOM series (folder)", reads, megabytes, bytesOf(dicom));
+    measureReads("read  DICOM series (folder)", dicom.string());
     if (!s.keep) fs::remove_all(s.folder);
   } catch (const std::exception& e) {
     std::cerr << "aunet_io_bench: error: " << e.what() << "\n";

@@ -11,6 +11,7 @@
 #include <fstream>
 #include <functional>
 #include <limits>
+#include <map>
 
 #include <nlohmann/json.hpp>
 
@@ -154,6 +155,48 @@ TEST_F(BadInputCliTest, SegmentBatchFailsEachBadInputAloneAndWritesNothingForIt)
   }
   EXPECT_GE(failed, bad.size() - 1) << summary.dump(1);
   EXPECT_EQ(test::expectCompleteFiles(path("out"), "after the bad batch"), 0);
+}
+
+// A decoder that aborts or hangs on a file (fuzzing found nine; the next one is out
+// there) costs that case, not the batch: images are read in aunet-image-reader. The
+// stand-in helper crashes or hangs the way a broken third-party decoder would, on
+// the files named so, and hands every other file to the real helper.
+TEST_F(BadInputCliTest, ADecoderCrashOrHangCostsOneCaseNotTheBatch) {
+  fs::create_directories(dir_ / "in");
+  auto in = [&](const std::string& name) { return (dir_ / "in" / name).string(); };
+  for (const std::string name : {"a.nii.gz", "abort.nii.gz", "hang.nii.gz", "segv.nii.gz", "z.nii.gz"})
+    fs::copy_file(good_, in(name));
+  const std::string helper = path("decoder.sh");
+  writeBytes(helper, "#!/bin/sh\n"
+                     "case \"$5\" in\n"
+                     "  *abort*) kill -ABRT $$ ;;\n"
+                     "  *segv*) kill -SEGV $$ ;;\n"
+                     "  *hang*) exec sleep 120 ;;\n"
+                     "esac\n"
+                     "exec '" + std::string(AUNET_BINARY_DIR) + "/bin/aunet-image-reader' \"$@\"\n");
+  fs::permissions(helper, fs::perms::owner_all);
+  ::setenv("AUNET_IMAGE_READER", helper.c_str(), 1);
+  const int code = run({"--threads", "1", "--read-timeout", "3", "segment", "-m", model_, "-i", (dir_ / "in").string(),
+                        "-o", path("out"), "--device", "cpu", "--progress", "none"});
+  ::unsetenv("AUNET_IMAGE_READER");
+  EXPECT_EQ(code, 1) << out_ << err_;
+  std::ifstream summaryIn(path("out/summary.json"));
+  ASSERT_TRUE(summaryIn) << out_ << err_;
+  const auto summary = nlohmann::json::parse(summaryIn);
+  std::map<std::string, std::pair<std::string, std::string>> byCase;
+  for (const auto& c : summary["cases"]) byCase[c["case"]] = {c["status"], c.value("error", "")};
+  EXPECT_EQ(byCase["a"].first, "done");
+  EXPECT_EQ(byCase["z"].first, "done");
+  EXPECT_EQ(byCase["abort"], std::make_pair(std::string("failed"),
+                                            in("abort.nii.gz") + ": the image reader crashed with signal 6 (Aborted) "
+                                                                 "on this file; it is damaged or in a form aunet cannot read"));
+  EXPECT_EQ(byCase["segv"].first, "failed");
+  EXPECT_NE(byCase["segv"].second.find("crashed with signal 11"), std::string::npos) << byCase["segv"].second;
+  EXPECT_EQ(byCase["hang"], std::make_pair(std::string("failed"),
+                                           in("hang.nii.gz") + ": reading took longer than 3 s and was stopped (a "
+                                                               "damaged file? the limit is --read-timeout)"));
+  for (const std::string name : {"abort", "hang", "segv"}) EXPECT_FALSE(fs::exists(path("out/" + name + ".nii.gz")));
+  EXPECT_EQ(test::expectCompleteFiles(path("out"), "after the crashing decoder"), 0);
 }
 
 TEST_F(BadInputCliTest, BrokenModelFilesStopBeforeAnyOutput) {
