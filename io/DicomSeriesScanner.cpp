@@ -11,6 +11,7 @@
 
 #include "io/core/Error.h"
 #include "io/internal/DicomStructureCheck.h"
+#include "io/internal/IsolatedRead.h"
 #include "io/internal/ItkSupport.h"
 
 namespace aunet::io {
@@ -103,6 +104,8 @@ bool equalPaths(const std::string& a, const std::string& b) {
 std::vector<DicomSeriesInfo> scanDicomSeries(const std::string& folder, bool recursive) {
   std::error_code ec;
   if (!fs::is_directory(folder, ec)) throw Error(folder, "not a folder");
+  // GDCM parses every file's header here: in the helper process when isolation is on.
+  if (internal::readIsolationEnabled()) return internal::scanDicomSeriesInHelper(folder, recursive);
   refuseTruncatedFiles(folder, recursive);
   std::vector<DicomSeriesInfo> result;
   try {

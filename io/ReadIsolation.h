@@ -2,8 +2,8 @@
 // Reading untrusted images in a helper process. A damaged file can still make a
 // third-party decoder (ITK, GDCM, NIfTI, MetaIO, libpng, libtiff, OpenCV) abort,
 // crash or hang; fuzzing has found nine such paths and fixed them, and there are
-// more. With isolation on, readImage(), readLabelMap() and readImageInfo() run the
-// decoder in a fresh `aunet-image-reader` process and receive the result through a
+// more. With isolation on, readImage(), readLabelMap(), readImageInfo() and
+// scanDicomSeries() run the decoder in a fresh `aunet-image-reader` process and receive the result through a
 // pipe: a crash or a hang then fails that one file with a one-line error, and a batch
 // goes on with the others.
 //

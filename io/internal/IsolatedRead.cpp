@@ -41,7 +41,9 @@ auto readInHelper(const std::string& path, ReadKind kind, const ReadOptions& opt
     const std::string end = helper.waitForExit(kExitGraceSeconds);
     if (!end.empty())
       throw core::Error(path, "the image reader " + end +
-                                  " on this file; it is damaged or in a form aunet cannot read");
+                                  (kind == ReadKind::DicomScan
+                                       ? " scanning this folder; a file in it is damaged or in a form aunet cannot read"
+                                       : " on this file; it is damaged or in a form aunet cannot read"));
     throw core::Error(path, "the image reader's answer was broken: " + incomplete.reason);
   }
 }
@@ -60,6 +62,12 @@ core::LabelMap readLabelMapInHelper(const std::string& path, const ReadOptions& 
 
 ImageInfo readImageInfoInHelper(const std::string& path, const ReadOptions& options) {
   return readInHelper(path, ReadKind::Info, options, receiveImageInfo);
+}
+
+std::vector<DicomSeriesInfo> scanDicomSeriesInHelper(const std::string& folder, bool recursive) {
+  ReadOptions options;
+  options.dicomRecursive = recursive;
+  return readInHelper(folder, ReadKind::DicomScan, options, receiveDicomSeries);
 }
 
 }  // namespace aunet::io::internal

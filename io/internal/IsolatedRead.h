@@ -5,6 +5,9 @@
 
 #include <string>
 
+#include <vector>
+
+#include "io/DicomSeriesInfo.h"
 #include "io/ImageReader.h"
 
 namespace aunet::io::internal {
@@ -15,5 +18,6 @@ bool readIsolationEnabled();
 core::Volume readImageInHelper(const std::string& path, const ReadOptions& options);
 core::LabelMap readLabelMapInHelper(const std::string& path, const ReadOptions& options);
 ImageInfo readImageInfoInHelper(const std::string& path, const ReadOptions& options);
+std::vector<DicomSeriesInfo> scanDicomSeriesInHelper(const std::string& folder, bool recursive);
 
 }  // namespace aunet::io::internal

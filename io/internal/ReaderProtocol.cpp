@@ -213,12 +213,13 @@ std::string toString(ReadKind kind) {
     case ReadKind::Image: return "image";
     case ReadKind::LabelMap: return "labels";
     case ReadKind::Info: return "info";
+    case ReadKind::DicomScan: return "dicom-scan";
   }
   return "image";
 }
 
 ReadKind readKindFromString(const std::string& text) {
-  for (ReadKind k : {ReadKind::Image, ReadKind::LabelMap, ReadKind::Info})
+  for (ReadKind k : {ReadKind::Image, ReadKind::LabelMap, ReadKind::Info, ReadKind::DicomScan})
     if (toString(k) == text) return k;
   throw std::invalid_argument("unknown read kind '" + text + "'");
 }
@@ -271,6 +272,19 @@ void sendImageInfo(int fd, const ImageInfo& info) {
                   {"bytes", 0}});
 }
 
+void sendDicomSeries(int fd, const std::vector<DicomSeriesInfo>& series) {
+  json list = json::array();
+  for (const DicomSeriesInfo& s : series)
+    list.push_back({{"id", s.id},
+                    {"series_instance_uid", s.seriesInstanceUid},
+                    {"description", s.description},
+                    {"modality", s.modality},
+                    {"patient", s.patient},
+                    {"is_image", s.isImage},
+                    {"files", s.files}});
+  sendHeader(fd, {{"status", "ok"}, {"series", list}, {"bytes", 0}});
+}
+
 void sendError(int fd, const std::string& message) { sendHeader(fd, {{"status", "error"}, {"message", message}}); }
 
 core::Volume receiveVolume(int fd, int dataFd, double timeoutSeconds) {
@@ -313,6 +327,26 @@ ImageInfo receiveImageInfo(int fd, int /*dataFd*/, double timeoutSeconds) {
     info.channels = header.at("channels").get<int>();
     info.pixelType = pixelTypeFromString(header.at("pixel_type").get<std::string>());
     return info;
+  });
+}
+
+std::vector<DicomSeriesInfo> receiveDicomSeries(int fd, int /*dataFd*/, double timeoutSeconds) {
+  AnswerReader in(fd, timeoutSeconds);
+  const json header = in.header();
+  return parsed([&] {
+    std::vector<DicomSeriesInfo> series;
+    for (const json& s : header.at("series")) {
+      DicomSeriesInfo info;
+      info.id = s.at("id").get<std::string>();
+      info.seriesInstanceUid = s.at("series_instance_uid").get<std::string>();
+      info.description = s.at("description").get<std::string>();
+      info.modality = s.at("modality").get<std::string>();
+      info.patient = s.at("patient").get<std::string>();
+      info.isImage = s.at("is_image").get<bool>();
+      info.files = s.at("files").get<std::vector<std::string>>();
+      series.push_back(std::move(info));
+    }
+    return series;
   });
 }
 

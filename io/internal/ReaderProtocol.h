@@ -10,6 +10,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "io/DicomSeriesInfo.h"
 #include "io/ImageReader.h"
 #include "io/ReadOptions.h"
 #include "io/core/LabelMap.h"
@@ -17,7 +18,8 @@
 
 namespace aunet::io::internal {
 
-enum class ReadKind { Image, LabelMap, Info };
+// DicomScan: scanDicomSeries() of a folder (ReadOptions::dicomRecursive).
+enum class ReadKind { Image, LabelMap, Info, DicomScan };
 std::string toString(ReadKind kind);
 ReadKind readKindFromString(const std::string& text);  // throws std::invalid_argument
 
@@ -28,6 +30,7 @@ ReadOptions readOptionsFromJson(const nlohmann::json& json);
 void sendVolume(int fd, int dataFd, const core::Volume& volume);
 void sendLabelMap(int fd, int dataFd, const core::LabelMap& labels);
 void sendImageInfo(int fd, const ImageInfo& info);
+void sendDicomSeries(int fd, const std::vector<DicomSeriesInfo>& series);
 void sendError(int fd, const std::string& message);
 
 // The receiving side: reads one answer from `fd` within `timeoutSeconds` (0: no
@@ -41,5 +44,6 @@ struct ReaderTimeout {};
 core::Volume receiveVolume(int fd, int dataFd, double timeoutSeconds);
 core::LabelMap receiveLabelMap(int fd, int dataFd, double timeoutSeconds);
 ImageInfo receiveImageInfo(int fd, int dataFd, double timeoutSeconds);
+std::vector<DicomSeriesInfo> receiveDicomSeries(int fd, int dataFd, double timeoutSeconds);
 
 }  // namespace aunet::io::internal

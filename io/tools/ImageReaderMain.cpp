@@ -1,7 +1,7 @@
 // aunet-image-reader: reads one image, label map or header for another aunet process
 // (io/ReadIsolation.h) and sends it back on a pipe, so that a decoder crashing or
 // hanging on a damaged file takes down only this process. Not meant to be run by hand:
-//   aunet-image-reader <image|labels|info> <answer-fd> <data-fd> <read-options-json> <path>
+//   aunet-image-reader <image|labels|info|dicom-scan> <answer-fd> <data-fd> <read-options-json> <path>
 
 #include <sys/resource.h>
 
@@ -13,6 +13,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "io/DicomSeriesScanner.h"
 #include "io/ImageReader.h"
 #include "io/core/Error.h"
 #include "io/internal/ReaderProtocol.h"
@@ -42,6 +43,7 @@ void answer(ReadKind kind, int fd, int dataFd, const std::string& path, const Re
     case ReadKind::Image: sendVolume(fd, dataFd, readImage(path, options)); break;
     case ReadKind::LabelMap: sendLabelMap(fd, dataFd, readLabelMap(path, options)); break;
     case ReadKind::Info: sendImageInfo(fd, readImageInfo(path, options)); break;
+    case ReadKind::DicomScan: sendDicomSeries(fd, scanDicomSeries(path, options.dicomRecursive)); break;
   }
 }
 
@@ -49,7 +51,7 @@ void answer(ReadKind kind, int fd, int dataFd, const std::string& path, const Re
 
 int main(int argc, char** argv) {
   if (argc != 6) {
-    std::fprintf(stderr, "usage: aunet-image-reader <image|labels|info> <answer-fd> <data-fd> <read-options-json> <path>\n"
+    std::fprintf(stderr, "usage: aunet-image-reader <image|labels|info|dicom-scan> <answer-fd> <data-fd> <read-options-json> <path>\n"
                          "(started by aunet and aunet-viewer; see docs/security.md)\n");
     return 2;
   }

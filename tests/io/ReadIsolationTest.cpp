@@ -1,6 +1,7 @@
-// Reading through the aunet-image-reader helper (io/ReadIsolation.h): the same
-// results and the same errors as reading in process, and a helper that crashes,
-// hangs, or answers garbage fails that one read with a one-line error naming the file.
+// Reading images and scanning DICOM folders through the aunet-image-reader helper
+// (io/ReadIsolation.h): the same results and the same errors as in process, and a
+// helper that crashes, hangs, or answers garbage fails that one read with a one-line
+// error naming the file.
 
 #include <gtest/gtest.h>
 #include <sys/stat.h>
@@ -9,6 +10,7 @@
 #include <cstring>
 #include <limits>
 
+#include "io/DicomSeriesScanner.h"
 #include "io/ImageReader.h"
 #include "io/ImageWriter.h"
 #include "io/ReadIsolation.h"
@@ -132,6 +134,37 @@ TEST_F(ReadIsolationTest, HelperGivesExactlyWhatReadingInProcessGives) {
   setReadIsolation({});
   ASSERT_FALSE(readImage((dir_ / "gap").string(), uneven).metadata().warnings.empty());
   expectSameBothWays((dir_ / "gap").string(), true, uneven);
+}
+
+TEST_F(ReadIsolationTest, DicomFolderScansAreTheSameThroughTheHelper) {
+  fs::create_directories(dir_ / "study");
+  for (int k = 0; k < 3; ++k)
+    test::DicomFileBuilder::ctSlice("1.2.826.0.1.3680043.2.1125.51", k + 1, k)
+        .write((dir_ / "study" / ("a" + std::to_string(k) + ".dcm")).string());
+  for (int k = 0; k < 2; ++k)
+    test::DicomFileBuilder::ctSlice("1.2.826.0.1.3680043.2.1125.52", k + 1, k, 6, 6)
+        .write((dir_ / "study" / ("b" + std::to_string(k) + ".dcm")).string());
+  test::DicomFileBuilder::textReport("1.2.826.0.1.3680043.2.1125.53").write((dir_ / "study" / "sr.dcm").string());
+  const std::string folder = (dir_ / "study").string();
+  const std::vector<DicomSeriesInfo> direct = scanDicomSeries(folder);
+  ASSERT_GE(direct.size(), 2u);  // the two image series (and the report, where listed)
+  isolateWith(builtHelper());
+  const std::vector<DicomSeriesInfo> isolated = scanDicomSeries(folder);
+  ASSERT_EQ(isolated.size(), direct.size());
+  for (size_t s = 0; s < direct.size(); ++s) {
+    EXPECT_EQ(direct[s].id, isolated[s].id);
+    EXPECT_EQ(direct[s].seriesInstanceUid, isolated[s].seriesInstanceUid);
+    EXPECT_EQ(direct[s].description, isolated[s].description);
+    EXPECT_EQ(direct[s].modality, isolated[s].modality);
+    EXPECT_EQ(direct[s].patient, isolated[s].patient);
+    EXPECT_EQ(direct[s].isImage, isolated[s].isImage);
+    EXPECT_EQ(direct[s].files, isolated[s].files);
+  }
+  EXPECT_EQ(selectDicomSeries(folder).files, direct[0].files);
+  isolateWith(scriptHelper("abort.sh", "kill -ABRT $$"));
+  EXPECT_EQ(errorOf([&] { scanDicomSeries(folder); }),
+            folder + ": the image reader crashed with signal 6 (Aborted) scanning this folder; a file in it is "
+                     "damaged or in a form aunet cannot read");
 }
 
 TEST_F(ReadIsolationTest, ReaderErrorsAreTheSameThroughTheHelper) {
