@@ -432,6 +432,15 @@ void checkMetaImageHeader(const std::string& path) {
   size_t scanned = 0;
   while (scanned < kHeaderScan && std::getline(in, line)) {
     scanned += line.size() + 1;
+    // A header is text; MetaIO keeps field values as C strings in fixed buffers, and a
+    // header line holding NUL bytes made it read past one (heap-buffer-overflow in
+    // MetaImage::ReadStream, found by fuzz_image_reader).
+    const auto control = std::find_if(line.begin(), line.end(), [](char c) {
+      return static_cast<unsigned char>(c) < 0x20 && c != '\t' && c != '\r';
+    });
+    if (control != line.end())
+      throw core::Error(path, "damaged MetaImage header: a control byte (" +
+                                  std::to_string(static_cast<unsigned char>(*control)) + ") in a header line");
     const size_t equals = line.find('=');
     std::string name = line.substr(0, equals);
     while (!name.empty() && std::isspace(static_cast<unsigned char>(name.back()))) name.pop_back();

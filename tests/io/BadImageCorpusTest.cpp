@@ -308,6 +308,26 @@ TEST_F(BadImageCorpus, MetaImageDataFileMustBeLocalOrAnExistingFile) {
   EXPECT_EQ(back.voxels(), v.voxels());
 }
 
+// NUL bytes inside a MetaImage header line: MetaIO read past a C string's buffer
+// (heap-buffer-overflow in MetaImage::ReadStream, found by fuzz_image_reader).
+TEST_F(BadImageCorpus, ControlBytesInAMetaImageHeaderAreRefused) {
+  const std::string file = path("nul.mha");
+  writeBytes(file, "ObjectType = Image\nNDims = 3\nBinaryDa" + std::string(30, '\0') +
+                       "ta = True\nDimSize = 2 2 2\nElementType = MET_UCHAR\nElementDataFile = LOCAL\n" +
+                       std::string(8, '\1'));
+  EXPECT_EQ(readOrRefuse(file, nullptr, file), Outcome::Refused);
+  try {
+    readImage(file);
+  } catch (const core::Error& e) {
+    EXPECT_NE(std::string(e.what()).find("a control byte (0) in a header line"), std::string::npos) << e.what();
+  }
+  // Tabs and CRLF line ends are text.
+  const std::string fine = path("crlf.mha");
+  writeBytes(fine, "ObjectType = Image\r\nNDims\t= 3\r\nDimSize = 2 2 2\r\nElementType = MET_UCHAR\r\n"
+                   "ElementDataFile = LOCAL\n" + std::string(8, '\1'));
+  EXPECT_EQ(readOrRefuse(fine, nullptr, fine), Outcome::Read);
+}
+
 // ITK picks its reader by content; PNG bytes under a NIfTI/NRRD/MetaImage name went to
 // ITK's PNG reader, whose libpng error path aborted (found by fuzz_image_reader).
 TEST_F(BadImageCorpus, ContentOfAnotherFormatIsRefusedByName) {
