@@ -20,6 +20,7 @@
 #include "gui/SliceView.h"
 #include "gui/ViewerDocument.h"
 #include "io/ImageReader.h"
+#include "io/ReadIsolation.h"
 #include "tests/gui/GuiTestSupport.h"
 
 namespace aunet::gui {
@@ -136,6 +137,26 @@ TEST_F(MainWindowTest, BadFilesEmitAnErrorAndKeepTheOpenStudy) {
   EXPECT_FALSE(window_->saveMask(dir_.filePath("out.nii.gz")));
   EXPECT_FALSE(window_->startSegmentation());
   EXPECT_EQ(errors_.size(), 5);
+}
+
+// aunet-viewer reads through aunet-image-reader (app/viewer_main.cpp): a decoder that
+// crashes on a file is an error message, and the viewer and its open study live on.
+TEST_F(MainWindowTest, ADecoderCrashInTheReaderProcessIsAnErrorNotACrash) {
+  const auto files = testing::writePhantom(dir_);
+  io::setReadIsolation(io::ReadIsolation{std::string(AUNET_BINARY_DIR) + "/bin/aunet-image-reader", 60.0});
+  ASSERT_TRUE(window_->openImage(QString::fromStdString(files.image)));  // the real helper
+  const QString crashing = dir_.filePath("abort.sh");
+  QFile script(crashing);
+  ASSERT_TRUE(script.open(QIODevice::WriteOnly));
+  script.write("#!/bin/sh\nkill -ABRT $$\n");
+  script.close();
+  script.setPermissions(QFileDevice::ReadOwner | QFileDevice::WriteOwner | QFileDevice::ExeOwner);
+  io::setReadIsolation(io::ReadIsolation{crashing.toStdString(), 60.0});
+  EXPECT_FALSE(window_->openImage(QString::fromStdString(files.image)));
+  io::setReadIsolation({});
+  ASSERT_EQ(errors_.size(), 1);
+  EXPECT_TRUE(errors_[0].contains("crashed with signal 6 (Aborted)")) << errors_[0].toStdString();
+  EXPECT_EQ(window_->document().imagePath(), QFileInfo(QString::fromStdString(files.image)).absoluteFilePath().toStdString());
 }
 
 TEST_F(MainWindowTest, MaskBeforeImageAndNonOverlappingMaskAreErrors) {
