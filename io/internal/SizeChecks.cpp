@@ -10,6 +10,7 @@
 
 #include <zlib.h>
 
+#include <cstdlib>
 #include <cstring>
 
 #include "io/core/Error.h"
@@ -426,6 +427,7 @@ void checkClaimAgainstFile(const std::string& path, ImageFormat format, uint64_t
 void checkMetaImageHeader(const std::string& path) {
   constexpr size_t kLongestName = 200;   // MetaIO: char name[255]
   constexpr size_t kHeaderScan = 1 << 20;  // a real header is a few hundred bytes
+  constexpr long long kMostMetaImageDims = 8;  // aunet reads 2D and 3D; 4D+ is refused later with its size
   std::ifstream in(path, std::ios::binary);
   if (!in) return;  // the reader says why
   std::string line;
@@ -447,6 +449,18 @@ void checkMetaImageHeader(const std::string& path) {
     if (name.size() > kLongestName)
       throw core::Error(path, "damaged MetaImage header: a field name of " + std::to_string(name.size()) +
                             " bytes (at most " + std::to_string(kLongestName) + ")");
+    if (name == "NDims") {
+      // MetaIO reads NDims values for every array field (NDims^2 for the matrix): a
+      // damaged NDims of 3000000000004 kept it parsing one header for minutes (found
+      // by fuzz_image_reader as a hang).
+      const std::string value = equals == std::string::npos ? std::string() : line.substr(equals + 1);
+      char* end = nullptr;
+      const long long dims = std::strtoll(value.c_str(), &end, 10);
+      while (end && *end && std::isspace(static_cast<unsigned char>(*end))) ++end;
+      if (!end || *end != '\0' || dims < 1 || dims > kMostMetaImageDims)
+        throw core::Error(path, "damaged MetaImage header: NDims '" + value.substr(0, std::min<size_t>(value.size(), 40)) +
+                                    "' (1 to " + std::to_string(kMostMetaImageDims) + " expected)");
+    }
     if (name.rfind("ElementDataFile", 0) == 0) {
       // A '%' makes MetaIO read "pattern first last step" as a list of slice files,
       // and a damaged list divided by zero (SIGFPE, found by fuzz_image_reader).

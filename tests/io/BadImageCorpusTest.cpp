@@ -309,6 +309,23 @@ TEST_F(BadImageCorpus, MetaImageDataFileMustBeLocalOrAnExistingFile) {
   EXPECT_EQ(back.voxels(), v.voxels());
 }
 
+// MetaIO reads NDims values for every array field: a damaged NDims kept it parsing a
+// 600-byte header for minutes (found by fuzz_image_reader as a hang).
+TEST_F(BadImageCorpus, AbsurdMetaImageNDimsIsRefused) {
+  for (const char* dims : {"3000000000004", "0", "-3", "3x", "", "9"}) {
+    SCOPED_TRACE(dims);
+    const std::string file = path("dims.mha");
+    writeBytes(file, std::string("ObjectType = Image\nNDims = ") + dims +
+                         "\nElementSpacing = 1 1 1\nDimSize = 2 2 2\nElementType = MET_UCHAR\nElementDataFile = LOCAL\n" +
+                         std::string(8, '\1'));
+    EXPECT_EQ(readOrRefuse(file, nullptr, file), Outcome::Refused);
+  }
+  const std::string fine = path("three.mha");
+  writeBytes(fine, "ObjectType = Image\nNDims = 3 \r\nDimSize = 2 2 2\nElementType = MET_UCHAR\nElementDataFile = LOCAL\n" +
+                       std::string(8, '\1'));
+  EXPECT_EQ(readOrRefuse(fine, nullptr, fine), Outcome::Read);
+}
+
 // NUL bytes inside a MetaImage header line: MetaIO read past a C string's buffer
 // (heap-buffer-overflow in MetaImage::ReadStream, found by fuzz_image_reader).
 TEST_F(BadImageCorpus, ControlBytesInAMetaImageHeaderAreRefused) {
