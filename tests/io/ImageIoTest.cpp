@@ -10,6 +10,10 @@
 #include <cstring>
 #include <iostream>
 #include <limits>
+#include <map>
+#include <random>
+
+#include <zlib.h>
 
 #include "io/ImageReader.h"
 #include "io/ImageWriter.h"
@@ -354,6 +358,43 @@ TEST_F(ImageIo, WriteFailureInsideItkRemovesTheTemporaryFile) {
   size_t count = 0;
   for (const auto& e : fs::directory_iterator(locked)) count += e.is_regular_file();
   EXPECT_EQ(count, 1u);
+}
+
+// aunet gzips .nii.gz itself (ITK's NIfTI writer ignores the level): every level
+// gives a standard gzip of the same .nii, read back exactly, with no temporary file
+// left, and a higher level a file no larger.
+TEST_F(ImageIo, CompressionLevelIsHonouredAndEveryLevelReadsBackExactly) {
+  const core::Geometry g = test::obliqueGeometry({40, 36, 24});
+  core::Volume v(g, 1, core::PixelType::Int16);
+  std::mt19937 rng(5);
+  for (size_t i = 0; i < v.voxels().size(); ++i) v.data()[i] = static_cast<float>(static_cast<int>(i % 97) + rng() % 7);
+  std::map<int, uintmax_t> bytes;
+  for (const int level : {1, 6, 9}) {
+    SCOPED_TRACE(level);
+    WriteOptions options;
+    options.compressionLevel = level;
+    const std::string file = path("level" + std::to_string(level) + ".nii.gz");
+    writeImage(v, file, options);
+    const std::string head = test::readBytes(file).substr(0, 2);
+    EXPECT_EQ(head, std::string("\x1f\x8b"));  // gzip magic
+    const core::Volume back = readImage(file);
+    test::expectSameGeometry(g, back.geometry(), 1e-5);
+    EXPECT_EQ(back.originalType(), core::PixelType::Int16);
+    EXPECT_EQ(back.voxels(), v.voxels());
+    bytes[level] = fs::file_size(file);
+  }
+  EXPECT_LT(bytes[9], bytes[1]);
+  EXPECT_LE(bytes[9], bytes[6]);
+  // The same voxels uncompressed are byte for byte what the .nii.gz holds.
+  writeImage(v, path("plain.nii"));
+  gzFile gz = gzopen(path("level9.nii.gz").c_str(), "rb");
+  ASSERT_NE(gz, nullptr);
+  std::string inflated(fs::file_size(path("plain.nii")) + 16, '\0');
+  const int got = gzread(gz, inflated.data(), static_cast<unsigned>(inflated.size()));
+  gzclose(gz);
+  inflated.resize(static_cast<size_t>(std::max(got, 0)));
+  EXPECT_EQ(inflated, test::readBytes(path("plain.nii")));
+  for (const auto& name : entries()) EXPECT_EQ(name.find(".tmp-"), std::string::npos) << name;
 }
 
 TEST_F(ImageIo, OverwriteReplacesTheFileAtomically) {
