@@ -149,11 +149,38 @@ class ElementWalker {
 
 }  // namespace
 
+namespace {
+
+// A file without the Part 10 preamble that starts like a little-endian data set (group
+// 0002 or 0008): GDCM reads those too ("compat" files from old archives), and asserted
+// on one cut inside its first element (found by fuzz_image_reader: 4 bytes in a DICOM
+// folder). Such files carry no transfer syntax, so both encodings are tried; the file
+// is refused only when neither walks cleanly.
+std::string findRawDataSetProblem(const std::string& file) {
+  ElementWalker probe(file);
+  unsigned char h[2];
+  if (!probe.open() || !probe.read(0, h, 2)) return {};
+  const unsigned group = h[0] | (h[1] << 8);
+  if (group != 0x0002 && group != 0x0008) return {};
+  std::string problem;
+  for (const bool explicitVr : {true, false}) {
+    ElementWalker walker(file);
+    if (!walker.open()) return {};
+    uint64_t pos = 0;
+    walker.walk(pos, walker.size(), 0, explicitVr, 0);
+    if (walker.problem.empty()) return {};
+    if (problem.empty()) problem = walker.problem;
+  }
+  return problem + " (a data set without the DICOM preamble)";
+}
+
+}  // namespace
+
 std::string findDicomStructureProblem(const std::string& file) {
   ElementWalker walker(file);
   if (!walker.open()) return {};
   char magic[4];
-  if (!walker.read(128, magic, 4) || std::memcmp(magic, "DICM", 4) != 0) return {};
+  if (!walker.read(128, magic, 4) || std::memcmp(magic, "DICM", 4) != 0) return findRawDataSetProblem(file);
   if (walker.size() < 140) return "DICOM file is truncated inside its meta header (" + std::to_string(walker.size()) + " bytes)";
 
   // The meta group: explicit VR little endian, group 0002; (0002,0010) names the

@@ -9,6 +9,7 @@
 #include "io/DicomSeriesScanner.h"
 #include "io/ImageReader.h"
 #include "io/core/Error.h"
+#include "io/internal/DicomStructureCheck.h"
 #include "tests/io/DicomFileBuilder.h"
 #include "tests/io/IoTestSupport.h"
 
@@ -183,6 +184,23 @@ TEST_F(DicomCorpus, MetaHeaderWithoutAValidVrIsRefusedNeverCrash) {
     writeBytes(victim, bytes);
     expectError(dir_.string(), "truncated inside its meta header", {}, victim + ": ");
   }
+}
+
+// A file without the Part 10 preamble that starts like a data set: GDCM parses those
+// too and asserted on one cut inside its first element (found by fuzz_image_reader:
+// the 4 bytes "02 00 73 4D" in a DICOM folder). A whole preamble-less slice is fine.
+TEST_F(DicomCorpus, DataSetsWithoutThePreambleAreWalkedToo) {
+  writeSeries(dir_, kSeriesA, {0, 1, 2}, "a");
+  const std::string stray = (dir_ / "stray").string();
+  writeBytes(stray, std::string("\x02\x00sM", 4));
+  expectError(dir_.string(), "without the DICOM preamble", {}, stray + ": ");
+  const std::string whole = readBytes((dir_ / "a10.dcm").string()).substr(132);
+  writeBytes(stray, whole);
+  EXPECT_EQ(internal::findDicomStructureProblem(stray), "");
+  writeBytes(stray, whole.substr(0, whole.size() / 3));
+  EXPECT_NE(internal::findDicomStructureProblem(stray).find("without the DICOM preamble"), std::string::npos);
+  writeBytes(stray, "\x07\x00 not DICOM at all");  // another first group: not walked, GDCM ignores it
+  EXPECT_EQ(internal::findDicomStructureProblem(stray), "");
 }
 
 // A copy cut anywhere: inside the preamble, the meta group, any element header or
