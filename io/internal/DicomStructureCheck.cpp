@@ -106,6 +106,13 @@ class ElementWalker {
         length = u32le(h + 4);
         sequence = length == kUndefinedLength;
       }
+      // Meta elements never have an undefined length; in a preamble-less file GDCM
+      // asserted on one (found by fuzz_image_reader).
+      if (group == 0x0002 && sequence) {
+        problem = "DICOM meta element " + tagText(group, element) + " has an undefined length at byte " +
+                  std::to_string(pos);
+        return false;
+      }
       const uint64_t start = pos;
       pos += headerSize;
       if (sequence) {

@@ -199,6 +199,9 @@ TEST_F(DicomCorpus, DataSetsWithoutThePreambleAreWalkedToo) {
   EXPECT_EQ(internal::findDicomStructureProblem(stray), "");
   writeBytes(stray, whole.substr(0, whole.size() / 3));
   EXPECT_NE(internal::findDicomStructureProblem(stray).find("without the DICOM preamble"), std::string::npos);
+  // A meta element of undefined length, then filler (found by fuzz_image_reader: GDCM asserted).
+  writeBytes(stray, std::string("\x02\x00\x00\x00", 4) + std::string(128, '\xff') + std::string(84, '\0'));
+  EXPECT_NE(internal::findDicomStructureProblem(stray).find("has an undefined length"), std::string::npos);
   writeBytes(stray, "\x07\x00 not DICOM at all");  // another first group: not walked, GDCM ignores it
   EXPECT_EQ(internal::findDicomStructureProblem(stray), "");
 }
