@@ -1,9 +1,13 @@
 #include "io/internal/DicomStructureCheck.h"
 
+#include <algorithm>
+#include <cmath>
 #include <cstdint>
 #include <cstdio>
+#include <cstdlib>
 #include <cstring>
 #include <fstream>
+#include <sstream>
 #include <string>
 
 namespace aunet::io::internal {
@@ -57,6 +61,23 @@ class ElementWalker {
 
   // The reason the file is truncated, or empty. `pos` is where the walk stands.
   std::string problem;
+
+  // The top-level pixel encoding the walk saw (0 / empty when absent).
+  unsigned bitsAllocated = 0, bitsStored = 0, pixelRepresentation = 0;
+  std::string rescaleIntercept, rescaleSlope;
+
+  void recordPixelEncoding(uint32_t tag, uint64_t at, uint64_t length) {
+    if ((tag == 0x00280100 || tag == 0x00280101 || tag == 0x00280103) && length == 2) {
+      unsigned char v[2];
+      if (!read(at, v, 2)) return;
+      const unsigned value = static_cast<unsigned>(v[0] | (v[1] << 8));
+      (tag == 0x00280100 ? bitsAllocated : tag == 0x00280101 ? bitsStored : pixelRepresentation) = value;
+    } else if ((tag == 0x00281052 || tag == 0x00281053) && length > 0 && length <= 64) {
+      std::string text(static_cast<size_t>(length), '\0');
+      if (!read(at, text.data(), text.size())) return;
+      (tag == 0x00281052 ? rescaleIntercept : rescaleSlope) = text;
+    }
+  }
 
   // Elements from `pos` until `end` (defined length) or, when `end` is 0, until the
   // delimiter `stopTag` (undefined length). Explicit or implicit VR, little endian.
@@ -122,6 +143,7 @@ class ElementWalker {
         continue;
       }
       if (pos + length > size_) return truncated(start, "element " + tagText(group, element), length);
+      if (depth == 0) recordPixelEncoding(tag, pos, length);
       // GDCM also asserts on a Samples per Pixel other than 1, 3 or 4 (found by fuzz_image_reader).
       if (depth == 0 && tag == 0x00280002 && length == 2) {
         unsigned char v[2];
@@ -158,6 +180,50 @@ class ElementWalker {
 
 namespace {
 
+// ITK's GDCM reader asserts (aborting the process) when the range of stored values,
+// rescaled by slope and intercept, fits a smaller integer type than the stored one
+// (itkGDCMImageIO.cxx: "Pixel type larger than output type"), e.g. 1 bit stored of 16
+// with an intercept of 1 (found by fuzz_image_reader). It mirrors GDCM's choice of the
+// rescaled type; real series (12 of 16 bits, intercept -1024) pass.
+std::string findPixelEncodingProblem(const ElementWalker& w) {
+  if (w.bitsAllocated == 0) return {};
+  if (w.bitsStored == 0 || w.bitsStored > w.bitsAllocated)
+    return "impossible Bits Stored (0028,0101) = " + std::to_string(w.bitsStored) + " for Bits Allocated " +
+           std::to_string(w.bitsAllocated);
+  if (w.bitsAllocated != 8 && w.bitsAllocated != 16 && w.bitsAllocated != 32) return {};
+  auto number = [](const std::string& text, double fallback) {
+    char* end = nullptr;
+    const double v = std::strtod(text.c_str(), &end);
+    return end == text.c_str() || !std::isfinite(v) ? fallback : v;
+  };
+  const double slope = number(w.rescaleSlope, 1.0), intercept = number(w.rescaleIntercept, 0.0);
+  if (slope == 1.0 && intercept == 0.0) return {};
+  if (slope != std::floor(slope) || intercept != std::floor(intercept)) return {};  // rescaled to float
+  const bool signedStored = w.pixelRepresentation == 1;
+  const double bits = static_cast<double>(w.bitsStored);
+  const double lo = signedStored ? -std::ldexp(1.0, static_cast<int>(bits) - 1) : 0.0;
+  const double hi = signedStored ? std::ldexp(1.0, static_cast<int>(bits) - 1) - 1.0 : std::ldexp(1.0, static_cast<int>(bits)) - 1.0;
+  const double a = lo * slope + intercept, b = hi * slope + intercept;
+  const double rmin = std::min(a, b), rmax = std::max(a, b);
+  // GDCM's scalar type order: UINT8 < INT8 < UINT16 < INT16 < UINT32 < INT32 < floats.
+  auto rank = [](bool isSigned, unsigned width) { return (width == 8 ? 0 : width == 16 ? 2 : 4) + (isSigned ? 1 : 0); };
+  int fitted = 6;  // beyond 32-bit integers: a float type
+  if (rmin >= 0) {
+    fitted = rmax <= 255 ? rank(false, 8) : rmax <= 65535 ? rank(false, 16) : rmax <= 4294967295.0 ? rank(false, 32) : 6;
+  } else {
+    fitted = rmin >= -128 && rmax <= 127         ? rank(true, 8)
+             : rmin >= -32768 && rmax <= 32767   ? rank(true, 16)
+             : rmin >= -2147483648.0 && rmax <= 2147483647.0 ? rank(true, 32)
+                                                 : 6;
+  }
+  if (fitted >= rank(signedStored, w.bitsAllocated)) return {};
+  std::ostringstream out;
+  out << "unsupported pixel encoding: " << w.bitsStored << " of " << w.bitsAllocated
+      << " bits stored with Rescale Slope " << slope << " and Intercept " << intercept
+      << " (ITK's DICOM reader cannot represent it)";
+  return out.str();
+}
+
 // A file without the Part 10 preamble that starts like a little-endian data set (group
 // 0002 or 0008): GDCM reads those too ("compat" files from old archives), and asserted
 // on one cut inside its first element (found by fuzz_image_reader: 4 bytes in a DICOM
@@ -175,7 +241,7 @@ std::string findRawDataSetProblem(const std::string& file) {
     if (!walker.open()) return {};
     uint64_t pos = 0;
     walker.walk(pos, walker.size(), 0, explicitVr, 0);
-    if (walker.problem.empty()) return {};
+    if (walker.problem.empty()) return findPixelEncodingProblem(walker);
     if (problem.empty()) problem = walker.problem;
   }
   return problem + " (a data set without the DICOM preamble)";
@@ -229,7 +295,8 @@ std::string findDicomStructureProblem(const std::string& file) {
   if (syntax == "1.2.840.10008.1.2.2" || syntax == "1.2.840.10008.1.2.1.99") return {};  // big endian, deflated
   const bool explicitVr = syntax != "1.2.840.10008.1.2";
   walker.walk(pos, walker.size(), 0, explicitVr, 0);
-  return walker.problem;
+  if (!walker.problem.empty()) return walker.problem;
+  return findPixelEncodingProblem(walker);
 }
 
 }  // namespace aunet::io::internal

@@ -186,6 +186,34 @@ TEST_F(DicomCorpus, MetaHeaderWithoutAValidVrIsRefusedNeverCrash) {
   }
 }
 
+// ITK's GDCM reader asserted when 1 of 16 bits stored, signed, with an intercept of 1
+// rescales into a smaller type than stored (found by fuzz_image_reader). Real
+// encodings (12 of 16 bits with intercept -1024, 16 of 16 with slope 2) still read.
+TEST_F(DicomCorpus, PixelEncodingsItkCannotRescaleAreRefusedNeverCrash) {
+  const std::string series = "1.2.826.0.1.3680043.2.1125.71";
+  auto writeWith = [&](const fs::path& folder, unsigned stored, unsigned representation, const std::string& intercept,
+                       const std::string& slope) {
+    fs::create_directories(folder);
+    for (int k = 0; k < 3; ++k)
+      DicomFileBuilder::ctSlice(series, k + 1, k)
+          .set(0x0028, 0x0101, "US", DicomFileBuilder::u16(static_cast<uint16_t>(stored)))
+          .set(0x0028, 0x0102, "US", DicomFileBuilder::u16(static_cast<uint16_t>(stored - 1)))
+          .set(0x0028, 0x0103, "US", DicomFileBuilder::u16(static_cast<uint16_t>(representation)))
+          .set(0x0028, 0x1052, "DS", intercept)
+          .set(0x0028, 0x1053, "DS", slope)
+          .write((folder / ("s" + std::to_string(k) + ".dcm")).string());
+  };
+  writeWith(dir_ / "bit", 1, 1, "1", "1");
+  expectError((dir_ / "bit").string(), "unsupported pixel encoding: 1 of 16 bits stored", {},
+              (dir_ / "bit" / "s0.dcm").string() + ": ");
+  writeWith(dir_ / "zero", 0, 0, "0", "1");
+  expectError((dir_ / "zero").string(), "impossible Bits Stored (0028,0101) = 0", {}, (dir_ / "zero" / "s0.dcm").string() + ": ");
+  writeWith(dir_ / "ct", 12, 0, "-1024", "1");
+  EXPECT_EQ(readImage((dir_ / "ct").string()).geometry().size[2], 3);
+  writeWith(dir_ / "mr", 16, 1, "0", "2");
+  EXPECT_EQ(readImage((dir_ / "mr").string()).geometry().size[2], 3);
+}
+
 // A file without the Part 10 preamble that starts like a data set: GDCM parses those
 // too and asserted on one cut inside its first element (found by fuzz_image_reader:
 // the 4 bytes "02 00 73 4D" in a DICOM folder). A whole preamble-less slice is fine.
