@@ -11,7 +11,8 @@ namespace aunet::io::internal {
 // Empty when `file` is not a Part 10 file ("DICM" at byte 128) nor starts like a
 // data set without the preamble (group 0002 or 0008; walked in both VR encodings and
 // refused only when neither fits), cannot be walked
-// (big-endian or deflated transfer syntax, nesting deeper than 32 levels) or every
+// (deflated transfer syntax, nesting deeper than 32 levels; big-endian data sets are
+// walked in their byte order) or every
 // element it announces lies inside the file and the values GDCM asserts on are sane;
 // otherwise the reason, naming the element and the byte offsets ("DICOM file is
 // truncated inside element (7FE0,0010) at byte 1234: its value needs 2048 bytes, the
