@@ -75,12 +75,15 @@ ls "$TREE/usr/lib/aunet"
 if command -v desktop-file-validate >/dev/null; then
   desktop-file-validate "$TREE/usr/share/applications/aunet-viewer.desktop" || fail "desktop entry"
 fi
-for exe in aunet aunet-viewer aunet-image-reader; do
+for exe in aunet aunet-viewer; do
   rpath="$(patchelf --print-rpath "$TREE/usr/bin/$exe")"
   [ "$rpath" = '$ORIGIN/../lib/aunet' ] || fail "$exe RPATH is '$rpath'"
   missing="$(env -i PATH=/usr/bin:/bin ldd "$TREE/usr/bin/$exe" | grep -E 'not found|\.venv|/usr/local/cuda|/build/' || true)"
   [ -z "$missing" ] || fail "$exe resolves libraries outside the package or not at all: $missing"
 done
+# The image reader helper links ITK and OpenCV only (system packages), no LibTorch.
+missing="$(env -i PATH=/usr/bin:/bin ldd "$TREE/usr/bin/aunet-image-reader" | grep -E 'not found|\.venv|/usr/local/cuda|/build/|torch' || true)"
+[ -z "$missing" ] || fail "aunet-image-reader resolves libraries outside the system or needs LibTorch: $missing"
 echo "RPATH \$ORIGIN/../lib/aunet; every library resolves inside the package or the system"
 
 # A user's environment: nothing of the build on any path; every symbol bound at start.
