@@ -285,9 +285,15 @@ void checkNiftiDimensions(const std::string& path) {
     uint32_t sizeofHdr;
     std::memcpy(&sizeofHdr, h, 4);
     if (swap) sizeofHdr = __builtin_bswap32(sizeofHdr);
-    // dim[8]: int16 at byte 40 (NIfTI-1) or int64 at byte 16 (NIfTI-2).
+    // dim[8]: int16 at byte 40 (NIfTI-1) or int64 at byte 16 (NIfTI-2). The NIfTI
+    // library also reads a header whose sizeof_hdr is wrong when its magic says NIfTI-1
+    // (a sizeof_hdr of 1372 got past this check to a NaN sform, and VNL aborted: found
+    // by fuzz_image_reader), so the magic counts too.
+    const bool nifti1Magic = std::memcmp(h + 344, "n+1", 4) == 0 || std::memcmp(h + 344, "ni1", 4) == 0;
+    const bool knownSize = sizeofHdr == 348 || sizeofHdr == 540;
+    const bool nifti1 = sizeofHdr == 348 || (!knownSize && nifti1Magic);
     int64_t dim[8] = {};
-    if (sizeofHdr == 348) {
+    if (nifti1) {
       for (int d = 0; d < 8; ++d) {
         uint16_t v;
         std::memcpy(&v, h + 40 + 2 * d, 2);
@@ -302,7 +308,10 @@ void checkNiftiDimensions(const std::string& path) {
     } else {
       continue;
     }
-    if (dim[0] < 1 || dim[0] > 7) return;  // not this byte order's header; ITK decides
+    if (dim[0] < 1 || dim[0] > 7) {
+      if (knownSize) return;  // not this byte order's header; ITK decides
+      continue;               // by magic only: the other byte order may fit
+    }
     for (int d = 1; d <= dim[0]; ++d)
       if (dim[d] <= 0)
         throw core::Error(path, "header has a zero or negative dimension (dim[" + std::to_string(d) +
@@ -310,7 +319,7 @@ void checkNiftiDimensions(const std::string& path) {
     // Spacing, quaternion, offsets and the sform must be finite and of a size a real
     // scanner writes (|v| < 1e9 mm): ITK builds the direction matrix from them, VNL
     // aborts the process on a NaN matrix and its SVD never ends on huge values.
-    if (sizeofHdr == 348) {
+    if (nifti1) {
       for (const size_t at : {size_t{76}, size_t{256}}) {
         const size_t count = at == 76 ? 8 : 18;  // pixdim[8]; quatern_b..srow_z[4]
         for (size_t k = 0; k < count; ++k) {
@@ -329,7 +338,7 @@ void checkNiftiDimensions(const std::string& path) {
     }
     // Where the voxels start: the NIfTI library converts it to an integer unchecked.
     double voxOffset = 0.0;
-    if (sizeofHdr == 348) {
+    if (nifti1) {
       uint32_t bits;
       std::memcpy(&bits, h + 108, 4);
       if (swap) bits = __builtin_bswap32(bits);

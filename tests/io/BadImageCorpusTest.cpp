@@ -181,6 +181,22 @@ TEST_F(BadImageCorpus, BitFlipsInAGzipStreamNeverGiveOtherVoxelsSilently) {
 // NIfTI-1 header fields (little endian, as ITK writes them).
 constexpr size_t kDim = 40, kDatatype = 70, kBitpix = 72, kPixdim = 76, kVoxOffset = 108, kSclSlope = 112;
 
+// The NIfTI library reads a header whose sizeof_hdr is wrong when its magic says
+// NIfTI-1; one with sizeof_hdr 1372 and a NaN in its sform got past the header check
+// and VNL aborted the process (found by fuzz_image_reader).
+TEST_F(BadImageCorpus, NiftiHeaderWithAWrongSizeIsCheckedByItsMagic) {
+  const std::string whole = path("whole.nii");
+  writeImage(sample(), whole);
+  std::string b = readBytes(whole);
+  const int32_t wrongSize = 1372;
+  std::memcpy(&b[0], &wrongSize, 4);
+  const float nan = std::numeric_limits<float>::quiet_NaN();
+  std::memcpy(&b[280 + 4 * 8], &nan, 4);  // srow_z[0]
+  const std::string file = path("wrong-size.nii");
+  writeBytes(file, b);
+  expectRefused(file, "NaN, infinite or absurd orientation or origin value");
+}
+
 TEST_F(BadImageCorpus, DamagedNiftiFieldsAreRefusedWithTheirReason) {
   const std::string whole = path("whole.nii");
   writeImage(sample(), whole);  // 12 x 10 x 8 int16
