@@ -281,11 +281,7 @@ TEST_F(BadImageCorpus, OverlongMetaImageFieldNameIsRefused) {
   writeBytes(file, "ObjectType = Image\nNDims = 3\n" + std::string(300, 'X') + " = 1\nDimSize = 2 2 2\n" +
                        "ElementType = MET_UCHAR\nElementDataFile = LOCAL\n" + std::string(8, '\0'));
   EXPECT_EQ(readOrRefuse(file, nullptr, file), Outcome::Refused);
-  try {
-    readImage(file);
-  } catch (const core::Error& e) {
-    EXPECT_NE(std::string(e.what()).find("a field name of 300 bytes"), std::string::npos) << e.what();
-  }
+  expectRefused(file, "a field name of 300 bytes");
   // The same header with a short unknown field reads.
   const std::string fine = path("short-name.mha");
   writeBytes(fine, "ObjectType = Image\nNDims = 3\nMyField = 1\nDimSize = 2 2 2\n"
@@ -350,11 +346,7 @@ TEST_F(BadImageCorpus, ControlBytesInAMetaImageHeaderAreRefused) {
                        "ta = True\nDimSize = 2 2 2\nElementType = MET_UCHAR\nElementDataFile = LOCAL\n" +
                        std::string(8, '\1'));
   EXPECT_EQ(readOrRefuse(file, nullptr, file), Outcome::Refused);
-  try {
-    readImage(file);
-  } catch (const core::Error& e) {
-    EXPECT_NE(std::string(e.what()).find("a control byte (0) in a header line"), std::string::npos) << e.what();
-  }
+  expectRefused(file, "a control byte (0) in a header line");
   // Tabs and CRLF line ends are text.
   const std::string fine = path("crlf.mha");
   writeBytes(fine, "ObjectType = Image\r\nNDims\t= 3\r\nDimSize = 2 2 2\r\nElementType = MET_UCHAR\r\n"
