@@ -19,6 +19,7 @@
 #include "app/commands/SegmentCommand.h"
 #include "app/commands/TrainCommand.h"
 #include "app/commands/VersionInfo.h"
+#include "io/core/HeapReuse.h"
 #include "io/core/Error.h"
 #include "io/core/Log.h"
 #include "model/DeviceSelection.h"
@@ -52,6 +53,7 @@ void printError(const std::string& message) {
 }  // namespace
 
 int main(int argc, char** argv) {
+  aunet::core::reuseFreedMemory();  // large tensors reuse freed heap blocks instead of faulting in new pages
   CLI::App app{"aunet: medical image segmentation with an attention-gated U-Net (2D and 3D, CPU and CUDA)", "aunet"};
   app.set_version_flag("--version", aunet::app::versionText());
   app.require_subcommand(1);

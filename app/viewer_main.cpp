@@ -22,6 +22,7 @@
 #include "aunet/Version.h"
 #include "gui/MainWindow.h"
 #include "model/DeviceSelection.h"
+#include "io/core/HeapReuse.h"
 
 namespace {
 
@@ -36,6 +37,7 @@ bool parseSize(const QString& text, QSize& size) {
 }  // namespace
 
 int main(int argc, char** argv) {
+  aunet::core::reuseFreedMemory();  // large tensors reuse freed heap blocks; released after each segmentation
   // --help, --version and --screenshot must work without a display (ssh, CI): use
   // Qt's offscreen platform when no display and no platform were given.
   const bool noDisplay = qEnvironmentVariableIsEmpty("DISPLAY") && qEnvironmentVariableIsEmpty("WAYLAND_DISPLAY");

@@ -13,6 +13,7 @@
 #include <random>
 
 #include "app/pipeline/Trainer.h"
+#include "io/core/HeapReuse.h"
 #include "io/core/Log.h"
 #include "io/core/Phantom.h"
 #include "model/DeviceSelection.h"
@@ -61,6 +62,7 @@ void run(const Row& row, bool augment, int iterations, const std::string& device
 }  // namespace
 
 int main(int argc, char** argv) {
+  aunet::core::reuseFreedMemory();  // as aunet and aunet-viewer do
   CLI::App app{"aunet_train_bench: training iterations per second and data-loading wait of the default networks"};
   int iterations = 5, threads = 0;
   std::string device = "cpu";

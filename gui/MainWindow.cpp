@@ -38,6 +38,7 @@
 #include "gui/SliceView.h"
 #include "gui/ViewerDocument.h"
 #include "gui/WindowPresets.h"
+#include "io/core/HeapReuse.h"
 #include "io/DicomSeriesScanner.h"
 #include "io/ImageReader.h"
 #include "io/ImageWriter.h"
@@ -104,6 +105,8 @@ MainWindow::MainWindow(SegmenterFactory factory, std::unique_ptr<ViewerSettings>
 
   connect(job_, &SegmentationJob::progressChanged, segmentationPanel_, &SegmentationPanel::setProgress);
   connect(job_, &SegmentationJob::succeeded, this, &MainWindow::onSegmentationSucceeded);
+  // The run's tensors were freed into the heap for reuse; a viewer left open gives them back.
+  connect(this, &MainWindow::segmentationFinished, this, [] { core::releaseFreedMemory(); });
   connect(job_, &SegmentationJob::failed, this, [this](const QString& message) {
     segmentationPanel_->setRunning(false);
     segmentationPanel_->setStatus("Failed: " + message);

@@ -19,6 +19,7 @@
 
 #include "io/ImageReader.h"
 #include "io/ImageWriter.h"
+#include "io/core/HeapReuse.h"
 #include "io/ReadIsolation.h"
 #include "io/core/Error.h"
 #include "io/internal/DicomSeriesWriter.h"
@@ -102,6 +103,7 @@ void report(const std::string& what, const std::vector<double>& times, double me
 }  // namespace
 
 int main(int argc, char** argv) {
+  aunet::core::reuseFreedMemory();  // as aunet and aunet-viewer do
   Settings s;
   for (int a = 1; a < argc; ++a) {
     const std::string arg = argv[a];
