@@ -27,6 +27,7 @@
 
 #include "OpProfiler.h"
 #include "app/pipeline/SegmentationPipeline.h"
+#include "io/core/HeapReuse.h"
 #include "io/ImageReader.h"
 #include "io/core/Error.h"
 #include "io/core/Phantom.h"
@@ -119,7 +120,7 @@ struct Settings {
   int64_t trainBatch = 2;
   std::string image;  // empty: ch2 template when present, else a phantom
   int64_t profileBatch = 2;
-  bool channelsLast = false;
+  bool contiguous = false;  // CPU inference in NCDHW instead of channels-last (A/B)
   double overlap = 0.5;     // segmentation's sliding-window overlap
   int segmentBatch = 2;     // windows per forward pass in the segmentation
   std::string device = "cpu";
@@ -143,11 +144,11 @@ void forwardRow(const Settings& s, const Machine& m, int64_t dims, const std::ve
   AttentionUNet net(AttentionUNetOptions(dims, 1, 2));
   net->to(device);
   net->eval();
+  net->set_channels_last_inference(!s.contiguous);
   c10::InferenceMode inferenceMode;
   std::vector<int64_t> size{batch, 1};
   size.insert(size.end(), spatial.begin(), spatial.end());
   torch::Tensor x = torch::randn(size).to(device);
-  if (s.channelsLast) x = x.contiguous(dims == 3 ? at::MemoryFormat::ChannelsLast3d : at::MemoryFormat::ChannelsLast);
   const auto precision = aunet::model::resolveMixedPrecision(s.precision, device);
   const double seconds = timeMedian(s.repeats, [&] {
     const aunet::model::AutocastGuard autocast(device, precision);
@@ -275,9 +276,9 @@ void profileSection(const Settings& s) {
   torch::manual_seed(0);
   AttentionUNet net(AttentionUNetOptions(3, 1, 2));
   net->eval();
+  net->set_channels_last_inference(!s.contiguous);
   c10::InferenceMode inferenceMode;
   torch::Tensor x = torch::randn({s.profileBatch, 1, 96, 96, 96});
-  if (s.channelsLast) x = x.contiguous(at::MemoryFormat::ChannelsLast3d);
   net->forward(x);  // warm-up outside the profile
   aunet::bench::OpProfiler profiler;
   const auto t0 = Clock::now();
@@ -291,6 +292,7 @@ void profileSection(const Settings& s) {
 }  // namespace
 
 int main(int argc, char** argv) {
+  aunet::core::reuseFreedMemory();  // as aunet and aunet-viewer do
   CLI::App app{"aunet_bench: forward, training-step and segmentation timings of the default networks"};
   Settings s;
   app.add_option("--threads", s.threads, "intra-op threads (0 = every core)")->check(CLI::NonNegativeNumber);
@@ -302,7 +304,8 @@ int main(int argc, char** argv) {
   app.add_option("--image", s.image, "volume to segment (default: the mricron ch2 template, else a phantom)");
   app.add_option("--profile-batch", s.profileBatch, "batch of the profiled forward pass (the pipeline runs 2)")
       ->check(CLI::PositiveNumber);
-  app.add_flag("--channels-last", s.channelsLast, "feed forward passes in ChannelsLast3d (experiment)");
+  app.add_flag("--contiguous", s.contiguous,
+               "forward and profile rows: CPU inference in NCDHW instead of channels-last (A/B)");
   app.add_option("--overlap", s.overlap, "segmentation: sliding-window overlap")->check(CLI::Range(0.0, 0.95));
   app.add_option("--segment-batch", s.segmentBatch, "segmentation: windows per forward pass")->check(CLI::PositiveNumber);
   app.add_option("--device", s.device, "cpu, cuda, cuda:N or auto");

@@ -3,6 +3,7 @@
 #include <string>
 
 #include "io/core/Error.h"
+#include "model/InstanceNormInPlace.h"
 #include "model/NetworkLayers.h"
 
 namespace aunet::model {
@@ -56,7 +57,8 @@ std::pair<torch::Tensor, torch::Tensor> AttentionGateImpl::forward(const torch::
   torch::Tensor f = theta_.forward(x);
   f.add_(layers::resizeLinear(phi_.forward(g), layers::spatialSize(f))).relu_();
   const torch::Tensor alpha = layers::resizeLinear(torch::sigmoid(psi_.forward(f)), layers::spatialSize(x));
-  const torch::Tensor y = W_norm_.forward(W_conv_.forward(alpha * x));
+  torch::Tensor y = W_conv_.forward(x * alpha);  // x first: the product takes x's (channels-last) layout
+  if (!instanceNormInPlace(y, W_norm_, false)) y = W_norm_.forward(y);
   return {y, alpha};
 }
 

@@ -5,8 +5,11 @@
 #include <string>
 #include <utility>
 
+#include <c10/core/GradMode.h>
+
 #include "io/core/Error.h"
-#include "model/InstanceNormRelu.h"
+#include "model/InstanceNormInPlace.h"
+#include "model/LinearUpsample2x.h"
 #include "model/NetworkLayers.h"
 
 namespace aunet::model {
@@ -55,6 +58,23 @@ torch::Tensor padToMultiple(const torch::Tensor& x, int64_t divisor) {
 
 torch::Tensor maxPool2x(const torch::Tensor& x) {
   return x.dim() == 4 ? torch::max_pool2d(x, {2, 2}) : torch::max_pool3d(x, {2, 2, 2});
+}
+
+// cat(skip, upsample(coarser)) along the channels. Channels-last, the upsampling
+// writes straight into the concatenation's second half (no temporary, no cat copy).
+torch::Tensor concatenateUpsampled(const torch::Tensor& skip, const torch::Tensor& coarser, at::MemoryFormat layout) {
+  const std::vector<int64_t> size = layers::spatialSize(skip);
+  if (layout != at::MemoryFormat::Preserve) {
+    std::vector<int64_t> shape{skip.size(0), skip.size(1) + coarser.size(1)};
+    shape.insert(shape.end(), size.begin(), size.end());
+    torch::Tensor merged = torch::empty(shape, skip.options().memory_format(layout));
+    torch::Tensor upper = merged.narrow(1, skip.size(1), coarser.size(1));
+    if (linearUpsample2xInto(coarser, upper)) {
+      merged.narrow(1, 0, skip.size(1)).copy_(skip);
+      return merged;
+    }
+  }
+  return torch::cat({skip, layers::resizeLinear(coarser, size)}, 1);
 }
 
 }  // namespace
@@ -134,9 +154,12 @@ AttentionUNetOutput AttentionUNetImpl::forward_all(const torch::Tensor& x, bool 
 
   std::vector<torch::Tensor> skips(static_cast<size_t>(levels));
   torch::Tensor h = padToMultiple(x, options_.size_divisor());
+  const bool channels_last = usesChannelsLast(h);
+  const at::MemoryFormat layout = channels_last ? layers::channelsLastFormat(h) : at::MemoryFormat::Preserve;
+  if (channels_last) h = h.contiguous(layout);
   for (int64_t l = 0; l < levels; ++l) {
     if (l > 0) h = maxPool2x(h);
-    h = encoders_[l]->forward(std::move(h));
+    h = encoders_[l]->forward(std::move(h), layout);
     skips[l] = h;
   }
 
@@ -149,7 +172,7 @@ AttentionUNetOutput AttentionUNetImpl::forward_all(const torch::Tensor& x, bool 
   torch::Tensor gating;
   if (!gating_conv_.is_empty()) {
     gating = gating_conv_.forward(coarser);
-    if (!instanceNormReluInPlace(gating, gating_norm_)) gating = gating_norm_.forward(gating).relu_();
+    if (!instanceNormInPlace(gating, gating_norm_, true)) gating = gating_norm_.forward(gating).relu_();
   }
   for (int64_t l = levels - 2; l >= 0; --l) {
     torch::Tensor skip = skips[l];
@@ -162,14 +185,15 @@ AttentionUNetOutput AttentionUNetImpl::forward_all(const torch::Tensor& x, bool 
     }
     // Only the concatenation stays alive into the decoder (moved in, freed after its
     // first conv): the skip and the upsampled input would double the peak memory.
-    torch::Tensor merged = torch::cat({skip, layers::resizeLinear(coarser, layers::spatialSize(skip))}, 1);
+    torch::Tensor merged = concatenateUpsampled(skip, coarser, layout);
     skip = torch::Tensor();
     coarser = torch::Tensor();
-    coarser = decoders_[l]->forward(std::move(merged));
+    coarser = decoders_[l]->forward(std::move(merged), layout);
     if (want_ds && !ds_heads_[l].is_empty())
       ds_by_level[l] = cropTo(ds_heads_[l].forward(coarser), levelSize(input_size, l));
   }
   out.logits = cropTo(head_.forward(coarser), input_size);
+  if (channels_last) out.logits = out.logits.contiguous();  // callers index logits as [N, C, *S]
 
   for (int64_t l = 0; l < levels - 1; ++l) {
     if (alpha_by_level[l].defined()) {
@@ -179,6 +203,11 @@ AttentionUNetOutput AttentionUNetImpl::forward_all(const torch::Tensor& x, bool 
     if (ds_by_level[l].defined()) out.deep_supervision.push_back(ds_by_level[l]);
   }
   return out;
+}
+
+bool AttentionUNetImpl::usesChannelsLast(const torch::Tensor& x) const {
+  return channels_last_inference_ && !c10::GradMode::is_enabled() && x.device().is_cpu() &&
+         x.scalar_type() == torch::kFloat32;
 }
 
 torch::Tensor AttentionUNetImpl::forward(const torch::Tensor& x) { return forward_all(x, false, false).logits; }

@@ -40,9 +40,17 @@ class AttentionUNetImpl : public torch::nn::Module {
   // Number of trainable parameters.
   int64_t parameter_count() const;
 
+  // CPU inference (float32, autograd off) runs channels-last by default: oneDNN's
+  // convolutions then take the activations as they are instead of reordering every
+  // input and output to and from their blocked layout (docs/performance.md). The
+  // logits come back in the usual [N, C, *S] layout either way. Off: for comparison.
+  void set_channels_last_inference(bool on) { channels_last_inference_ = on; }
+  bool channels_last_inference() const { return channels_last_inference_; }
+
  private:
   void checkInput(const torch::Tensor& x) const;
   bool isGated(int64_t level) const;
+  bool usesChannelsLast(const torch::Tensor& x) const;
 
   AttentionUNetOptions options_;
   std::vector<ConvBlock> encoders_;   // per level
@@ -51,6 +59,7 @@ class AttentionUNetImpl : public torch::nn::Module {
   torch::nn::AnyModule gating_conv_, gating_norm_;
   torch::nn::AnyModule head_;
   std::vector<torch::nn::AnyModule> ds_heads_;  // per level 0 .. L-2, empty at level 0
+  bool channels_last_inference_ = true;
 };
 
 TORCH_MODULE(AttentionUNet);

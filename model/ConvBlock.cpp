@@ -1,7 +1,9 @@
 #include "model/ConvBlock.h"
 
+#include <utility>
+
 #include "io/core/Error.h"
-#include "model/InstanceNormRelu.h"
+#include "model/InstanceNormInPlace.h"
 #include "model/NetworkLayers.h"
 
 namespace aunet::model {
@@ -22,14 +24,17 @@ ConvBlockImpl::ConvBlockImpl(const ConvBlockOptions& options) : options_(options
   register_module("norm2", norm2_.ptr());
 }
 
-torch::Tensor ConvBlockImpl::forward(torch::Tensor x) {
+torch::Tensor ConvBlockImpl::forward(torch::Tensor x) { return forward(std::move(x), at::MemoryFormat::Preserve); }
+
+torch::Tensor ConvBlockImpl::forward(torch::Tensor x, at::MemoryFormat layout) {
   // In-place ReLU: the norm's backward does not need its output, so this saves a
   // full-size activation per layer, which matters for 3D patches.
   torch::Tensor y = conv1_.forward(x);
   x = torch::Tensor();  // the decoder's concatenated input is the largest tensor of a pass
-  if (!instanceNormReluInPlace(y, norm1_)) y = norm1_.forward(y).relu_();
+  if (layout != at::MemoryFormat::Preserve && !y.is_contiguous(layout)) y = y.contiguous(layout);
+  if (!instanceNormInPlace(y, norm1_, true)) y = norm1_.forward(y).relu_();
   y = conv2_.forward(y);
-  if (!instanceNormReluInPlace(y, norm2_)) y = norm2_.forward(y).relu_();
+  if (!instanceNormInPlace(y, norm2_, true)) y = norm2_.forward(y).relu_();
   return y;
 }
 

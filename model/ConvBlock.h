@@ -31,6 +31,9 @@ class ConvBlockImpl : public torch::nn::Module {
   // [N, in, *S] -> [N, out, *S]. Takes x by value so a caller that moves it in lets
   // inference free it after the first conv (autograd keeps its own reference).
   torch::Tensor forward(torch::Tensor x);
+  // The same with every activation in `layout` (the network's channels-last CPU
+  // inference: a one-channel input leaves the first conv's output layout ambiguous).
+  torch::Tensor forward(torch::Tensor x, at::MemoryFormat layout);
 
   const ConvBlockOptions& options() const { return options_; }
 

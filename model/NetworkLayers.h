@@ -9,6 +9,7 @@
 #include <torch/nn/modules/conv.h>
 #include <torch/nn/modules/instancenorm.h>
 
+#include <algorithm>
 #include <cstdint>
 #include <string>
 #include <vector>
@@ -49,15 +50,22 @@ inline torch::nn::AnyModule makeNorm(Normalization norm, int64_t spatial_dims, i
       torch::nn::InstanceNorm3dOptions(channels).affine(true).track_running_stats(false)));
 }
 
+// The channels-last memory format of a 4-D or 5-D tensor.
+inline at::MemoryFormat channelsLastFormat(const torch::Tensor& x) {
+  return x.dim() == 5 ? at::MemoryFormat::ChannelsLast3d : at::MemoryFormat::ChannelsLast;
+}
+
 // Spatial sizes of an N,C,* tensor.
 inline std::vector<int64_t> spatialSize(const torch::Tensor& x) {
   return std::vector<int64_t>(x.sizes().begin() + 2, x.sizes().end());
 }
 
 // Bilinear/trilinear resampling to an explicit size (never a scale factor, so odd
-// sizes land exactly), align_corners=false as in Oktay et al.
+// sizes land exactly), align_corners=false as in Oktay et al. To its own size it is
+// the identity (the gates' phi is usually at theta's size already): no pass then.
 inline torch::Tensor resizeLinear(const torch::Tensor& x, const std::vector<int64_t>& size) {
   namespace F = torch::nn::functional;
+  if (x.dim() >= 3 && std::equal(size.begin(), size.end(), x.sizes().begin() + 2, x.sizes().end())) return x;
   auto options = F::InterpolateFuncOptions().size(size).align_corners(false);
   if (x.dim() == 4) return F::interpolate(x, options.mode(torch::kBilinear));
   if (x.dim() == 5) return F::interpolate(x, options.mode(torch::kTrilinear));

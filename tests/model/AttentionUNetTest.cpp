@@ -41,7 +41,7 @@ TEST(AttentionUNetTest, Shapes3DOddSize) {
   EXPECT_TRUE(torch::allclose(net->forward(x), out.logits));
 }
 
-// Inference takes the fused in-place instance norm + ReLU (model/InstanceNormRelu);
+// Inference takes the fused in-place instance norm + ReLU (model/InstanceNormInPlace);
 // with autograd on, LibTorch's modules run. Both must compute the same network, with
 // non-trivial norm weights, in 2D and 3D, at batch 1 and 2.
 TEST(AttentionUNetTest, InferenceFastPathMatchesTheModules) {
@@ -69,6 +69,39 @@ TEST(AttentionUNetTest, InferenceFastPathMatchesTheModules) {
           << "max difference " << (fast.logits - modules).abs().max().item<float>();
       EXPECT_GT(modules.abs().max().item<float>(), 0.0f);
     }
+  }
+}
+
+// CPU inference runs channels-last by default (oneDNN then skips its reorders); the
+// NCDHW path must compute the same logits and attention maps, and the logits come back
+// in NCDHW either way, for the callers that index them.
+TEST(AttentionUNetTest, ChannelsLastInferenceMatchesContiguous) {
+  for (const int64_t dims : {2, 3}) {
+    SCOPED_TRACE(std::to_string(dims) + "D");
+    torch::manual_seed(2);
+    AttentionUNet net(AttentionUNetOptions(dims, 2, 3).channels({4, 8, 16, 32}));
+    net->eval();
+    {
+      torch::NoGradGuard noGrad;
+      for (auto& p : net->named_parameters())
+        if (p.key().find("norm") != std::string::npos) p.value().uniform_(0.5, 1.5);
+    }
+    Shape size{2, 2, 22, 19};
+    if (dims == 3) size.push_back(17);
+    const torch::Tensor x = torch::randn(size);
+    c10::InferenceMode inference;
+    ASSERT_TRUE(net->channels_last_inference());
+    const AttentionUNetOutput fast = net->forward_all(x, true, false);
+    net->set_channels_last_inference(false);
+    const AttentionUNetOutput plain = net->forward_all(x, true, false);
+    net->set_channels_last_inference(true);
+    EXPECT_TRUE(fast.logits.is_contiguous());
+    EXPECT_TRUE(torch::allclose(fast.logits, plain.logits, 1e-4, 1e-4))
+        << "max difference " << (fast.logits - plain.logits).abs().max().item<float>();
+    ASSERT_EQ(fast.attention.size(), plain.attention.size());
+    ASSERT_FALSE(fast.attention.empty());
+    for (size_t i = 0; i < fast.attention.size(); ++i)
+      EXPECT_TRUE(torch::allclose(fast.attention[i], plain.attention[i], 1e-5, 1e-5)) << "attention map " << i;
   }
 }
 

@@ -1,0 +1,91 @@
+#include "model/LinearUpsample2x.h"
+
+#include <ATen/Parallel.h>
+#include <ATen/record_function.h>
+
+#include <algorithm>
+#include <vector>
+
+namespace aunet::model {
+
+namespace {
+
+// Source index pair and weights for output index o of an axis of n input samples.
+struct Taps {
+  int64_t near, far;  // weights 0.75 and 0.25
+};
+
+Taps taps(int64_t o, int64_t n) {
+  const int64_t k = o / 2;
+  return {k, (o % 2 == 0) ? std::max<int64_t>(k - 1, 0) : std::min<int64_t>(k + 1, n - 1)};
+}
+
+struct Layout {
+  int64_t batch, z, y, x;  // element strides; a voxel's channels are adjacent
+};
+
+// One output row (fixed n, z, y): blends the (up to) four input rows of the two
+// outer axes into `row` (w x c floats), then doubles it along x into dst.
+void upsampleRow(const float* src, const Layout& s, int64_t w, int64_t c, const Taps& tz, const Taps& ty, bool three_d,
+                 float* row, float* dst, int64_t dst_voxel) {
+  const float* r00 = src + tz.near * s.z + ty.near * s.y;
+  const float* r01 = src + tz.near * s.z + ty.far * s.y;
+  const float* r10 = src + tz.far * s.z + ty.near * s.y;
+  const float* r11 = src + tz.far * s.z + ty.far * s.y;
+  const int64_t n = w * c;  // input rows are contiguous: channels-last
+  if (three_d) {
+    for (int64_t i = 0; i < n; ++i)
+      row[i] = 0.75f * (0.75f * r00[i] + 0.25f * r01[i]) + 0.25f * (0.75f * r10[i] + 0.25f * r11[i]);
+  } else {
+    for (int64_t i = 0; i < n; ++i) row[i] = 0.75f * r00[i] + 0.25f * r01[i];
+  }
+  for (int64_t ox = 0; ox < 2 * w; ++ox) {
+    const Taps tx = taps(ox, w);
+    const float* a = row + tx.near * c;
+    const float* b = row + tx.far * c;
+    float* out = dst + ox * dst_voxel;
+    for (int64_t ch = 0; ch < c; ++ch) out[ch] = 0.75f * a[ch] + 0.25f * b[ch];
+  }
+}
+
+}  // namespace
+
+bool linearUpsample2xInto(const torch::Tensor& src, torch::Tensor& dst) {
+  if (!src.defined() || !dst.defined() || src.dim() != dst.dim() || (src.dim() != 4 && src.dim() != 5)) return false;
+  if (!src.device().is_cpu() || !dst.device().is_cpu() || src.scalar_type() != torch::kFloat32 ||
+      dst.scalar_type() != torch::kFloat32)
+    return false;
+  const bool three_d = src.dim() == 5;
+  if (!src.is_contiguous(three_d ? at::MemoryFormat::ChannelsLast3d : at::MemoryFormat::ChannelsLast)) return false;
+  if (src.size(0) != dst.size(0) || src.size(1) != dst.size(1)) return false;
+  for (int64_t axis = 2; axis < src.dim(); ++axis)
+    if (dst.size(axis) != 2 * src.size(axis)) return false;
+  // dst: channels adjacent, voxels along x at a fixed stride, rows and slices dense in
+  // voxels (what narrow(1, ...) of a channels-last tensor gives).
+  const int64_t n = src.size(0), c = src.size(1);
+  const int64_t d_in = three_d ? src.size(2) : 1, h_in = src.size(-2), w_in = src.size(-1);
+  const int64_t voxel = dst.stride(-1);
+  if (dst.stride(1) != 1 || voxel < c || dst.stride(-2) != voxel * dst.size(-1) ||
+      (three_d && dst.stride(2) != dst.stride(-2) * dst.size(-2)))
+    return false;
+  if (src.numel() == 0) return true;
+
+  RECORD_FUNCTION("aunet::linear_upsample_2x_into", std::vector<c10::IValue>());  // named in profiles
+  const Layout s{src.stride(0), three_d ? src.stride(2) : 0, src.stride(-2), src.stride(-1)};
+  const Layout d{dst.stride(0), three_d ? dst.stride(2) : 0, dst.stride(-2), voxel};
+  const float* in = src.data_ptr<float>();
+  float* out = dst.data_ptr<float>();
+  const int64_t d_out = three_d ? 2 * d_in : 1, h_out = 2 * h_in;
+  at::parallel_for(0, n * d_out * h_out, 1, [&](int64_t first, int64_t last) {
+    std::vector<float> row(static_cast<size_t>(w_in * c));
+    for (int64_t r = first; r < last; ++r) {
+      const int64_t oy = r % h_out, oz = (r / h_out) % d_out, b = r / (h_out * d_out);
+      const Taps tz = three_d ? taps(oz, d_in) : Taps{0, 0};
+      upsampleRow(in + b * s.batch, s, w_in, c, tz, taps(oy, h_in), three_d, row.data(),
+                  out + b * d.batch + oz * d.z + oy * d.y, d.x);
+    }
+  });
+  return true;
+}
+
+}  // namespace aunet::model

@@ -1,0 +1,24 @@
+#pragma once
+// Exact 2x bilinear/trilinear upsampling (align_corners=false) of a channels-last
+// float CPU tensor, written straight into a channel slice of a larger channels-last
+// tensor: the decoder's concatenation buffer. LibTorch's interpolate + cat would
+// compute the same values into a new tensor and then copy them (together ~12% of a
+// channels-last 3D forward pass, docs/performance.md).
+//
+// At exactly twice the size, align_corners=false resampling is separable with fixed
+// weights: out[2k] = 0.75 in[k] + 0.25 in[max(k-1, 0)] and out[2k+1] = 0.75 in[k] +
+// 0.25 in[min(k+1, n-1)] along every axis (the same sample positions and edge clamping
+// as ATen; the sums differ from ATen's only in float rounding).
+
+#include <torch/types.h>
+
+namespace aunet::model {
+
+// Writes upsample(src) into dst and returns true when the fast path applies: src and
+// dst float32 CPU tensors of the same rank (4 or 5), batch and channels, dst exactly
+// twice src's size on every spatial axis, src channels-last contiguous and dst a
+// channels-last view whose channels are adjacent (a narrow() of a channels-last
+// tensor along dim 1). Otherwise touches nothing and returns false.
+bool linearUpsample2xInto(const torch::Tensor& src, torch::Tensor& dst);
+
+}  // namespace aunet::model

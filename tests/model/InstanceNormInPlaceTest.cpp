@@ -1,0 +1,67 @@
+// model::instanceNormInPlace against LibTorch's InstanceNorm modules, in NCDHW and
+// channels-last layouts, with and without the ReLU, and when it must decline.
+
+#include <gtest/gtest.h>
+#include <torch/torch.h>
+
+#include <string>
+
+#include "model/InstanceNormInPlace.h"
+
+namespace aunet::model {
+namespace {
+
+torch::nn::AnyModule affineNorm(int64_t dims, int64_t channels) {
+  torch::nn::AnyModule norm;
+  if (dims == 3)
+    norm = torch::nn::AnyModule(torch::nn::InstanceNorm3d(torch::nn::InstanceNorm3dOptions(channels).affine(true)));
+  else
+    norm = torch::nn::AnyModule(torch::nn::InstanceNorm2d(torch::nn::InstanceNorm2dOptions(channels).affine(true)));
+  torch::NoGradGuard noGrad;
+  for (auto& p : norm.ptr()->parameters()) p.uniform_(-1.5, 1.5);  // non-trivial scale and shift
+  return norm;
+}
+
+TEST(InstanceNormInPlace, MatchesTheModuleInBothLayoutsWithAndWithoutRelu) {
+  torch::manual_seed(5);
+  for (const int64_t dims : {2, 3}) {
+    const int64_t channels = 6;
+    torch::nn::AnyModule norm = affineNorm(dims, channels);
+    torch::Tensor x = dims == 3 ? torch::randn({2, channels, 9, 17, 11}) : torch::randn({2, channels, 37, 29});
+    x = x * 4.0 + 3.0;  // a mean and variance far from 0 and 1
+    const torch::Tensor expected = norm.forward(x).detach();
+    for (const bool channelsLast : {false, true})
+      for (const bool relu : {false, true}) {
+        SCOPED_TRACE(std::to_string(dims) + "D, " + (channelsLast ? "channels-last" : "NCDHW") +
+                     (relu ? ", ReLU" : ""));
+        const auto format = channelsLast ? (dims == 3 ? at::MemoryFormat::ChannelsLast3d : at::MemoryFormat::ChannelsLast)
+                                         : at::MemoryFormat::Contiguous;
+        torch::Tensor y = x.contiguous(format).clone(format);
+        {
+          c10::InferenceMode inference;
+          ASSERT_TRUE(instanceNormInPlace(y, norm, relu));
+        }
+        EXPECT_TRUE(y.is_contiguous(format)) << "the layout is kept";
+        const torch::Tensor want = relu ? expected.relu() : expected;
+        EXPECT_TRUE(torch::allclose(y, want, 1e-4, 1e-5)) << "max difference " << (y - want).abs().max().item<float>();
+      }
+  }
+}
+
+TEST(InstanceNormInPlace, DeclinesWithAutogradOrAnotherNormOrLayout) {
+  const torch::nn::AnyModule norm = affineNorm(3, 4);
+  torch::Tensor x = torch::randn({1, 4, 5, 5, 5});
+  const torch::Tensor before = x.clone();
+  EXPECT_FALSE(instanceNormInPlace(x, norm, true)) << "autograd is on: the modules must run";
+  c10::InferenceMode inference;
+  const torch::nn::AnyModule batchNorm(torch::nn::BatchNorm3d(4));
+  EXPECT_FALSE(instanceNormInPlace(x, batchNorm, true));
+  torch::Tensor strided = torch::randn({1, 4, 10, 5, 5}).slice(2, 0, 10, 2);
+  EXPECT_FALSE(instanceNormInPlace(strided, norm, true));
+  torch::Tensor asDouble = x.to(torch::kFloat64);
+  EXPECT_FALSE(instanceNormInPlace(asDouble, norm, true));
+  EXPECT_TRUE(torch::equal(x, before));
+}
+
+}  // namespace
+}  // namespace aunet::model

@@ -1,0 +1,73 @@
+// model::linearUpsample2xInto against LibTorch's interpolate (align_corners=false), into
+// a channel slice of a channels-last buffer, and the cases it must decline.
+
+#include <gtest/gtest.h>
+#include <torch/torch.h>
+
+#include <string>
+#include <vector>
+
+#include "model/LinearUpsample2x.h"
+
+namespace aunet::model {
+namespace {
+
+namespace F = torch::nn::functional;
+
+at::MemoryFormat channelsLast(int64_t dim) {
+  return dim == 5 ? at::MemoryFormat::ChannelsLast3d : at::MemoryFormat::ChannelsLast;
+}
+
+torch::Tensor reference(const torch::Tensor& src) {
+  std::vector<int64_t> size;
+  for (int64_t axis = 2; axis < src.dim(); ++axis) size.push_back(2 * src.size(axis));
+  auto options = F::InterpolateFuncOptions().size(size).align_corners(false);
+  if (src.dim() == 5) options.mode(torch::kTrilinear);
+  else options.mode(torch::kBilinear);
+  return F::interpolate(src.contiguous(), options);
+}
+
+TEST(LinearUpsample2x, MatchesInterpolateIntoAChannelSlice) {
+  torch::manual_seed(3);
+  for (const std::vector<int64_t>& spatial : std::vector<std::vector<int64_t>>{{3, 4, 5}, {1, 2, 7}, {5, 3}, {1, 1}}) {
+    for (const int64_t channels : {1, 5, 16}) {
+      std::vector<int64_t> shape{2, channels};
+      shape.insert(shape.end(), spatial.begin(), spatial.end());
+      SCOPED_TRACE(std::to_string(spatial.size()) + "D, " + std::to_string(channels) + " channels");
+      const torch::Tensor src = torch::randn(shape).contiguous(channelsLast(shape.size()));
+      std::vector<int64_t> big{2, channels + 3};
+      for (int64_t s : spatial) big.push_back(2 * s);
+      torch::Tensor buffer = torch::full(big, 42.0f).contiguous(channelsLast(big.size()));
+      torch::Tensor slice = buffer.narrow(1, 2, channels);
+      ASSERT_TRUE(linearUpsample2xInto(src, slice));
+      const torch::Tensor expected = reference(src);
+      EXPECT_TRUE(torch::allclose(slice, expected, 1e-5, 1e-6))
+          << "max difference " << (slice - expected).abs().max().item<float>();
+      // The channels around the slice are untouched.
+      EXPECT_TRUE(buffer.narrow(1, 0, 2).eq(42.0f).all().item<bool>());
+      EXPECT_TRUE(buffer.narrow(1, channels + 2, 1).eq(42.0f).all().item<bool>());
+    }
+  }
+}
+
+TEST(LinearUpsample2x, DeclinesWhatItCannotWriteAndTouchesNothing) {
+  const torch::Tensor src = torch::randn({1, 4, 3, 3, 3}).contiguous(at::MemoryFormat::ChannelsLast3d);
+  const auto declines = [&](const torch::Tensor& from, torch::Tensor to) {
+    const torch::Tensor before = to.clone();
+    const bool accepted = linearUpsample2xInto(from, to);
+    return !accepted && torch::equal(before, to);
+  };
+  torch::Tensor dst = torch::zeros({1, 4, 6, 6, 6}).contiguous(at::MemoryFormat::ChannelsLast3d);
+  EXPECT_TRUE(declines(src.contiguous(), dst)) << "NCDHW source";
+  EXPECT_TRUE(declines(src, torch::zeros({1, 4, 6, 6, 6}))) << "NCDHW destination";
+  EXPECT_TRUE(declines(src, torch::zeros({1, 4, 6, 6, 7}).contiguous(at::MemoryFormat::ChannelsLast3d)))
+      << "not exactly twice the size";
+  EXPECT_TRUE(declines(src, torch::zeros({1, 3, 6, 6, 6}).contiguous(at::MemoryFormat::ChannelsLast3d)))
+      << "channel count differs";
+  EXPECT_TRUE(declines(src.to(torch::kFloat64), dst.to(torch::kFloat64))) << "double";
+  EXPECT_TRUE(declines(src, torch::zeros({1, 4, 12, 6, 6}).contiguous(at::MemoryFormat::ChannelsLast3d).slice(2, 0, 12, 2)))
+      << "strided slices";
+}
+
+}  // namespace
+}  // namespace aunet::model
