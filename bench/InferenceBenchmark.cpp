@@ -120,7 +120,8 @@ struct Settings {
   int64_t trainBatch = 2;
   std::string image;  // empty: ch2 template when present, else a phantom
   int64_t profileBatch = 2;
-  bool contiguous = false;  // CPU inference in NCDHW instead of channels-last (A/B)
+  bool profileTrain = false;  // one more train step under the op profiler
+  bool contiguous = false;  // CPU passes in NCDHW instead of channels-last (A/B)
   double overlap = 0.5;     // segmentation's sliding-window overlap
   int segmentBatch = 2;     // windows per forward pass in the segmentation
   std::string device = "cpu";
@@ -171,6 +172,7 @@ void trainRow(const Settings& s, const Machine& m) {
   AttentionUNet net(AttentionUNetOptions(3, 1, 2));
   net->to(device);
   net->train();
+  net->set_channels_last_training(!s.contiguous);
   torch::optim::SGD sgd(net->parameters(), torch::optim::SGDOptions(0.01).momentum(0.99).nesterov(true));
   const aunet::model::DiceCELoss loss;
   const std::vector<int64_t> spatial(3, s.trainSize);
@@ -201,6 +203,16 @@ void trainRow(const Settings& s, const Machine& m) {
     synchronize(device);
   };
   const double seconds = timeMedian(std::max(1, s.repeats - 1), step);
+  if (s.profileTrain) {
+    aunet::bench::OpProfiler profiler;
+    const auto t0 = Clock::now();
+    step();
+    const double wall = std::chrono::duration<double>(Clock::now() - t0).count();
+    std::cout << "\nProfile of one 3D train step, " << s.trainSize << "^3, batch " << s.trainBatch << " ("
+              << std::fixed << std::setprecision(3) << wall << " s wall, load " << loadAverage() << "):\n";
+    aunet::bench::OpProfiler::print(std::cout, wall, 25);
+    std::cout << "\n";
+  }
   // Backward costs about twice the forward (input and weight gradients).
   const double gflop = 3.0 * NetworkFlops::forward(net->options(), spatial, s.trainBatch, true).total() / 1e9;
   std::cout << "| train step 3D | " << shape(spatial) << " | " << s.trainBatch << " | " << std::fixed
@@ -304,8 +316,9 @@ int main(int argc, char** argv) {
   app.add_option("--image", s.image, "volume to segment (default: the mricron ch2 template, else a phantom)");
   app.add_option("--profile-batch", s.profileBatch, "batch of the profiled forward pass (the pipeline runs 2)")
       ->check(CLI::PositiveNumber);
+  app.add_flag("--profile-train", s.profileTrain, "train row: profile one more step (self time per op)");
   app.add_flag("--contiguous", s.contiguous,
-               "forward and profile rows: CPU inference in NCDHW instead of channels-last (A/B)");
+               "forward, train and profile rows: CPU passes in NCDHW instead of channels-last (A/B)");
   app.add_option("--overlap", s.overlap, "segmentation: sliding-window overlap")->check(CLI::Range(0.0, 0.95));
   app.add_option("--segment-batch", s.segmentBatch, "segmentation: windows per forward pass")->check(CLI::PositiveNumber);
   app.add_option("--device", s.device, "cpu, cuda, cuda:N or auto");

@@ -1,9 +1,9 @@
 #include "model/AttentionGate.h"
 
 #include <string>
+#include <utility>
 
 #include "io/core/Error.h"
-#include "model/InstanceNormInPlace.h"
 #include "model/NetworkLayers.h"
 
 namespace aunet::model {
@@ -58,7 +58,7 @@ std::pair<torch::Tensor, torch::Tensor> AttentionGateImpl::forward(const torch::
   f.add_(layers::resizeLinear(phi_.forward(g), layers::spatialSize(f))).relu_();
   const torch::Tensor alpha = layers::resizeLinear(torch::sigmoid(psi_.forward(f)), layers::spatialSize(x));
   torch::Tensor y = W_conv_.forward(x * alpha);  // x first: the product takes x's (channels-last) layout
-  if (!instanceNormInPlace(y, W_norm_, false)) y = W_norm_.forward(y);
+  y = layers::normalize(std::move(y), W_norm_, false);
   return {y, alpha};
 }
 

@@ -8,7 +8,6 @@
 #include <c10/core/GradMode.h>
 
 #include "io/core/Error.h"
-#include "model/InstanceNormInPlace.h"
 #include "model/LinearUpsample2x.h"
 #include "model/NetworkLayers.h"
 
@@ -60,11 +59,12 @@ torch::Tensor maxPool2x(const torch::Tensor& x) {
   return x.dim() == 4 ? torch::max_pool2d(x, {2, 2}) : torch::max_pool3d(x, {2, 2, 2});
 }
 
-// cat(skip, upsample(coarser)) along the channels. Channels-last, the upsampling
-// writes straight into the concatenation's second half (no temporary, no cat copy).
+// cat(skip, upsample(coarser)) along the channels. Channels-last inference writes the
+// upsampling straight into the concatenation's second half (no temporary, no cat
+// copy); that kernel has no backward, so with autograd LibTorch's ops run.
 torch::Tensor concatenateUpsampled(const torch::Tensor& skip, const torch::Tensor& coarser, at::MemoryFormat layout) {
   const std::vector<int64_t> size = layers::spatialSize(skip);
-  if (layout != at::MemoryFormat::Preserve) {
+  if (layout != at::MemoryFormat::Preserve && !c10::GradMode::is_enabled()) {
     std::vector<int64_t> shape{skip.size(0), skip.size(1) + coarser.size(1)};
     shape.insert(shape.end(), size.begin(), size.end());
     torch::Tensor merged = torch::empty(shape, skip.options().memory_format(layout));
@@ -172,7 +172,7 @@ AttentionUNetOutput AttentionUNetImpl::forward_all(const torch::Tensor& x, bool 
   torch::Tensor gating;
   if (!gating_conv_.is_empty()) {
     gating = gating_conv_.forward(coarser);
-    if (!instanceNormInPlace(gating, gating_norm_, true)) gating = gating_norm_.forward(gating).relu_();
+    gating = layers::normalize(std::move(gating), gating_norm_, true);
   }
   for (int64_t l = levels - 2; l >= 0; --l) {
     torch::Tensor skip = skips[l];
@@ -189,8 +189,10 @@ AttentionUNetOutput AttentionUNetImpl::forward_all(const torch::Tensor& x, bool 
     skip = torch::Tensor();
     coarser = torch::Tensor();
     coarser = decoders_[l]->forward(std::move(merged), layout);
-    if (want_ds && !ds_heads_[l].is_empty())
+    if (want_ds && !ds_heads_[l].is_empty()) {
       ds_by_level[l] = cropTo(ds_heads_[l].forward(coarser), levelSize(input_size, l));
+      if (channels_last) ds_by_level[l] = ds_by_level[l].contiguous();  // as the logits
+    }
   }
   out.logits = cropTo(head_.forward(coarser), input_size);
   if (channels_last) out.logits = out.logits.contiguous();  // callers index logits as [N, C, *S]
@@ -206,8 +208,8 @@ AttentionUNetOutput AttentionUNetImpl::forward_all(const torch::Tensor& x, bool 
 }
 
 bool AttentionUNetImpl::usesChannelsLast(const torch::Tensor& x) const {
-  return channels_last_inference_ && !c10::GradMode::is_enabled() && x.device().is_cpu() &&
-         x.scalar_type() == torch::kFloat32;
+  const bool on = c10::GradMode::is_enabled() ? channels_last_training_ : channels_last_inference_;
+  return on && x.device().is_cpu() && x.scalar_type() == torch::kFloat32;
 }
 
 torch::Tensor AttentionUNetImpl::forward(const torch::Tensor& x) { return forward_all(x, false, false).logits; }

@@ -40,12 +40,15 @@ class AttentionUNetImpl : public torch::nn::Module {
   // Number of trainable parameters.
   int64_t parameter_count() const;
 
-  // CPU inference (float32, autograd off) runs channels-last by default: oneDNN's
-  // convolutions then take the activations as they are instead of reordering every
-  // input and output to and from their blocked layout (docs/performance.md). The
-  // logits come back in the usual [N, C, *S] layout either way. Off: for comparison.
+  // CPU passes (float32) run channels-last by default, with autograd (training) and
+  // without (inference): oneDNN's convolutions then take the activations as they are
+  // instead of reordering every input and output to and from their blocked layout
+  // (docs/performance.md). Logits and deep supervision outputs come back in the usual
+  // [N, C, *S] layout either way. Off: the NCDHW path, for comparison.
   void set_channels_last_inference(bool on) { channels_last_inference_ = on; }
   bool channels_last_inference() const { return channels_last_inference_; }
+  void set_channels_last_training(bool on) { channels_last_training_ = on; }
+  bool channels_last_training() const { return channels_last_training_; }
 
  private:
   void checkInput(const torch::Tensor& x) const;
@@ -60,6 +63,7 @@ class AttentionUNetImpl : public torch::nn::Module {
   torch::nn::AnyModule head_;
   std::vector<torch::nn::AnyModule> ds_heads_;  // per level 0 .. L-2, empty at level 0
   bool channels_last_inference_ = true;
+  bool channels_last_training_ = true;
 };
 
 TORCH_MODULE(AttentionUNet);

@@ -3,7 +3,6 @@
 #include <utility>
 
 #include "io/core/Error.h"
-#include "model/InstanceNormInPlace.h"
 #include "model/NetworkLayers.h"
 
 namespace aunet::model {
@@ -32,9 +31,9 @@ torch::Tensor ConvBlockImpl::forward(torch::Tensor x, at::MemoryFormat layout) {
   torch::Tensor y = conv1_.forward(x);
   x = torch::Tensor();  // the decoder's concatenated input is the largest tensor of a pass
   if (layout != at::MemoryFormat::Preserve && !y.is_contiguous(layout)) y = y.contiguous(layout);
-  if (!instanceNormInPlace(y, norm1_, true)) y = norm1_.forward(y).relu_();
+  y = layers::normalize(std::move(y), norm1_, true);
   y = conv2_.forward(y);
-  if (!instanceNormInPlace(y, norm2_, true)) y = norm2_.forward(y).relu_();
+  y = layers::normalize(std::move(y), norm2_, true);
   return y;
 }
 

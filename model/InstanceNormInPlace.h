@@ -8,6 +8,8 @@
 #include <torch/nn/modules/container/any.h>
 #include <torch/types.h>
 
+#include <optional>
+
 namespace aunet::model {
 
 // Applies `norm` (then ReLU when `relu`) to `x` in place and returns true when the
@@ -16,5 +18,12 @@ namespace aunet::model {
 // affine InstanceNorm2d/3d. Otherwise leaves `x` alone and returns false; the caller
 // runs the modules.
 bool instanceNormInPlace(torch::Tensor& x, const torch::nn::AnyModule& norm, bool relu);
+
+// The parameters of `norm` when it is an affine InstanceNorm2d (dim 4) or 3d (dim 5).
+struct AffineInstanceNorm {
+  torch::Tensor weight, bias;
+  double eps;
+};
+std::optional<AffineInstanceNorm> affineInstanceNorm(const torch::nn::AnyModule& norm, int64_t dim);
 
 }  // namespace aunet::model

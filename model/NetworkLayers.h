@@ -15,6 +15,8 @@
 #include <vector>
 
 #include "io/core/Error.h"
+#include "model/InstanceNormFunction.h"
+#include "model/InstanceNormInPlace.h"
 #include "model/Normalization.h"
 
 namespace aunet::model::layers {
@@ -48,6 +50,19 @@ inline torch::nn::AnyModule makeNorm(Normalization norm, int64_t spatial_dims, i
         torch::nn::InstanceNorm2dOptions(channels).affine(true).track_running_stats(false)));
   return torch::nn::AnyModule(torch::nn::InstanceNorm3d(
       torch::nn::InstanceNorm3dOptions(channels).affine(true).track_running_stats(false)));
+}
+
+// `norm` then, when `relu`, ReLU, by the fastest path that applies: in place without
+// autograd, aunet's channels-last autograd function when training channels-last,
+// else LibTorch's module and an in-place ReLU.
+inline torch::Tensor normalize(torch::Tensor x, torch::nn::AnyModule& norm, bool relu) {
+  if (instanceNormInPlace(x, norm, relu)) return x;
+  if (x.defined() && !x.is_contiguous()) {
+    torch::Tensor y = channelsLastInstanceNorm(x, norm, relu);
+    if (y.defined()) return y;
+  }
+  x = norm.forward(x);
+  return relu ? x.relu_() : x;
 }
 
 // The channels-last memory format of a 4-D or 5-D tensor.

@@ -105,6 +105,45 @@ TEST(AttentionUNetTest, ChannelsLastInferenceMatchesContiguous) {
   }
 }
 
+// Training runs channels-last on the CPU too (aunet's own instance norm autograd
+// function); the loss and every parameter's gradient must match the NCDHW modules.
+TEST(AttentionUNetTest, ChannelsLastTrainingMatchesContiguous) {
+  for (const int64_t dims : {2, 3}) {
+    SCOPED_TRACE(std::to_string(dims) + "D");
+    torch::manual_seed(4);
+    AttentionUNet net(AttentionUNetOptions(dims, 1, 3).channels({4, 8, 16}).gated_levels({0, 1}));
+    net->train();
+    {
+      torch::NoGradGuard noGrad;
+      for (auto& p : net->named_parameters())
+        if (p.key().find("norm") != std::string::npos) p.value().uniform_(0.5, 1.5);
+    }
+    Shape size{2, 1, 20, 17};
+    if (dims == 3) size.push_back(13);
+    const torch::Tensor x = torch::randn(size);
+    const auto lossAndGradients = [&](bool channelsLast) {
+      net->set_channels_last_training(channelsLast);
+      net->zero_grad();
+      const AttentionUNetOutput out = net->forward_all(x, false, true);
+      if (channelsLast) EXPECT_TRUE(out.logits.is_contiguous());
+      torch::Tensor loss = out.logits.pow(2).mean() + out.logits.select(1, 0).sigmoid().mean();
+      for (const auto& ds : out.deep_supervision) loss = loss + ds.pow(2).mean();
+      loss.backward();
+      std::vector<torch::Tensor> grads{loss.detach()};
+      for (const auto& p : net->parameters()) grads.push_back(p.grad().clone());
+      return grads;
+    };
+    const auto plain = lossAndGradients(false);
+    const auto fast = lossAndGradients(true);
+    ASSERT_EQ(plain.size(), fast.size());
+    EXPECT_TRUE(torch::allclose(fast[0], plain[0], 1e-5, 1e-5)) << "loss";
+    for (size_t i = 1; i < plain.size(); ++i)
+      EXPECT_TRUE(torch::allclose(fast[i], plain[i], 2e-3, 1e-5))
+          << "parameter " << i - 1 << ", max difference " << (fast[i] - plain[i]).abs().max().item<float>()
+          << " of max " << plain[i].abs().max().item<float>();
+  }
+}
+
 TEST(AttentionUNetTest, Shapes2DDefaultChannels) {
   torch::manual_seed(1);
   AttentionUNet net(AttentionUNetOptions(2, 1, 3));  // 16..256, gates on 1, 2, 3

@@ -1,0 +1,34 @@
+#pragma once
+// The float32 CPU loops behind instance norm (+ ReLU) in aunet's own paths: inference
+// in place (InstanceNormInPlace) and the channels-last training function
+// (InstanceNormFunction). Raw pointers, no Torch types, so both share one copy.
+//
+// A tensor [N, C, *S] is `images` x `channels` x `voxels`; in Planes layout channel c of
+// image n is the contiguous run at (n * C + c) * V, in ChannelsLast each voxel's C
+// values are adjacent. Statistics are summed in float per block of values and the
+// blocks in double, in a fixed order, so results do not depend on the thread count.
+
+#include <cstdint>
+
+namespace aunet::model::kernels {
+
+enum class Layout { Planes, ChannelsLast };
+
+struct NormShape {
+  int64_t images, channels, voxels;
+  Layout layout;
+};
+
+// y = [ReLU](weight * (x - mean) / sqrt(var + eps) + bias) per (image, channel), with
+// the biased variance as ATen. y may be x (in place). mean and rstd (1 / sqrt(var +
+// eps)), images x channels each, are written when not null (for the backward pass).
+void instanceNormForward(const NormShape& shape, const float* x, float* y, const float* weight, const float* bias,
+                         double eps, bool relu, float* mean, float* rstd);
+
+// Gradients of instanceNormForward given the same x, weight, bias and its mean/rstd:
+// dx (same layout as x), and dweight/dbias (channels each, summed over the images).
+void instanceNormBackward(const NormShape& shape, const float* x, const float* dy, float* dx, const float* weight,
+                          const float* bias, bool relu, const float* mean, const float* rstd, float* dweight,
+                          float* dbias);
+
+}  // namespace aunet::model::kernels
