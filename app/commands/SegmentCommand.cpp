@@ -26,6 +26,7 @@
 #include "io/LabelStatistics.h"
 #include "io/TextFileWriter.h"
 #include "io/core/Error.h"
+#include "io/core/HeapReuse.h"
 #include "io/core/Log.h"
 #include "io/core/SystemMemory.h"
 #include "model/DeviceSelection.h"
@@ -313,6 +314,10 @@ int runSegmentCommand(const SegmentOptions& options, std::ostream& out) {
       progress.finishCase("failed", seconds, reason);
     }
     writeSummary();
+    // The case's tensors were freed into the heap (main.cpp's heap policy); handing the
+    // free pages back between cases keeps a batch of thousands of studies from growing
+    // by fragmentation, for the price of one window's page faults in the next case.
+    core::releaseFreedMemory();
   }
   progress.finish();
 
