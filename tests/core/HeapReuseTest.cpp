@@ -34,6 +34,13 @@ TEST(HeapReuse, AFreedLargeBlockIsReusedWithoutNewPageFaults) {
 #if !defined(__GLIBC__)
   GTEST_SKIP() << "heap tuning is glibc-only";
 #endif
+#if defined(__SANITIZE_ADDRESS__)
+  GTEST_SKIP() << "AddressSanitizer replaces malloc; glibc's heap tuning does not apply";
+#elif defined(__has_feature)
+#if __has_feature(address_sanitizer)
+  GTEST_SKIP() << "AddressSanitizer replaces malloc; glibc's heap tuning does not apply";
+#endif
+#endif
   ASSERT_TRUE(reuseFreedMemory());
   constexpr std::size_t kBytes = std::size_t{128} << 20;  // above glibc's largest default mmap threshold
   const long first = faultsOfOneBlock(kBytes);
