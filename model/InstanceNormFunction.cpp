@@ -7,14 +7,11 @@
 
 #include "model/InstanceNormInPlace.h"
 #include "model/InstanceNormKernels.h"
+#include "model/NetworkLayers.h"
 
 namespace aunet::model {
 
 namespace {
-
-at::MemoryFormat channelsLastOf(const torch::Tensor& x) {
-  return x.dim() == 5 ? at::MemoryFormat::ChannelsLast3d : at::MemoryFormat::ChannelsLast;
-}
 
 kernels::NormShape shapeOf(const torch::Tensor& x) {
   const int64_t images = x.size(0), channels = x.size(1);
@@ -29,7 +26,7 @@ torch::Tensor InstanceNormFunction::forward(torch::autograd::AutogradContext* ct
   RECORD_FUNCTION("aunet::instance_norm_forward", std::vector<c10::IValue>());  // named in profiles
   const kernels::NormShape shape = shapeOf(x);
   const torch::Tensor w = weight.detach().contiguous(), b = bias.detach().contiguous();
-  torch::Tensor y = torch::empty_like(x, x.options(), channelsLastOf(x));
+  torch::Tensor y = torch::empty_like(x, x.options(), layers::channelsLastFormat(x));
   torch::Tensor mean = torch::empty({shape.images, shape.channels}, x.options());
   torch::Tensor rstd = torch::empty({shape.images, shape.channels}, x.options());
   kernels::instanceNormForward(shape, x.data_ptr<float>(), y.data_ptr<float>(), w.data_ptr<float>(),
@@ -46,9 +43,9 @@ torch::autograd::tensor_list InstanceNormFunction::backward(torch::autograd::Aut
   const torch::Tensor& x = saved[0];
   const torch::Tensor w = saved[1].contiguous(), b = saved[2].contiguous();
   const bool relu = ctx->saved_data["relu"].toBool();
-  const torch::Tensor dy = grad_outputs[0].contiguous(channelsLastOf(x));
+  const torch::Tensor dy = grad_outputs[0].contiguous(layers::channelsLastFormat(x));
   const kernels::NormShape shape = shapeOf(x);
-  torch::Tensor dx = torch::empty_like(x, x.options(), channelsLastOf(x));
+  torch::Tensor dx = torch::empty_like(x, x.options(), layers::channelsLastFormat(x));
   torch::Tensor dweight = torch::empty_like(w), dbias = torch::empty_like(b);
   kernels::instanceNormBackward(shape, x.data_ptr<float>(), dy.data_ptr<float>(), dx.data_ptr<float>(),
                                 w.data_ptr<float>(), b.data_ptr<float>(), relu, saved[3].data_ptr<float>(),
@@ -58,7 +55,7 @@ torch::autograd::tensor_list InstanceNormFunction::backward(torch::autograd::Aut
 
 torch::Tensor channelsLastInstanceNorm(const torch::Tensor& x, const torch::nn::AnyModule& norm, bool relu) {
   if (!x.defined() || !x.device().is_cpu() || x.scalar_type() != torch::kFloat32 || x.dim() < 4 || x.dim() > 5 ||
-      x.numel() == 0 || !x.is_contiguous(channelsLastOf(x)))
+      x.numel() == 0 || !x.is_contiguous(layers::channelsLastFormat(x)))
     return {};
   const std::optional<AffineInstanceNorm> params = affineInstanceNorm(norm, x.dim());
   if (!params || params->weight.scalar_type() != torch::kFloat32 || params->weight.numel() != x.size(1) ||

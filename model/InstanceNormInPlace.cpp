@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "model/InstanceNormKernels.h"
+#include "model/NetworkLayers.h"
 
 namespace aunet::model {
 
@@ -26,10 +27,9 @@ bool instanceNormInPlace(torch::Tensor& x, const torch::nn::AnyModule& norm, boo
   if (c10::GradMode::is_enabled()) return false;  // autograd needs the modules (InferenceMode turns it off)
   if (!x.defined() || !x.device().is_cpu() || x.scalar_type() != torch::kFloat32 || x.dim() < 4 || x.dim() > 5)
     return false;
-  const auto channels_last = x.dim() == 5 ? at::MemoryFormat::ChannelsLast3d : at::MemoryFormat::ChannelsLast;
   // A tensor with one channel or one voxel is both; either order then reads the same.
   const bool planes = x.is_contiguous();
-  if (!planes && !x.is_contiguous(channels_last)) return false;
+  if (!planes && !x.is_contiguous(layers::channelsLastFormat(x))) return false;
   const std::optional<AffineInstanceNorm> params = affineInstanceNorm(norm, x.dim());
   const int64_t images = x.size(0), channels = x.size(1);
   if (!params || params->weight.numel() != channels || params->bias.numel() != channels || x.numel() == 0)

@@ -13,7 +13,7 @@ namespace {
 constexpr int64_t kBlock = 4096;  // values summed in float before they join a double
 
 // Per channel sums over a block of voxels, one pair of accumulators per channel.
-// `terms(p, c, a, b)` adds voxel p's channel-c contributions to a[c] and b[c].
+// `terms(v, a, b)` adds voxel v's contributions to a[c] and b[c] for every channel c.
 template <typename Terms>
 void blockSums(int64_t first_voxel, int64_t end_voxel, int64_t channels, float* a, float* b, Terms terms) {
   std::fill(a, a + channels, 0.0f);
@@ -214,63 +214,28 @@ void instanceNormBackward(const NormShape& shape, const float* x, const float* d
   const int64_t channels = shape.channels, voxels = shape.voxels;
   const double inv_voxels = 1.0 / static_cast<double>(voxels);
   std::vector<double> dw(static_cast<size_t>(channels), 0.0), db(static_cast<size_t>(channels), 0.0);
-  if (shape.layout == Layout::Planes) {
-    std::vector<double> plane_dz(static_cast<size_t>(shape.images * channels)),
-        plane_dzxh(static_cast<size_t>(shape.images * channels));
-    at::parallel_for(0, shape.images * channels, 1, [&](int64_t first, int64_t last) {
-      for (int64_t plane = first; plane < last; ++plane) {
-        const float* __restrict p = x + plane * voxels;
-        const float* __restrict g = dy + plane * voxels;
-        float* __restrict q = dx + plane * voxels;
-        const int64_t c = plane % channels;
-        const float m = mean[plane], r = rstd[plane], w = weight[c], b = bias[c];
-        const PlaneStats s = planeSums(voxels, [&](int64_t i, float& a, float& bb) {
-          const float xh = (p[i] - m) * r;
-          const float gv = g[i];  // loaded unconditionally: the select then vectorizes
-          const float dz = (!relu || w * xh + b > 0.0f) ? gv : 0.0f;
-          a += dz;
-          bb += dz * xh;
-        });
-        plane_dz[plane] = s.a;
-        plane_dzxh[plane] = s.b;
-        const auto mean_dz = static_cast<float>(s.a * inv_voxels), mean_dzxh = static_cast<float>(s.b * inv_voxels);
-        const float k = w * r;
-        for (int64_t i = 0; i < voxels; ++i) {
-          const float xh = (p[i] - m) * r;
-          const float gv = g[i];  // loaded unconditionally: the select then vectorizes
-          const float dz = (!relu || w * xh + b > 0.0f) ? gv : 0.0f;
-          q[i] = k * (dz - mean_dz - xh * mean_dzxh);
-        }
-      }
+  std::vector<double> block_sums, sum_dz(static_cast<size_t>(channels)), sum_dzxh(static_cast<size_t>(channels));
+  std::vector<float> k(static_cast<size_t>(channels)), mdz(static_cast<size_t>(channels)),
+      mdzxh(static_cast<size_t>(channels));
+  for (int64_t n = 0; n < shape.images; ++n) {
+    const ChannelsLastGradient grad{x + n * voxels * channels, dy + n * voxels * channels, channels,
+                                    mean + n * channels, rstd + n * channels, weight, bias};
+    channelsLastSums(voxels, channels, block_sums, sum_dz.data(), sum_dzxh.data(),
+                     [&grad, relu](int64_t v, float* a, float* b) {
+                       relu ? grad.sums<true>(v, a, b) : grad.sums<false>(v, a, b);
+                     });
+    for (int64_t c = 0; c < channels; ++c) {
+      db[c] += sum_dz[c];
+      dw[c] += sum_dzxh[c];
+      k[c] = weight[c] * grad.rstd[c];
+      mdz[c] = static_cast<float>(sum_dz[c] * inv_voxels);
+      mdzxh[c] = static_cast<float>(sum_dzxh[c] * inv_voxels);
+    }
+    float* out = dx + n * voxels * channels;
+    forVoxelBlocks(voxels, channels, [&](int64_t first, int64_t end) {
+      relu ? grad.input<true>(first, end, k.data(), mdz.data(), mdzxh.data(), out)
+           : grad.input<false>(first, end, k.data(), mdz.data(), mdzxh.data(), out);
     });
-    for (int64_t plane = 0; plane < shape.images * channels; ++plane) {
-      db[plane % channels] += plane_dz[plane];
-      dw[plane % channels] += plane_dzxh[plane];
-    }
-  } else {
-    std::vector<double> block_sums, sum_dz(static_cast<size_t>(channels)), sum_dzxh(static_cast<size_t>(channels));
-    std::vector<float> k(static_cast<size_t>(channels)), mdz(static_cast<size_t>(channels)),
-        mdzxh(static_cast<size_t>(channels));
-    for (int64_t n = 0; n < shape.images; ++n) {
-      const ChannelsLastGradient grad{x + n * voxels * channels, dy + n * voxels * channels, channels,
-                                      mean + n * channels, rstd + n * channels, weight, bias};
-      channelsLastSums(voxels, channels, block_sums, sum_dz.data(), sum_dzxh.data(),
-                       [&grad, relu](int64_t v, float* a, float* b) {
-                         relu ? grad.sums<true>(v, a, b) : grad.sums<false>(v, a, b);
-                       });
-      for (int64_t c = 0; c < channels; ++c) {
-        db[c] += sum_dz[c];
-        dw[c] += sum_dzxh[c];
-        k[c] = weight[c] * grad.rstd[c];
-        mdz[c] = static_cast<float>(sum_dz[c] * inv_voxels);
-        mdzxh[c] = static_cast<float>(sum_dzxh[c] * inv_voxels);
-      }
-      float* out = dx + n * voxels * channels;
-      forVoxelBlocks(voxels, channels, [&](int64_t first, int64_t end) {
-        relu ? grad.input<true>(first, end, k.data(), mdz.data(), mdzxh.data(), out)
-             : grad.input<false>(first, end, k.data(), mdz.data(), mdzxh.data(), out);
-      });
-    }
   }
   for (int64_t c = 0; c < channels; ++c) {
     dweight[c] = static_cast<float>(dw[c]);

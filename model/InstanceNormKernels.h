@@ -26,7 +26,8 @@ void instanceNormForward(const NormShape& shape, const float* x, float* y, const
                          double eps, bool relu, float* mean, float* rstd);
 
 // Gradients of instanceNormForward given the same x, weight, bias and its mean/rstd:
-// dx (same layout as x), and dweight/dbias (channels each, summed over the images).
+// dx (channels-last, as x), and dweight/dbias (channels each, summed over the images).
+// ChannelsLast layout only: the NCDHW training path runs LibTorch's modules.
 void instanceNormBackward(const NormShape& shape, const float* x, const float* dy, float* dx, const float* weight,
                           const float* bias, bool relu, const float* mean, const float* rstd, float* dweight,
                           float* dbias);

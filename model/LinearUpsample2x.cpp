@@ -6,6 +6,8 @@
 #include <algorithm>
 #include <vector>
 
+#include "model/NetworkLayers.h"
+
 namespace aunet::model {
 
 namespace {
@@ -56,7 +58,7 @@ bool linearUpsample2xInto(const torch::Tensor& src, torch::Tensor& dst) {
       dst.scalar_type() != torch::kFloat32)
     return false;
   const bool three_d = src.dim() == 5;
-  if (!src.is_contiguous(three_d ? at::MemoryFormat::ChannelsLast3d : at::MemoryFormat::ChannelsLast)) return false;
+  if (!src.is_contiguous(layers::channelsLastFormat(src))) return false;
   if (src.size(0) != dst.size(0) || src.size(1) != dst.size(1)) return false;
   for (int64_t axis = 2; axis < src.dim(); ++axis)
     if (dst.size(axis) != 2 * src.size(axis)) return false;

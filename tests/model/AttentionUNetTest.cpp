@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "io/core/Error.h"
+#include "tests/model/NormTestSupport.h"
 #include "model/AttentionUNet.h"
 
 namespace aunet::model {
@@ -50,11 +51,7 @@ TEST(AttentionUNetTest, InferenceFastPathMatchesTheModules) {
     torch::manual_seed(1);
     AttentionUNet net(AttentionUNetOptions(dims, 1, 3).channels({4, 8, 16}).gated_levels({0, 1}));
     net->eval();
-    {
-      torch::NoGradGuard noGrad;
-      for (auto& p : net->named_parameters())
-        if (p.key().find("norm") != std::string::npos) p.value().uniform_(0.5, 1.5);
-    }
+    test::randomizeNormParameters(*net);
     for (const int64_t batch : {1, 2}) {
       Shape size{batch, 1, 21, 18};
       if (dims == 3) size.push_back(13);
@@ -81,11 +78,7 @@ TEST(AttentionUNetTest, ChannelsLastInferenceMatchesContiguous) {
     torch::manual_seed(2);
     AttentionUNet net(AttentionUNetOptions(dims, 2, 3).channels({4, 8, 16, 32}));
     net->eval();
-    {
-      torch::NoGradGuard noGrad;
-      for (auto& p : net->named_parameters())
-        if (p.key().find("norm") != std::string::npos) p.value().uniform_(0.5, 1.5);
-    }
+    test::randomizeNormParameters(*net);
     Shape size{2, 2, 22, 19};
     if (dims == 3) size.push_back(17);
     const torch::Tensor x = torch::randn(size);
@@ -113,11 +106,7 @@ TEST(AttentionUNetTest, ChannelsLastTrainingMatchesContiguous) {
     torch::manual_seed(4);
     AttentionUNet net(AttentionUNetOptions(dims, 1, 3).channels({4, 8, 16}).gated_levels({0, 1}));
     net->train();
-    {
-      torch::NoGradGuard noGrad;
-      for (auto& p : net->named_parameters())
-        if (p.key().find("norm") != std::string::npos) p.value().uniform_(0.5, 1.5);
-    }
+    test::randomizeNormParameters(*net);
     Shape size{2, 1, 20, 17};
     if (dims == 3) size.push_back(13);
     const torch::Tensor x = torch::randn(size);

@@ -6,6 +6,7 @@
 
 #include <string>
 
+#include "tests/model/NormTestSupport.h"
 #include "model/InstanceNormFunction.h"
 
 namespace aunet::model {
@@ -17,15 +18,7 @@ TEST(InstanceNormFunction, MatchesTheModuleForwardAndBackward) {
     for (const int64_t channels : {5, 16})
     for (const bool relu : {false, true}) {
       SCOPED_TRACE(std::to_string(dims) + "D, " + std::to_string(channels) + " channels" + (relu ? ", ReLU" : ""));
-      torch::nn::AnyModule norm;
-      if (dims == 3)
-        norm = torch::nn::AnyModule(torch::nn::InstanceNorm3d(torch::nn::InstanceNorm3dOptions(channels).affine(true)));
-      else
-        norm = torch::nn::AnyModule(torch::nn::InstanceNorm2d(torch::nn::InstanceNorm2dOptions(channels).affine(true)));
-      {
-        torch::NoGradGuard noGrad;
-        for (auto& p : norm.ptr()->parameters()) p.uniform_(-1.5, 1.5);
-      }
+      torch::nn::AnyModule norm = test::randomAffineInstanceNorm(dims, channels);
       const torch::Tensor data =
           (dims == 3 ? torch::randn({2, channels, 7, 9, 6}) : torch::randn({3, channels, 19, 13})) * 2.0 + 1.0;
       const torch::Tensor upstream = torch::randn_like(data);

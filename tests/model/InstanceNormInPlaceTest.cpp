@@ -6,27 +6,19 @@
 
 #include <string>
 
+#include "tests/model/NormTestSupport.h"
 #include "model/InstanceNormInPlace.h"
 
 namespace aunet::model {
 namespace {
 
-torch::nn::AnyModule affineNorm(int64_t dims, int64_t channels) {
-  torch::nn::AnyModule norm;
-  if (dims == 3)
-    norm = torch::nn::AnyModule(torch::nn::InstanceNorm3d(torch::nn::InstanceNorm3dOptions(channels).affine(true)));
-  else
-    norm = torch::nn::AnyModule(torch::nn::InstanceNorm2d(torch::nn::InstanceNorm2dOptions(channels).affine(true)));
-  torch::NoGradGuard noGrad;
-  for (auto& p : norm.ptr()->parameters()) p.uniform_(-1.5, 1.5);  // non-trivial scale and shift
-  return norm;
-}
+using test::randomAffineInstanceNorm;
 
 TEST(InstanceNormInPlace, MatchesTheModuleInBothLayoutsWithAndWithoutRelu) {
   torch::manual_seed(5);
   for (const int64_t dims : {2, 3}) {
     const int64_t channels = 6;
-    torch::nn::AnyModule norm = affineNorm(dims, channels);
+    torch::nn::AnyModule norm = randomAffineInstanceNorm(dims, channels);
     torch::Tensor x = dims == 3 ? torch::randn({2, channels, 9, 17, 11}) : torch::randn({2, channels, 37, 29});
     x = x * 4.0 + 3.0;  // a mean and variance far from 0 and 1
     const torch::Tensor expected = norm.forward(x).detach();
@@ -49,7 +41,7 @@ TEST(InstanceNormInPlace, MatchesTheModuleInBothLayoutsWithAndWithoutRelu) {
 }
 
 TEST(InstanceNormInPlace, DeclinesWithAutogradOrAnotherNormOrLayout) {
-  const torch::nn::AnyModule norm = affineNorm(3, 4);
+  const torch::nn::AnyModule norm = randomAffineInstanceNorm(3, 4);
   torch::Tensor x = torch::randn({1, 4, 5, 5, 5});
   const torch::Tensor before = x.clone();
   EXPECT_FALSE(instanceNormInPlace(x, norm, true)) << "autograd is on: the modules must run";
