@@ -50,7 +50,10 @@ struct Machine {
   std::string cpu = "unknown CPU";
   double mhz = 0.0;
   int cores = 1;
-  double peakGflops() const { return cores * 32.0 * mhz / 1000.0; }  // 2 FMA units x 8 floats x 2 FLOPs (AVX2)
+  bool avx512 = false;
+  // 2 FMA units x 8 floats (AVX2) or 16 (AVX-512) x 2 FLOPs per cycle and core.
+  double flopsPerCycle() const { return avx512 ? 64.0 : 32.0; }
+  double peakGflops() const { return cores * flopsPerCycle() * mhz / 1000.0; }
 };
 
 Machine readMachine() {
@@ -65,6 +68,7 @@ Machine readMachine() {
     const std::string value = colon + 2 <= line.size() ? line.substr(colon + 2) : "";
     if (key == "model name" && m.cpu == "unknown CPU") m.cpu = value;
     if (key == "cpu MHz" && m.mhz == 0.0) m.mhz = std::stod(value);
+    if (key == "flags" && (" " + value + " ").find(" avx512f ") != std::string::npos) m.avx512 = true;
   }
   return m;
 }
@@ -87,6 +91,15 @@ double peakRssMb() {
   rusage usage{};
   getrusage(RUSAGE_SELF, &usage);
   return static_cast<double>(usage.ru_maxrss) / 1024.0;
+}
+
+// Resident memory now, MB (VmRSS).
+double currentRssMb() {
+  std::ifstream in("/proc/self/status");
+  std::string line;
+  while (std::getline(in, line))
+    if (line.rfind("VmRSS:", 0) == 0) return std::stod(line.substr(6)) / 1024.0;
+  return 0.0;
 }
 
 double median(std::vector<double> v) {
@@ -150,7 +163,7 @@ void forwardRow(const Settings& s, const Machine& m, int64_t dims, const std::ve
   std::vector<int64_t> size{batch, 1};
   size.insert(size.end(), spatial.begin(), spatial.end());
   torch::Tensor x = torch::randn(size).to(device);
-  const auto precision = aunet::model::resolveMixedPrecision(s.precision, device);
+  const auto precision = aunet::model::resolveInferencePrecision(s.precision, device);
   const double seconds = timeMedian(s.repeats, [&] {
     const aunet::model::AutocastGuard autocast(device, precision);
     net->forward(x);
@@ -259,6 +272,10 @@ void segmentSection(const Settings& s, const Machine& m) {
   settings.device = s.device;
   settings.overlap = s.overlap;
   settings.batch = s.segmentBatch;
+  settings.precision = s.precision;
+  // What the process holds before the segmentation starts (LibTorch, the model, the
+  // image as read): the peak minus this is what the segmentation itself needs.
+  const double rssBefore = currentRssMb();
   const auto t0 = Clock::now();
   const auto result = pipeline.segment(image, settings);
   const double wall = std::chrono::duration<double>(Clock::now() - t0).count();
@@ -273,15 +290,15 @@ void segmentSection(const Settings& s, const Machine& m) {
             << size[1] << "x" << size[2] << ", read in " << std::fixed << std::setprecision(2) << readSeconds
             << " s, not counted), patch 96^3, overlap " << s.overlap << ", batch " << s.segmentBatch << ", "
             << static_cast<int64_t>(windows) << " windows\n"
-            << "| total s | network s | outside network s | network GFLOP | network GFLOP/s | % of peak | peak RSS MB | load avg |\n"
-            << "| --- | --- | --- | --- | --- | --- | --- | --- |\n"
+            << "| total s | network s | outside network s | network GFLOP | network GFLOP/s | % of peak | RSS before MB | peak RSS MB | load avg |\n"
+            << "| --- | --- | --- | --- | --- | --- | --- | --- | --- |\n"
             << "| " << std::setprecision(2) << wall << " | " << result.networkSeconds << " | "
             << wall - result.networkSeconds << " | " << std::setprecision(0) << gflop << " | " << std::setprecision(1)
             << gflop / result.networkSeconds << " | " << 100.0 * gflop / result.networkSeconds / m.peakGflops()
-            << "% | " << std::setprecision(0) << peakRssMb() << " | " << loadAverage() << " |" << std::endl;
+            << "% | " << std::setprecision(0) << rssBefore << " | " << peakRssMb() << " | " << loadAverage() << " |" << std::endl;
   report["segment"] = {{"image", source}, {"size", {size[0], size[1], size[2]}}, {"overlap", s.overlap},
                        {"batch", s.segmentBatch}, {"windows", windows}, {"seconds", wall},
-                       {"network_seconds", result.networkSeconds}, {"gflop", gflop}, {"peak_rss_mb", peakRssMb()}};
+                       {"network_seconds", result.networkSeconds}, {"gflop", gflop}, {"rss_before_mb", rssBefore}, {"peak_rss_mb", peakRssMb()}};
 }
 
 void profileSection(const Settings& s) {
@@ -291,6 +308,8 @@ void profileSection(const Settings& s) {
   net->set_channels_last_inference(!s.contiguous);
   c10::InferenceMode inferenceMode;
   torch::Tensor x = torch::randn({s.profileBatch, 1, 96, 96, 96});
+  const torch::Device cpu(torch::kCPU);
+  const aunet::model::AutocastGuard autocast(cpu, aunet::model::resolveInferencePrecision(s.precision, cpu));
   net->forward(x);  // warm-up outside the profile
   aunet::bench::OpProfiler profiler;
   const auto t0 = Clock::now();
@@ -322,7 +341,8 @@ int main(int argc, char** argv) {
   app.add_option("--overlap", s.overlap, "segmentation: sliding-window overlap")->check(CLI::Range(0.0, 0.95));
   app.add_option("--segment-batch", s.segmentBatch, "segmentation: windows per forward pass")->check(CLI::PositiveNumber);
   app.add_option("--device", s.device, "cpu, cuda, cuda:N or auto");
-  app.add_option("--precision", s.precision, "autocast: auto (bf16 on CUDA, fp32 on the CPU), off, bf16, fp16")
+  app.add_option("--precision", s.precision,
+                 "autocast: auto (inference: bf16 on CUDA and AMX CPUs, else fp32; training: bf16 on CUDA), off, bf16, fp16")
       ->check(CLI::IsMember({"auto", "off", "bf16", "fp16"}));
   app.add_option("--json", s.jsonPath, "also write the figures to this JSON file");
   CLI11_PARSE(app, argc, argv);
@@ -340,10 +360,14 @@ int main(int argc, char** argv) {
     report["cpu"] = m.cpu;
     report["date"] = date;
     report["precision"] = s.precision;
+    report["inference_precision"] = c10::toString(aunet::model::resolveInferencePrecision(s.precision, device));
     std::cout << "aunet_bench " << date << "\nDevice: " << aunet::model::describeDevice(device) << ", "
               << m.cpu << ", " << m.cores << " logical cores at " << m.mhz << " MHz\n"
               << "Threads: " << threads << " intra-op, " << at::get_num_interop_threads() << " inter-op; oneDNN "
-              << (at::hasMKLDNN() ? "on" : "off") << "\nFP32 peak estimate: " << m.cores << " cores x 32 FLOP/cycle x "
+              << (at::hasMKLDNN() ? "on" : "off") << "\nInference precision (--precision " << s.precision << "): "
+              << c10::toString(aunet::model::resolveInferencePrecision(s.precision, device))
+              << (aunet::model::cpuHasBf16MatrixUnits() ? " (CPU has AMX bf16)" : "") << "\nFP32 peak estimate: " << m.cores
+              << " cores x " << m.flopsPerCycle() << " FLOP/cycle x "
               << m.mhz / 1000.0 << " GHz = " << std::fixed << std::setprecision(1) << m.peakGflops() << " GFLOP/s\n"
               << "Load average at start: " << loadAverage() << "\n";
     auto wants = [&](const std::string& name) { return std::find(s.sections.begin(), s.sections.end(), name) != s.sections.end(); };

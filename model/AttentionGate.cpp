@@ -1,5 +1,7 @@
 #include "model/AttentionGate.h"
 
+#include <c10/core/GradMode.h>
+
 #include <string>
 #include <utility>
 
@@ -57,7 +59,10 @@ std::pair<torch::Tensor, torch::Tensor> AttentionGateImpl::forward(const torch::
   torch::Tensor f = theta_.forward(x);
   f.add_(layers::resizeLinear(phi_.forward(g), layers::spatialSize(f))).relu_();
   const torch::Tensor alpha = layers::resizeLinear(torch::sigmoid(psi_.forward(f)), layers::spatialSize(x));
-  torch::Tensor y = W_conv_.forward(x * alpha);  // x first: the product takes x's (channels-last) layout
+  // In bf16 inference alpha comes back float32 from autocast's resampling: the product
+  // stays in x's precision instead of promoting a full-size activation to float32.
+  const bool same = alpha.scalar_type() == x.scalar_type() || c10::GradMode::is_enabled();
+  torch::Tensor y = W_conv_.forward(x * (same ? alpha : alpha.to(x.scalar_type())));  // x first: x's layout
   y = layers::normalize(std::move(y), W_norm_, false);
   return {y, alpha};
 }

@@ -25,8 +25,9 @@ std::optional<AffineInstanceNorm> affineInstanceNorm(const torch::nn::AnyModule&
 
 bool instanceNormInPlace(torch::Tensor& x, const torch::nn::AnyModule& norm, bool relu) {
   if (c10::GradMode::is_enabled()) return false;  // autograd needs the modules (InferenceMode turns it off)
-  if (!x.defined() || !x.device().is_cpu() || x.scalar_type() != torch::kFloat32 || x.dim() < 4 || x.dim() > 5)
-    return false;
+  if (!x.defined() || !x.device().is_cpu() || x.dim() < 4 || x.dim() > 5) return false;
+  const bool bf16 = x.scalar_type() == torch::kBFloat16;  // bf16 inference (autocast's convolutions)
+  if (!bf16 && x.scalar_type() != torch::kFloat32) return false;
   // A tensor with one channel or one voxel is both; either order then reads the same.
   const bool planes = x.is_contiguous();
   if (!planes && !x.is_contiguous(layers::channelsLastFormat(x))) return false;
@@ -39,6 +40,12 @@ bool instanceNormInPlace(torch::Tensor& x, const torch::nn::AnyModule& norm, boo
   const torch::Tensor b = params->bias.to(torch::kFloat32).contiguous();
   const kernels::NormShape shape{images, channels, x.numel() / (images * channels),
                                  planes ? kernels::Layout::Planes : kernels::Layout::ChannelsLast};
+  if (bf16) {
+    auto* data = reinterpret_cast<uint16_t*>(x.data_ptr<at::BFloat16>());
+    kernels::instanceNormForward(shape, data, data, w.data_ptr<float>(), b.data_ptr<float>(), params->eps, relu,
+                                 nullptr, nullptr);
+    return true;
+  }
   float* data = x.data_ptr<float>();
   kernels::instanceNormForward(shape, data, data, w.data_ptr<float>(), b.data_ptr<float>(), params->eps, relu,
                                nullptr, nullptr);

@@ -13,7 +13,7 @@
 namespace aunet::model {
 
 // Applies `norm` (then ReLU when `relu`) to `x` in place and returns true when the
-// fast path applies: no autograd (InferenceMode or NoGradGuard), a float32 CPU tensor
+// fast path applies: no autograd (InferenceMode or NoGradGuard), a float32 or bf16 CPU tensor
 // that is contiguous or channels-last contiguous (the layout is kept), and `norm` an
 // affine InstanceNorm2d/3d. Otherwise leaves `x` alone and returns false; the caller
 // runs the modules.

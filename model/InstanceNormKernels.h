@@ -1,5 +1,5 @@
 #pragma once
-// The float32 CPU loops behind instance norm (+ ReLU) in aunet's own paths: inference
+// The float32 (and, forward only, bf16) CPU loops behind instance norm (+ ReLU) in aunet's own paths: inference
 // in place (InstanceNormInPlace) and the channels-last training function
 // (InstanceNormFunction). Raw pointers, no Torch types, so both share one copy.
 //
@@ -24,6 +24,10 @@ struct NormShape {
 // eps)), images x channels each, are written when not null (for the backward pass).
 void instanceNormForward(const NormShape& shape, const float* x, float* y, const float* weight, const float* bias,
                          double eps, bool relu, float* mean, float* rstd);
+// The same for bf16 values (their 16-bit patterns, model/Bf16Values.h): statistics and
+// arithmetic in float, each output rounded once (bf16 inference).
+void instanceNormForward(const NormShape& shape, const uint16_t* x, uint16_t* y, const float* weight,
+                         const float* bias, double eps, bool relu, float* mean, float* rstd);
 
 // Gradients of instanceNormForward given the same x, weight, bias and its mean/rstd:
 // dx (channels-last, as x), and dweight/dbias (channels each, summed over the images).

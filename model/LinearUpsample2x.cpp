@@ -6,6 +6,8 @@
 #include <algorithm>
 #include <vector>
 
+#include "model/Bf16Values.h"
+#include "model/KernelTargets.h"
 #include "model/NetworkLayers.h"
 
 namespace aunet::model {
@@ -27,35 +29,51 @@ struct Layout {
 };
 
 // One output row (fixed n, z, y): blends the (up to) four input rows of the two
-// outer axes into `row` (w x c floats), then doubles it along x into dst.
-void upsampleRow(const float* src, const Layout& s, int64_t w, int64_t c, const Taps& tz, const Taps& ty, bool three_d,
-                 float* row, float* dst, int64_t dst_voxel) {
-  const float* r00 = src + tz.near * s.z + ty.near * s.y;
-  const float* r01 = src + tz.near * s.z + ty.far * s.y;
-  const float* r10 = src + tz.far * s.z + ty.near * s.y;
-  const float* r11 = src + tz.far * s.z + ty.far * s.y;
+// outer axes into `row` (w x c floats), then doubles it along x into dst. T is float,
+// or uint16_t for bf16 values (model/Bf16Values.h); the arithmetic is float.
+template <typename T>
+inline __attribute__((always_inline)) void upsampleRowBody(const T* src, const Layout& s, int64_t w, int64_t c,
+                                                           const Taps& tz, const Taps& ty, bool three_d, float* row,
+                                                           T* dst, int64_t dst_voxel) {
+  using kernels::loadValue;
+  const T* r00 = src + tz.near * s.z + ty.near * s.y;
+  const T* r01 = src + tz.near * s.z + ty.far * s.y;
+  const T* r10 = src + tz.far * s.z + ty.near * s.y;
+  const T* r11 = src + tz.far * s.z + ty.far * s.y;
   const int64_t n = w * c;  // input rows are contiguous: channels-last
   if (three_d) {
     for (int64_t i = 0; i < n; ++i)
-      row[i] = 0.75f * (0.75f * r00[i] + 0.25f * r01[i]) + 0.25f * (0.75f * r10[i] + 0.25f * r11[i]);
+      row[i] = 0.75f * (0.75f * loadValue(r00, i) + 0.25f * loadValue(r01, i)) +
+               0.25f * (0.75f * loadValue(r10, i) + 0.25f * loadValue(r11, i));
   } else {
-    for (int64_t i = 0; i < n; ++i) row[i] = 0.75f * r00[i] + 0.25f * r01[i];
+    for (int64_t i = 0; i < n; ++i) row[i] = 0.75f * loadValue(r00, i) + 0.25f * loadValue(r01, i);
   }
   for (int64_t ox = 0; ox < 2 * w; ++ox) {
     const Taps tx = taps(ox, w);
     const float* a = row + tx.near * c;
     const float* b = row + tx.far * c;
-    float* out = dst + ox * dst_voxel;
-    for (int64_t ch = 0; ch < c; ++ch) out[ch] = 0.75f * a[ch] + 0.25f * b[ch];
+    T* out = dst + ox * dst_voxel;
+    for (int64_t ch = 0; ch < c; ++ch) kernels::storeValue(out, ch, 0.75f * a[ch] + 0.25f * b[ch]);
   }
+}
+
+// The row loop for each value type, in a baseline and an AVX2 copy (model/KernelTargets.h).
+AUNET_VECTOR_CLONES void upsampleRow(const float* src, const Layout& s, int64_t w, int64_t c, const Taps& tz,
+                                     const Taps& ty, bool three_d, float* row, float* dst, int64_t dst_voxel) {
+  upsampleRowBody(src, s, w, c, tz, ty, three_d, row, dst, dst_voxel);
+}
+AUNET_VECTOR_CLONES void upsampleRow(const uint16_t* src, const Layout& s, int64_t w, int64_t c, const Taps& tz,
+                                     const Taps& ty, bool three_d, float* row, uint16_t* dst, int64_t dst_voxel) {
+  upsampleRowBody(src, s, w, c, tz, ty, three_d, row, dst, dst_voxel);
 }
 
 }  // namespace
 
 bool linearUpsample2xInto(const torch::Tensor& src, torch::Tensor& dst) {
   if (!src.defined() || !dst.defined() || src.dim() != dst.dim() || (src.dim() != 4 && src.dim() != 5)) return false;
-  if (!src.device().is_cpu() || !dst.device().is_cpu() || src.scalar_type() != torch::kFloat32 ||
-      dst.scalar_type() != torch::kFloat32)
+  const bool bf16 = src.scalar_type() == torch::kBFloat16;  // bf16 inference
+  if (!src.device().is_cpu() || !dst.device().is_cpu() || src.scalar_type() != dst.scalar_type() ||
+      (!bf16 && src.scalar_type() != torch::kFloat32))
     return false;
   const bool three_d = src.dim() == 5;
   if (!src.is_contiguous(layers::channelsLastFormat(src))) return false;
@@ -75,18 +93,23 @@ bool linearUpsample2xInto(const torch::Tensor& src, torch::Tensor& dst) {
   RECORD_FUNCTION("aunet::linear_upsample_2x_into", std::vector<c10::IValue>());  // named in profiles
   const Layout s{src.stride(0), three_d ? src.stride(2) : 0, src.stride(-2), src.stride(-1)};
   const Layout d{dst.stride(0), three_d ? dst.stride(2) : 0, dst.stride(-2), voxel};
-  const float* in = src.data_ptr<float>();
-  float* out = dst.data_ptr<float>();
   const int64_t d_out = three_d ? 2 * d_in : 1, h_out = 2 * h_in;
-  at::parallel_for(0, n * d_out * h_out, 1, [&](int64_t first, int64_t last) {
-    std::vector<float> row(static_cast<size_t>(w_in * c));
-    for (int64_t r = first; r < last; ++r) {
-      const int64_t oy = r % h_out, oz = (r / h_out) % d_out, b = r / (h_out * d_out);
-      const Taps tz = three_d ? taps(oz, d_in) : Taps{0, 0};
-      upsampleRow(in + b * s.batch, s, w_in, c, tz, taps(oy, h_in), three_d, row.data(),
-                  out + b * d.batch + oz * d.z + oy * d.y, d.x);
-    }
-  });
+  auto run = [&](const auto* in, auto* out) {
+    at::parallel_for(0, n * d_out * h_out, 1, [&](int64_t first, int64_t last) {
+      std::vector<float> row(static_cast<size_t>(w_in * c));
+      for (int64_t r = first; r < last; ++r) {
+        const int64_t oy = r % h_out, oz = (r / h_out) % d_out, b = r / (h_out * d_out);
+        const Taps tz = three_d ? taps(oz, d_in) : Taps{0, 0};
+        upsampleRow(in + b * s.batch, s, w_in, c, tz, taps(oy, h_in), three_d, row.data(),
+                    out + b * d.batch + oz * d.z + oy * d.y, d.x);
+      }
+    });
+  };
+  if (bf16)
+    run(reinterpret_cast<const uint16_t*>(src.data_ptr<at::BFloat16>()),
+        reinterpret_cast<uint16_t*>(dst.data_ptr<at::BFloat16>()));
+  else
+    run(src.data_ptr<float>(), dst.data_ptr<float>());
   return true;
 }
 

@@ -15,7 +15,7 @@
 namespace aunet::model {
 
 // Writes upsample(src) into dst and returns true when the fast path applies: src and
-// dst float32 CPU tensors of the same rank (4 or 5), batch and channels, dst exactly
+// dst float32 (or both bf16) CPU tensors of the same rank (4 or 5), batch and channels, dst exactly
 // twice src's size on every spatial axis, src channels-last contiguous and dst a
 // channels-last view whose channels are adjacent (a narrow() of a channels-last
 // tensor along dim 1). Otherwise touches nothing and returns false.

@@ -1,6 +1,7 @@
 #include "model/MixedPrecision.h"
 
 #include <ATen/autocast_mode.h>
+#include <ATen/cpu/Utils.h>
 
 #include "io/core/Error.h"
 
@@ -15,6 +16,18 @@ torch::ScalarType resolveMixedPrecision(const std::string& setting, const torch:
     return torch::kHalf;
   }
   throw core::Error("mixed_precision", "unknown setting '" + setting + "' (auto, off, bf16, fp16)");
+}
+
+torch::ScalarType resolveInferencePrecision(const std::string& setting, const torch::Device& device) {
+  if (setting == "auto" && device.is_cpu()) return cpuHasBf16MatrixUnits() ? torch::kBFloat16 : torch::kFloat;
+  return resolveMixedPrecision(setting, device);
+}
+
+bool cpuHasBf16MatrixUnits() {
+  // init_amx() asks Linux for the AMX tile state (arch_prctl) when cpuinfo reports
+  // AMX; false on every other CPU. Asked once: the answer cannot change.
+  static const bool available = at::cpu::init_amx();
+  return available;
 }
 
 AutocastGuard::AutocastGuard(const torch::Device& device, torch::ScalarType dtype) : type_(device.type()) {

@@ -166,7 +166,7 @@ model::SegmentationResult SegmentationPipeline::segment(const core::Volume& imag
       impl_->device = device;
     }
     // Validated before any work: an fp16 request on the CPU fails here.
-    const torch::ScalarType precision = model::resolveMixedPrecision(settings.precision, device);
+    const torch::ScalarType precision = model::resolveInferencePrecision(settings.precision, device);
     // Every window has the same shape: let cuDNN time its algorithms once and keep the fastest.
     if (device.is_cuda()) at::globalContext().setBenchmarkCuDNN(true);
     c10::InferenceMode inferenceMode;

@@ -12,6 +12,7 @@
 #include "io/core/Error.h"
 #include "tests/model/NormTestSupport.h"
 #include "model/AttentionUNet.h"
+#include "model/MixedPrecision.h"
 
 namespace aunet::model {
 namespace {
@@ -95,6 +96,40 @@ TEST(AttentionUNetTest, ChannelsLastInferenceMatchesContiguous) {
     ASSERT_FALSE(fast.attention.empty());
     for (size_t i = 0; i < fast.attention.size(); ++i)
       EXPECT_TRUE(torch::allclose(fast.attention[i], plain.attention[i], 1e-5, 1e-5)) << "attention map " << i;
+  }
+}
+
+// bf16 inference on the CPU (what "auto" picks on AMX CPUs): convolutions in bf16 by
+// autocast, aunet's norm and upsampling kernels on the bf16 activations, logits close
+// to the float32 pass and the same labels almost everywhere.
+TEST(AttentionUNetTest, Bf16InferenceStaysCloseToFloat) {
+  for (const int64_t dims : {2, 3}) {
+    SCOPED_TRACE(std::to_string(dims) + "D");
+    torch::manual_seed(7);
+    AttentionUNet net(AttentionUNetOptions(dims, 1, 3).channels({8, 16, 32, 64}));
+    net->eval();
+    test::randomizeNormParameters(*net);
+    Shape size{2, 1, 32, 24};
+    if (dims == 3) size.push_back(16);
+    const torch::Tensor x = torch::randn(size);
+    c10::InferenceMode inference;
+    const AttentionUNetOutput exact = net->forward_all(x, true, false);
+    AttentionUNetOutput half;
+    {
+      const AutocastGuard autocast(torch::kCPU, torch::kBFloat16);
+      half = net->forward_all(x, true, false);
+    }
+    ASSERT_EQ(half.logits.scalar_type(), torch::kBFloat16) << "the network ran in bf16";
+    EXPECT_TRUE(half.logits.is_contiguous());
+    const torch::Tensor logits = half.logits.to(torch::kFloat32);
+    const float scale = exact.logits.abs().max().item<float>();
+    EXPECT_LT((logits - exact.logits).abs().max().item<float>(), 0.05f * scale);
+    const float agree = (logits.argmax(1) == exact.logits.argmax(1)).to(torch::kFloat32).mean().item<float>();
+    EXPECT_GT(agree, 0.97f);
+    ASSERT_EQ(half.attention.size(), exact.attention.size());
+    for (size_t i = 0; i < half.attention.size(); ++i)
+      EXPECT_LT((half.attention[i].to(torch::kFloat32) - exact.attention[i]).abs().max().item<float>(), 0.05f)
+          << "attention map " << i;
   }
 }
 

@@ -40,6 +40,42 @@ TEST(InstanceNormInPlace, MatchesTheModuleInBothLayoutsWithAndWithoutRelu) {
   }
 }
 
+// bf16 inference: statistics and arithmetic in float from the bf16 values, one
+// rounding at the end, so the result is the module's float32 output on the same
+// values, rounded to bf16 (within a bf16 step where the float sums round apart).
+// 6 channels leave a remainder after whole rows of the channels-last loops; 80 fill a
+// row with a single voxel.
+TEST(InstanceNormInPlace, Bf16MatchesTheFloatModuleRoundedOnce) {
+  torch::manual_seed(8);
+  for (const int64_t channels : {6, 80})
+    for (const int64_t dims : {2, 3}) {
+      torch::nn::AnyModule norm = randomAffineInstanceNorm(dims, channels);
+      torch::Tensor x = dims == 3 ? torch::randn({2, channels, 9, 17, 11}) : torch::randn({2, channels, 37, 29});
+      x = (x * 4.0 + 3.0).to(torch::kBFloat16);
+      const torch::Tensor expected = norm.forward(x.to(torch::kFloat32)).detach();
+      for (const bool channelsLast : {false, true})
+        for (const bool relu : {false, true}) {
+          SCOPED_TRACE(std::to_string(dims) + "D, " + std::to_string(channels) + " channels, " +
+                       (channelsLast ? "channels-last" : "NCDHW") + (relu ? ", ReLU" : ""));
+          const auto format = channelsLast ? (dims == 3 ? at::MemoryFormat::ChannelsLast3d : at::MemoryFormat::ChannelsLast)
+                                           : at::MemoryFormat::Contiguous;
+          torch::Tensor y = x.contiguous(format).clone(format);
+          {
+            c10::InferenceMode inference;
+            ASSERT_TRUE(instanceNormInPlace(y, norm, relu));
+          }
+          ASSERT_EQ(y.scalar_type(), torch::kBFloat16);
+          EXPECT_TRUE(y.is_contiguous(format)) << "the layout is kept";
+          const torch::Tensor want = (relu ? expected.relu() : expected).to(torch::kBFloat16).to(torch::kFloat32);
+          const torch::Tensor got = y.to(torch::kFloat32);
+          const torch::Tensor step = want.abs() * (1.0 / 128.0) + 1e-3;  // one bf16 step (8 mantissa bits)
+          EXPECT_TRUE(((got - want).abs() <= step).all().item<bool>())
+              << "max difference " << (got - want).abs().max().item<float>();
+          EXPECT_GT((got == want).to(torch::kFloat32).mean().item<float>(), 0.95) << "most values round alike";
+        }
+    }
+}
+
 TEST(InstanceNormInPlace, DeclinesWithAutogradOrAnotherNormOrLayout) {
   const torch::nn::AnyModule norm = randomAffineInstanceNorm(3, 4);
   torch::Tensor x = torch::randn({1, 4, 5, 5, 5});

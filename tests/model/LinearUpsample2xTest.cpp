@@ -27,6 +27,31 @@ torch::Tensor reference(const torch::Tensor& src) {
   return F::interpolate(src.contiguous(), options);
 }
 
+// bf16 inference: the float interpolation of the same bf16 values, rounded once.
+TEST(LinearUpsample2x, Bf16MatchesFloatInterpolateRoundedOnce) {
+  torch::manual_seed(6);
+  for (const std::vector<int64_t>& spatial : std::vector<std::vector<int64_t>>{{3, 4, 5}, {5, 3}}) {
+    const int64_t channels = 16;
+    std::vector<int64_t> shape{2, channels};
+    shape.insert(shape.end(), spatial.begin(), spatial.end());
+    SCOPED_TRACE(std::to_string(spatial.size()) + "D");
+    const torch::Tensor src = torch::randn(shape).to(torch::kBFloat16).contiguous(channelsLast(shape.size()));
+    std::vector<int64_t> big{2, channels + 3};
+    for (int64_t s : spatial) big.push_back(2 * s);
+    torch::Tensor buffer =
+        torch::full(big, 42.0f).to(torch::kBFloat16).contiguous(channelsLast(big.size()));
+    torch::Tensor slice = buffer.narrow(1, 3, channels);
+    ASSERT_TRUE(linearUpsample2xInto(src, slice));
+    const torch::Tensor want = reference(src.to(torch::kFloat32)).to(torch::kBFloat16).to(torch::kFloat32);
+    const torch::Tensor got = slice.to(torch::kFloat32);
+    EXPECT_TRUE(((got - want).abs() <= want.abs() * (1.0 / 128.0) + 1e-3).all().item<bool>())
+        << "max difference " << (got - want).abs().max().item<float>();
+    EXPECT_TRUE(torch::all(buffer.narrow(1, 0, 3).to(torch::kFloat32) == 42.0f).item<bool>()) << "other channels untouched";
+    torch::Tensor floatSlice = torch::empty_like(slice, slice.options().dtype(torch::kFloat32));
+    EXPECT_FALSE(linearUpsample2xInto(src, floatSlice)) << "mixed value types are declined";
+  }
+}
+
 TEST(LinearUpsample2x, MatchesInterpolateIntoAChannelSlice) {
   torch::manual_seed(3);
   for (const std::vector<int64_t>& spatial : std::vector<std::vector<int64_t>>{{3, 4, 5}, {1, 2, 7}, {5, 3}, {1, 1}}) {

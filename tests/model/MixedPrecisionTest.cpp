@@ -23,6 +23,19 @@ TEST(MixedPrecisionTest, ResolvesSettingsPerDevice) {
   EXPECT_THROW(resolveMixedPrecision("fp16", torch::kCPU), core::Error);
 }
 
+// Inference differs from training only in "auto" on the CPU: bf16 where the CPU has
+// AMX bf16 units (and this process may use them), float32 elsewhere.
+TEST(MixedPrecisionTest, InferenceAutoIsBf16OnlyOnCpusWithMatrixUnits) {
+  EXPECT_EQ(resolveInferencePrecision("auto", torch::kCPU),
+            cpuHasBf16MatrixUnits() ? torch::kBFloat16 : torch::kFloat);
+  EXPECT_EQ(resolveInferencePrecision("auto", torch::Device(torch::kCUDA, 0)), torch::kBFloat16);
+  EXPECT_EQ(resolveInferencePrecision("off", torch::kCPU), torch::kFloat);
+  EXPECT_EQ(resolveInferencePrecision("bf16", torch::kCPU), torch::kBFloat16);
+  EXPECT_THROW(resolveInferencePrecision("fp16", torch::kCPU), core::Error);
+  EXPECT_THROW(resolveInferencePrecision("half", torch::kCPU), core::Error);
+  EXPECT_EQ(resolveMixedPrecision("auto", torch::kCPU), torch::kFloat) << "training stays float32 on every CPU";
+}
+
 TEST(MixedPrecisionTest, AutocastScopeRunsConvolutionsInBf16AndRestores) {
   const torch::Tensor x = torch::randn({1, 2, 8, 8}), w = torch::randn({3, 2, 3, 3});
   {
