@@ -23,6 +23,15 @@ norm, deep supervision in training); the GFLOP column shows what each computes.
     python3 scripts/compare_monai.py                    # 2 threads, ch2 template
     python3 scripts/compare_monai.py --threads 1 --repeats 3
     python3 scripts/compare_monai.py --image ct.nii.gz --overlap 0.5 --sw-batch 2
+    python3 scripts/compare_monai.py --precision bf16   # both in bf16 autocast (also on the CPU)
+    python3 scripts/compare_monai.py --defaults --sections segment   # each tool's own defaults
+
+Precision: `auto` (default) is each tool's default (aunet: bf16 on CUDA and on CPUs with
+AMX bf16 units, else fp32; MONAI: bf16 autocast on CUDA, fp32 on the CPU); `off` is fp32
+on both, `bf16` bf16 autocast on both. `--defaults` segments with each tool's documented
+defaults instead of identical settings: aunet overlap 0.5, Gaussian, 2 windows per pass,
+precision auto; MONAI's sliding_window_inference overlap 0.25, constant weighting, 1
+window per pass.
 
 The MONAI environment is created on first use (--monai-venv, default .venv-monai next
 to the repository's .venv) with `pip install torch==<aunet's torch version> monai
@@ -98,9 +107,13 @@ def worker(args) -> dict:
     sync = (lambda: torch.cuda.synchronize()) if device.type == "cuda" else (lambda: None)
     if device.type == "cuda":
         torch.backends.cudnn.benchmark = True
-    autocast = (lambda: torch.autocast("cuda", dtype=torch.bfloat16)) if device.type == "cuda" and args.precision != "off" \
+    # auto: bf16 on CUDA (MONAI's usual advice), fp32 on the CPU; bf16: autocast everywhere.
+    use_bf16 = args.precision == "bf16" or (args.precision == "auto" and device.type == "cuda")
+    autocast = (lambda: torch.autocast(device.type, dtype=torch.bfloat16)) if use_bf16 \
         else (lambda: torch.autocast("cpu", enabled=False))
-    out: dict = {"device": str(device), "threads": torch.get_num_threads(), "torch": torch.__version__}
+    out_precision = "bf16" if use_bf16 else "fp32"
+    out: dict = {"device": str(device), "threads": torch.get_num_threads(), "torch": torch.__version__,
+                 "precision": out_precision}
     import monai
     out["monai"] = monai.__version__
 
@@ -116,8 +129,11 @@ def worker(args) -> dict:
         with torch.inference_mode(), autocast():
             x = image.to(device)
             x = ((x - x.mean()) / x.std().clamp_min(1e-8))[None, None]  # z-score, as the aunet plan
-            logits = sliding_window_inference(x, roi, args.sw_batch, net, overlap=args.overlap, mode="gaussian",
-                                              sigma_scale=0.125)
+            if args.defaults:  # MONAI's own defaults: overlap 0.25, constant weights, 1 window per pass
+                logits = sliding_window_inference(x, roi, 1, net)
+            else:
+                logits = sliding_window_inference(x, roi, args.sw_batch, net, overlap=args.overlap, mode="gaussian",
+                                                  sigma_scale=0.125)
             labels = torch.softmax(logits.float(), 1).argmax(1).to(torch.uint8).cpu()
         sync()
         seconds = time.perf_counter() - t0
@@ -218,8 +234,11 @@ def main() -> None:
     parser.add_argument("--train-size", type=int, default=96)
     parser.add_argument("--train-batch", type=int, default=2)
     parser.add_argument("--device", default="cpu", help="cpu or cuda")
-    parser.add_argument("--precision", default="auto", choices=["auto", "off"],
-                        help="auto: bf16 autocast on CUDA for both, fp32 on the CPU; off: fp32 everywhere")
+    parser.add_argument("--precision", default="auto", choices=["auto", "off", "bf16"],
+                        help="auto: each tool's default; off: fp32 on both; bf16: bf16 autocast on both")
+    parser.add_argument("--defaults", action="store_true",
+                        help="segment with each tool's defaults (aunet: overlap 0.5, Gaussian, batch 2, precision "
+                             "auto; MONAI: overlap 0.25, constant, batch 1) instead of identical settings")
     parser.add_argument("--sections", default="segment,forward,train", help="any of segment, forward, train")
     parser.add_argument("--aunet-bench", default=str(ROOT / "build" / "bin" / "aunet_bench"))
     parser.add_argument("--aunet-venv", default=os.environ.get("AUNET_VENV", str(ROOT / ".venv")))
@@ -247,12 +266,17 @@ def main() -> None:
     common = ["--threads", str(args.threads), "--device", args.device, "--precision", args.precision]
     monai_common = [str(monai_python), __file__, "--threads", str(args.threads), "--device", args.device,
                     "--precision", args.precision, "--repeats", str(args.repeats)]
+    if args.defaults:
+        common = ["--threads", str(args.threads), "--device", args.device, "--precision", "auto"]
+        monai_common[monai_common.index("--precision") + 1] = "auto"
+        monai_common.append("--defaults")
     results: dict = {"threads": args.threads, "device": args.device, "image": args.image,
                      "patch": args.patch, "overlap": args.overlap, "sw_batch": args.sw_batch}
     if "segment" in sections:
+        overlap, sw_batch = ("0.5", "2") if args.defaults else (str(args.overlap), str(args.sw_batch))
         results["aunet_segment"] = run_json(
-            [str(bench), *common, "--sections", "segment", "--image", args.image, "--overlap", str(args.overlap),
-             "--segment-batch", str(args.sw_batch)], "aunet: whole-volume segmentation")
+            [str(bench), *common, "--sections", "segment", "--image", args.image, "--overlap", overlap,
+             "--segment-batch", sw_batch], "aunet: whole-volume segmentation")
         results["monai_segment"] = run_json(
             monai_common + ["--worker", "segment", "--image", args.image, "--patch", str(args.patch),
                             "--overlap", str(args.overlap), "--sw-batch", str(args.sw_batch)],
@@ -268,15 +292,19 @@ def main() -> None:
 
     device = (results.get("aunet") or results.get("aunet_segment") or {}).get("device", args.device)
     versions = results.get("monai") or results.get("monai_segment") or {}
+    aunet_precision = (results.get("aunet") or results.get("aunet_segment") or {}).get("inference_precision", "?")
     print(f"\naunet vs MONAI {versions.get('monai', '?')} (torch {versions.get('torch', '?')}), {device}, "
-          f"{args.threads} thread(s); load average {load_start[0]:.2f} at start, {load_end[0]:.2f} at end")
+          f"{args.threads} thread(s); precision: aunet inference {aunet_precision}, MONAI {versions.get('precision', '?')}"
+          f"; load average {load_start[0]:.2f} at start, {load_end[0]:.2f} at end")
     print("| case | aunet s | MONAI s | aunet/MONAI speed | aunet GFLOP | MONAI GFLOP | aunet peak RSS MB | MONAI peak RSS MB |")
     print("| --- | --- | --- | --- | --- | --- | --- | --- |")
     if "segment" in sections:
         a, m = results["aunet_segment"]["segment"], results["monai_segment"]["segment"]
         size = "x".join(str(s) for s in a["size"])
-        print(f"| segment {Path(args.image).name} ({size}), {args.patch}^3 windows, overlap {args.overlap}, "
-              f"{args.sw_batch} per batch, Gaussian | {a['seconds']:.2f} | {m['seconds']:.2f} | "
+        settings = ("each tool's defaults (aunet overlap 0.5, Gaussian, 2 per batch; MONAI overlap 0.25, constant, "
+                    "1 per batch)") if args.defaults else f"overlap {args.overlap}, {args.sw_batch} per batch, Gaussian"
+        print(f"| segment {Path(args.image).name} ({size}), {args.patch}^3 windows, {settings} | "
+              f"{a['seconds']:.2f} | {m['seconds']:.2f} | "
               f"{ratio(m['seconds'], a['seconds'])} | {a['gflop']:.0f} | | {a['peak_rss_mb']:.0f} | {m['peak_rss_mb']:.0f} |")
     def timing_row(case: str, a: dict, m: dict, gflop_digits: int) -> None:
         print(f"| {case} | {a['seconds']:.3f} | {m['seconds']:.3f} | {ratio(m['seconds'], a['seconds'])} | "
