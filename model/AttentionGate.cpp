@@ -36,6 +36,12 @@ AttentionGateImpl::AttentionGateImpl(const AttentionGateOptions& options) : opti
 
 std::pair<torch::Tensor, torch::Tensor> AttentionGateImpl::forward(const torch::Tensor& x,
                                                                    const torch::Tensor& g) {
+  auto [y, alpha] = forward_unnormalized(x, g);
+  return {layers::normalize(std::move(y), W_norm_, false), alpha};
+}
+
+std::pair<torch::Tensor, torch::Tensor> AttentionGateImpl::forward_unnormalized(const torch::Tensor& x,
+                                                                                const torch::Tensor& g) {
   const int64_t expected_dim = options_.spatial_dims() + 2;
   if (x.dim() != expected_dim || g.dim() != expected_dim)
     throw core::Error("attention gate expects " + std::to_string(expected_dim) + "-D x and g, got " +
@@ -63,7 +69,6 @@ std::pair<torch::Tensor, torch::Tensor> AttentionGateImpl::forward(const torch::
   // stays in x's precision instead of promoting a full-size activation to float32.
   const bool same = alpha.scalar_type() == x.scalar_type() || c10::GradMode::is_enabled();
   torch::Tensor y = W_conv_.forward(x * (same ? alpha : alpha.to(x.scalar_type())));  // x first: x's layout
-  y = layers::normalize(std::move(y), W_norm_, false);
   return {y, alpha};
 }
 

@@ -44,6 +44,12 @@ class AttentionGateImpl : public torch::nn::Module {
   // Returns {y [N, in, *S], alpha [N, 1, *S] in [0, 1]}.
   std::pair<torch::Tensor, torch::Tensor> forward(const torch::Tensor& x, const torch::Tensor& g);
 
+  // forward() without the last step: {Conv_1x1(alpha * x), alpha}; y is then
+  // output_norm() of the first. The decoder normalizes it straight into its
+  // concatenation buffer.
+  std::pair<torch::Tensor, torch::Tensor> forward_unnormalized(const torch::Tensor& x, const torch::Tensor& g);
+  torch::nn::AnyModule& output_norm() { return W_norm_; }
+
   const AttentionGateOptions& options() const { return options_; }
 
  private:

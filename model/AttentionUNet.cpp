@@ -62,7 +62,10 @@ torch::Tensor maxPool2x(const torch::Tensor& x) {
 // cat(skip, upsample(coarser)) along the channels. Channels-last inference writes the
 // upsampling straight into the concatenation's second half (no temporary, no cat
 // copy); that kernel has no backward, so with autograd LibTorch's ops run.
-torch::Tensor concatenateUpsampled(const torch::Tensor& skip, const torch::Tensor& coarser, at::MemoryFormat layout) {
+// With `skip_norm`, the skip is first normalized by it (the gate's output norm): in
+// the fast path straight into the concatenation, which saves a copy of the skip.
+torch::Tensor concatenateUpsampled(torch::Tensor skip, const torch::Tensor& coarser, at::MemoryFormat layout,
+                                   torch::nn::AnyModule* skip_norm) {
   const std::vector<int64_t> size = layers::spatialSize(skip);
   if (layout != at::MemoryFormat::Preserve && !c10::GradMode::is_enabled()) {
     std::vector<int64_t> shape{skip.size(0), skip.size(1) + coarser.size(1)};
@@ -70,10 +73,15 @@ torch::Tensor concatenateUpsampled(const torch::Tensor& skip, const torch::Tenso
     torch::Tensor merged = torch::empty(shape, skip.options().memory_format(layout));
     torch::Tensor upper = merged.narrow(1, skip.size(1), coarser.size(1));
     if (linearUpsample2xInto(coarser, upper)) {
-      merged.narrow(1, 0, skip.size(1)).copy_(skip);
+      torch::Tensor lower = merged.narrow(1, 0, skip.size(1));
+      if (skip_norm)
+        layers::normalizeInto(std::move(skip), lower, *skip_norm, false);
+      else
+        lower.copy_(skip);
       return merged;
     }
   }
+  if (skip_norm) skip = layers::normalize(std::move(skip), *skip_norm, false);
   return torch::cat({skip, layers::resizeLinear(coarser, size)}, 1);
 }
 
@@ -177,15 +185,17 @@ AttentionUNetOutput AttentionUNetImpl::forward_all(const torch::Tensor& x, bool 
   for (int64_t l = levels - 2; l >= 0; --l) {
     torch::Tensor skip = skips[l];
     skips[l] = torch::Tensor();  // release the encoder activation as soon as possible
+    torch::nn::AnyModule* skip_norm = nullptr;
     if (!gates_[l].is_empty()) {
       const torch::Tensor& g = (l == levels - 2) ? gating : coarser;
-      auto [gated, alpha] = gates_[l]->forward(skip, g);
-      skip = gated;
+      auto [gated, alpha] = gates_[l]->forward_unnormalized(skip, g);
+      skip = gated;  // the encoder activation is released here
+      skip_norm = &gates_[l]->output_norm();
       if (with_attention) alpha_by_level[l] = cropTo(alpha, levelSize(input_size, l));
     }
     // Only the concatenation stays alive into the decoder (moved in, freed after its
     // first conv): the skip and the upsampled input would double the peak memory.
-    torch::Tensor merged = concatenateUpsampled(skip, coarser, layout);
+    torch::Tensor merged = concatenateUpsampled(std::move(skip), coarser, layout, skip_norm);
     skip = torch::Tensor();
     coarser = torch::Tensor();
     coarser = decoders_[l]->forward(std::move(merged), layout);

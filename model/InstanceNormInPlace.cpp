@@ -23,32 +23,67 @@ std::optional<AffineInstanceNorm> affineInstanceNorm(const torch::nn::AnyModule&
   return std::nullopt;
 }
 
+namespace {
+
+// What both entry points need: no autograd, a float32 or bf16 CPU tensor of rank 4 or
+// 5, `norm` an affine InstanceNorm of its channels. nullopt otherwise.
+std::optional<AffineInstanceNorm> inferenceParameters(const torch::Tensor& x, const torch::nn::AnyModule& norm) {
+  if (c10::GradMode::is_enabled()) return std::nullopt;  // autograd needs the modules (InferenceMode turns it off)
+  if (!x.defined() || !x.device().is_cpu() || x.dim() < 4 || x.dim() > 5 || x.numel() == 0) return std::nullopt;
+  // bf16: bf16 inference (autocast's convolutions)
+  if (x.scalar_type() != torch::kBFloat16 && x.scalar_type() != torch::kFloat32) return std::nullopt;
+  std::optional<AffineInstanceNorm> params = affineInstanceNorm(norm, x.dim());
+  if (!params || params->weight.numel() != x.size(1) || params->bias.numel() != x.size(1)) return std::nullopt;
+  return params;
+}
+
+void run(const torch::Tensor& x, torch::Tensor& y, const kernels::NormShape& shape, const AffineInstanceNorm& params,
+         bool relu) {
+  const torch::Tensor w = params.weight.to(torch::kFloat32).contiguous();
+  const torch::Tensor b = params.bias.to(torch::kFloat32).contiguous();
+  if (x.scalar_type() == torch::kBFloat16) {
+    kernels::instanceNormForward(shape, reinterpret_cast<const uint16_t*>(x.data_ptr<at::BFloat16>()),
+                                 reinterpret_cast<uint16_t*>(y.data_ptr<at::BFloat16>()), w.data_ptr<float>(),
+                                 b.data_ptr<float>(), params.eps, relu, nullptr, nullptr);
+    return;
+  }
+  kernels::instanceNormForward(shape, x.data_ptr<float>(), y.data_ptr<float>(), w.data_ptr<float>(),
+                               b.data_ptr<float>(), params.eps, relu, nullptr, nullptr);
+}
+
+}  // namespace
+
 bool instanceNormInPlace(torch::Tensor& x, const torch::nn::AnyModule& norm, bool relu) {
-  if (c10::GradMode::is_enabled()) return false;  // autograd needs the modules (InferenceMode turns it off)
-  if (!x.defined() || !x.device().is_cpu() || x.dim() < 4 || x.dim() > 5) return false;
-  const bool bf16 = x.scalar_type() == torch::kBFloat16;  // bf16 inference (autocast's convolutions)
-  if (!bf16 && x.scalar_type() != torch::kFloat32) return false;
+  const std::optional<AffineInstanceNorm> params = inferenceParameters(x, norm);
+  if (!params) return false;
   // A tensor with one channel or one voxel is both; either order then reads the same.
   const bool planes = x.is_contiguous();
   if (!planes && !x.is_contiguous(layers::channelsLastFormat(x))) return false;
-  const std::optional<AffineInstanceNorm> params = affineInstanceNorm(norm, x.dim());
-  const int64_t images = x.size(0), channels = x.size(1);
-  if (!params || params->weight.numel() != channels || params->bias.numel() != channels || x.numel() == 0)
-    return false;
   RECORD_FUNCTION("aunet::instance_norm_in_place", std::vector<c10::IValue>());  // named in profiles
-  const torch::Tensor w = params->weight.to(torch::kFloat32).contiguous();
-  const torch::Tensor b = params->bias.to(torch::kFloat32).contiguous();
+  const int64_t images = x.size(0), channels = x.size(1);
   const kernels::NormShape shape{images, channels, x.numel() / (images * channels),
                                  planes ? kernels::Layout::Planes : kernels::Layout::ChannelsLast};
-  if (bf16) {
-    auto* data = reinterpret_cast<uint16_t*>(x.data_ptr<at::BFloat16>());
-    kernels::instanceNormForward(shape, data, data, w.data_ptr<float>(), b.data_ptr<float>(), params->eps, relu,
-                                 nullptr, nullptr);
-    return true;
-  }
-  float* data = x.data_ptr<float>();
-  kernels::instanceNormForward(shape, data, data, w.data_ptr<float>(), b.data_ptr<float>(), params->eps, relu,
-                               nullptr, nullptr);
+  run(x, x, shape, *params, relu);
+  return true;
+}
+
+bool instanceNormInto(const torch::Tensor& x, torch::Tensor& out, const torch::nn::AnyModule& norm, bool relu) {
+  const std::optional<AffineInstanceNorm> params = inferenceParameters(x, norm);
+  if (!params || !x.is_contiguous(layers::channelsLastFormat(x))) return false;
+  if (!out.defined() || !out.device().is_cpu() || out.scalar_type() != x.scalar_type() || out.sizes() != x.sizes())
+    return false;
+  // out: channels adjacent, voxels at a fixed stride, rows and slices dense in voxels
+  // (what narrow(1, ...) of a channels-last tensor gives).
+  const int64_t voxel = out.stride(-1), channels = x.size(1);
+  if (out.stride(1) != 1 || voxel < channels || out.stride(-2) != voxel * out.size(-1) ||
+      (out.dim() == 5 && out.stride(2) != out.stride(-2) * out.size(-2)))
+    return false;
+  RECORD_FUNCTION("aunet::instance_norm_into", std::vector<c10::IValue>());  // named in profiles
+  const int64_t images = x.size(0);
+  kernels::NormShape shape{images, channels, x.numel() / (images * channels), kernels::Layout::ChannelsLast};
+  shape.out_voxel_stride = voxel;
+  shape.out_image_stride = out.stride(0);
+  run(x, out, shape, *params, relu);
   return true;
 }
 

@@ -19,6 +19,12 @@ namespace aunet::model {
 // runs the modules.
 bool instanceNormInPlace(torch::Tensor& x, const torch::nn::AnyModule& norm, bool relu);
 
+// The same, written into `out` instead of in place: x channels-last contiguous, out of
+// x's sizes and type with adjacent channels and voxels at a fixed stride (a channel
+// slice of a wider channels-last tensor: the decoder's concatenation, so the gate's
+// output needs no copy). x is not changed. false (out untouched) when it does not apply.
+bool instanceNormInto(const torch::Tensor& x, torch::Tensor& out, const torch::nn::AnyModule& norm, bool relu);
+
 // The parameters of `norm` when it is an affine InstanceNorm2d (dim 4) or 3d (dim 5).
 struct AffineInstanceNorm {
   torch::Tensor weight, bias;

@@ -118,6 +118,27 @@ AUNET_VECTOR_CLONES void channelApply(const uint16_t* p, uint16_t* q, int64_t n,
   channelApplyBody(p, q, n, channels, sc, sh, relu);
 }
 
+// The same into voxels `stride` elements apart (a channel slice of a wider tensor).
+template <typename T>
+inline __attribute__((always_inline)) void stridedApplyBody(const T* __restrict p, T* __restrict q, int64_t n,
+                                                            int64_t channels, int64_t stride,
+                                                            const float* __restrict sc, const float* __restrict sh,
+                                                            bool relu) {
+  for (int64_t v = 0; v < n; ++v, p += channels, q += stride)
+    for (int64_t c = 0; c < channels; ++c) {
+      const float value = loadValue(p, c) * sc[c] + sh[c];
+      storeValue(q, c, relu ? std::max(0.0f, value) : value);
+    }
+}
+AUNET_VECTOR_CLONES void stridedApply(const float* p, float* q, int64_t n, int64_t channels, int64_t stride,
+                                      const float* sc, const float* sh, bool relu) {
+  stridedApplyBody(p, q, n, channels, stride, sc, sh, relu);
+}
+AUNET_VECTOR_CLONES void stridedApply(const uint16_t* p, uint16_t* q, int64_t n, int64_t channels, int64_t stride,
+                                      const float* sc, const float* sh, bool relu) {
+  stridedApplyBody(p, q, n, channels, stride, sc, sh, relu);
+}
+
 // One channels-last image of the backward pass (float32 only).
 struct ChannelsLastGradient {
   const float* x;
@@ -267,9 +288,11 @@ void forward(const NormShape& shape, const T* x, T* y, const float* weight, cons
   std::vector<double> block_sums, sum(static_cast<size_t>(channels)), squares(static_cast<size_t>(channels));
   const int64_t row = voxelsPerRow(channels) * channels;
   std::vector<float> scale(static_cast<size_t>(row)), shift(static_cast<size_t>(row));
+  const int64_t out_voxel = shape.out_voxel_stride > 0 ? shape.out_voxel_stride : channels;
+  const int64_t out_image = shape.out_image_stride > 0 ? shape.out_image_stride : voxels * channels;
   for (int64_t n = 0; n < shape.images; ++n) {
     const T* image = x + n * voxels * channels;
-    T* out = y + n * voxels * channels;
+    T* out = y + n * out_image;
     channelsLastSums(voxels, channels, row, block_sums, sum.data(), squares.data(),
                      [image, channels](int64_t first, int64_t end, float* a, float* b) {
                        channelSums(image + first * channels, end - first, channels, a, b);
@@ -287,8 +310,12 @@ void forward(const NormShape& shape, const T* x, T* y, const float* weight, cons
       shift[i] = shift[i % channels];
     }
     forVoxelBlocks(voxels, channels, [&](int64_t first, int64_t end) {
-      channelApply(image + first * channels, out + first * channels, end - first, channels, scale.data(),
-                   shift.data(), relu);
+      if (out_voxel == channels)
+        channelApply(image + first * channels, out + first * channels, end - first, channels, scale.data(),
+                     shift.data(), relu);
+      else
+        stridedApply(image + first * channels, out + first * out_voxel, end - first, channels, out_voxel,
+                     scale.data(), shift.data(), relu);
     });
   }
 }

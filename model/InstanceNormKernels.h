@@ -17,6 +17,10 @@ enum class Layout { Planes, ChannelsLast };
 struct NormShape {
   int64_t images, channels, voxels;
   Layout layout;
+  // Forward only, ChannelsLast only: where y's voxels lie when y is not shaped as x (a
+  // channel slice of a wider tensor, e.g. the decoder's concatenation): elements
+  // between adjacent voxels and between images. 0: as x.
+  int64_t out_voxel_stride = 0, out_image_stride = 0;
 };
 
 // y = [ReLU](weight * (x - mean) / sqrt(var + eps) + bias) per (image, channel), with

@@ -65,6 +65,13 @@ inline torch::Tensor normalize(torch::Tensor x, torch::nn::AnyModule& norm, bool
   return relu ? x.relu_() : x;
 }
 
+// normalize(x, norm, relu) written into `out` (x's shape; e.g. a channel slice of a
+// concatenation): straight from aunet's kernel when it applies, else computed and copied.
+inline void normalizeInto(torch::Tensor x, torch::Tensor& out, torch::nn::AnyModule& norm, bool relu) {
+  if (instanceNormInto(x, out, norm, relu)) return;
+  out.copy_(normalize(std::move(x), norm, relu));
+}
+
 // The channels-last memory format of a 4-D or 5-D tensor.
 inline at::MemoryFormat channelsLastFormat(const torch::Tensor& x) {
   return x.dim() == 5 ? at::MemoryFormat::ChannelsLast3d : at::MemoryFormat::ChannelsLast;

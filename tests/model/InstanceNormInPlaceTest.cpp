@@ -5,6 +5,7 @@
 #include <torch/torch.h>
 
 #include <string>
+#include <vector>
 
 #include "tests/model/NormTestSupport.h"
 #include "model/InstanceNormInPlace.h"
@@ -73,6 +74,43 @@ TEST(InstanceNormInPlace, Bf16MatchesTheFloatModuleRoundedOnce) {
               << "max difference " << (got - want).abs().max().item<float>();
           EXPECT_GT((got == want).to(torch::kFloat32).mean().item<float>(), 0.95) << "most values round alike";
         }
+    }
+}
+
+// Into a channel slice of a wider channels-last tensor (the decoder's concatenation):
+// the module's output there, the other channels and x untouched; declined for
+// layouts it cannot write.
+TEST(InstanceNormInPlace, IntoAChannelSliceMatchesTheModule) {
+  torch::manual_seed(9);
+  for (const auto type : {torch::kFloat32, torch::kBFloat16})
+    for (const int64_t dims : {2, 3}) {
+      SCOPED_TRACE(std::to_string(dims) + "D, " + (type == torch::kFloat32 ? "float32" : "bf16"));
+      const int64_t channels = 6;
+      const auto format = dims == 3 ? at::MemoryFormat::ChannelsLast3d : at::MemoryFormat::ChannelsLast;
+      torch::nn::AnyModule norm = randomAffineInstanceNorm(dims, channels);
+      torch::Tensor x = dims == 3 ? torch::randn({2, channels, 7, 9, 5}) : torch::randn({2, channels, 13, 11});
+      x = (x * 3.0 - 1.0).to(type).contiguous(format);
+      const torch::Tensor before = x.clone();
+      const torch::Tensor expected = norm.forward(x.to(torch::kFloat32)).detach().to(type).to(torch::kFloat32);
+      std::vector<int64_t> wide(x.sizes().begin(), x.sizes().end());
+      wide[1] = channels + 5;
+      torch::Tensor buffer = torch::full(wide, 42.0f).to(type).contiguous(format);
+      torch::Tensor slice = buffer.narrow(1, 2, channels);
+      {
+        c10::InferenceMode inference;
+        ASSERT_TRUE(instanceNormInto(x, slice, norm, false));
+        torch::Tensor planes = x.contiguous();
+        EXPECT_FALSE(instanceNormInto(planes, slice, norm, false)) << "x must be channels-last";
+        torch::Tensor dense = torch::empty_like(x).contiguous();
+        EXPECT_FALSE(instanceNormInto(x, dense, norm, false)) << "out must be channels-last";
+      }
+      const torch::Tensor got = slice.to(torch::kFloat32);
+      const double tolerance = type == torch::kFloat32 ? 1e-4 : 1.0 / 64.0;
+      EXPECT_TRUE(torch::allclose(got, expected, tolerance, tolerance))
+          << "max difference " << (got - expected).abs().max().item<float>();
+      EXPECT_TRUE(torch::all(buffer.narrow(1, 0, 2).to(torch::kFloat32) == 42.0f).item<bool>());
+      EXPECT_TRUE(torch::all(buffer.narrow(1, 2 + channels, 3).to(torch::kFloat32) == 42.0f).item<bool>());
+      EXPECT_TRUE(torch::equal(x, before)) << "x is not changed";
     }
 }
 
