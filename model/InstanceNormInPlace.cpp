@@ -72,12 +72,8 @@ bool instanceNormInto(const torch::Tensor& x, torch::Tensor& out, const torch::n
   if (!params || !x.is_contiguous(layers::channelsLastFormat(x))) return false;
   if (!out.defined() || !out.device().is_cpu() || out.scalar_type() != x.scalar_type() || out.sizes() != x.sizes())
     return false;
-  // out: channels adjacent, voxels at a fixed stride, rows and slices dense in voxels
-  // (what narrow(1, ...) of a channels-last tensor gives).
-  const int64_t voxel = out.stride(-1), channels = x.size(1);
-  if (out.stride(1) != 1 || voxel < channels || out.stride(-2) != voxel * out.size(-1) ||
-      (out.dim() == 5 && out.stride(2) != out.stride(-2) * out.size(-2)))
-    return false;
+  const int64_t voxel = layers::channelSliceVoxelStride(out), channels = x.size(1);
+  if (voxel == 0) return false;
   RECORD_FUNCTION("aunet::instance_norm_into", std::vector<c10::IValue>());  // named in profiles
   const int64_t images = x.size(0);
   kernels::NormShape shape{images, channels, x.numel() / (images * channels), kernels::Layout::ChannelsLast};

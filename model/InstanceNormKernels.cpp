@@ -90,35 +90,8 @@ AUNET_VECTOR_CLONES void channelSums(const uint16_t* p, int64_t n, int64_t chann
   channelSumsBody(p, n, channels, a, b);
 }
 
-// sc and sh: a row's worth (voxelsPerRow(channels) * channels) of per-channel factors.
-template <typename T>
-inline __attribute__((always_inline)) void channelApplyBody(const T* __restrict p, T* __restrict q, int64_t n,
-                                                            int64_t channels, const float* __restrict sc,
-                                                            const float* __restrict sh, bool relu) {
-  const int64_t reps = voxelsPerRow(channels), row = reps * channels;
-  int64_t v = 0;
-  if (relu)
-    for (; v + reps <= n; v += reps, p += row, q += row)
-      for (int64_t i = 0; i < row; ++i) storeValue(q, i, std::max(0.0f, loadValue(p, i) * sc[i] + sh[i]));
-  else
-    for (; v + reps <= n; v += reps, p += row, q += row)
-      for (int64_t i = 0; i < row; ++i) storeValue(q, i, loadValue(p, i) * sc[i] + sh[i]);
-  for (; v < n; ++v, p += channels, q += channels)
-    for (int64_t c = 0; c < channels; ++c) {
-      const float value = loadValue(p, c) * sc[c] + sh[c];
-      storeValue(q, c, relu ? std::max(0.0f, value) : value);
-    }
-}
-AUNET_VECTOR_CLONES void channelApply(const float* p, float* q, int64_t n, int64_t channels, const float* sc,
-                                      const float* sh, bool relu) {
-  channelApplyBody(p, q, n, channels, sc, sh, relu);
-}
-AUNET_VECTOR_CLONES void channelApply(const uint16_t* p, uint16_t* q, int64_t n, int64_t channels, const float* sc,
-                                      const float* sh, bool relu) {
-  channelApplyBody(p, q, n, channels, sc, sh, relu);
-}
-
-// The same into voxels `stride` elements apart (a channel slice of a wider tensor).
+// Channels-last: y = x * sc + sh (then ReLU) per voxel into voxels `stride` elements
+// apart (`channels` for a dense tensor, more for a channel slice of a wider one).
 template <typename T>
 inline __attribute__((always_inline)) void stridedApplyBody(const T* __restrict p, T* __restrict q, int64_t n,
                                                             int64_t channels, int64_t stride,
@@ -138,6 +111,31 @@ AUNET_VECTOR_CLONES void stridedApply(const uint16_t* p, uint16_t* q, int64_t n,
                                       const float* sc, const float* sh, bool relu) {
   stridedApplyBody(p, q, n, channels, stride, sc, sh, relu);
 }
+
+// sc and sh: a row's worth (voxelsPerRow(channels) * channels) of per-channel factors.
+template <typename T>
+inline __attribute__((always_inline)) void channelApplyBody(const T* __restrict p, T* __restrict q, int64_t n,
+                                                            int64_t channels, const float* __restrict sc,
+                                                            const float* __restrict sh, bool relu) {
+  const int64_t reps = voxelsPerRow(channels), row = reps * channels;
+  int64_t v = 0;
+  if (relu)
+    for (; v + reps <= n; v += reps, p += row, q += row)
+      for (int64_t i = 0; i < row; ++i) storeValue(q, i, std::max(0.0f, loadValue(p, i) * sc[i] + sh[i]));
+  else
+    for (; v + reps <= n; v += reps, p += row, q += row)
+      for (int64_t i = 0; i < row; ++i) storeValue(q, i, loadValue(p, i) * sc[i] + sh[i]);
+  stridedApplyBody(p, q, n - v, channels, channels, sc, sh, relu);  // the voxels after the last whole row
+}
+AUNET_VECTOR_CLONES void channelApply(const float* p, float* q, int64_t n, int64_t channels, const float* sc,
+                                      const float* sh, bool relu) {
+  channelApplyBody(p, q, n, channels, sc, sh, relu);
+}
+AUNET_VECTOR_CLONES void channelApply(const uint16_t* p, uint16_t* q, int64_t n, int64_t channels, const float* sc,
+                                      const float* sh, bool relu) {
+  channelApplyBody(p, q, n, channels, sc, sh, relu);
+}
+
 
 // One channels-last image of the backward pass (float32 only).
 struct ChannelsLastGradient {

@@ -80,14 +80,10 @@ bool linearUpsample2xInto(const torch::Tensor& src, torch::Tensor& dst) {
   if (src.size(0) != dst.size(0) || src.size(1) != dst.size(1)) return false;
   for (int64_t axis = 2; axis < src.dim(); ++axis)
     if (dst.size(axis) != 2 * src.size(axis)) return false;
-  // dst: channels adjacent, voxels along x at a fixed stride, rows and slices dense in
-  // voxels (what narrow(1, ...) of a channels-last tensor gives).
   const int64_t n = src.size(0), c = src.size(1);
   const int64_t d_in = three_d ? src.size(2) : 1, h_in = src.size(-2), w_in = src.size(-1);
-  const int64_t voxel = dst.stride(-1);
-  if (dst.stride(1) != 1 || voxel < c || dst.stride(-2) != voxel * dst.size(-1) ||
-      (three_d && dst.stride(2) != dst.stride(-2) * dst.size(-2)))
-    return false;
+  const int64_t voxel = layers::channelSliceVoxelStride(dst);  // a channel slice of a channels-last tensor
+  if (voxel == 0) return false;
   if (src.numel() == 0) return true;
 
   RECORD_FUNCTION("aunet::linear_upsample_2x_into", std::vector<c10::IValue>());  // named in profiles

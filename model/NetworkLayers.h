@@ -77,6 +77,18 @@ inline at::MemoryFormat channelsLastFormat(const torch::Tensor& x) {
   return x.dim() == 5 ? at::MemoryFormat::ChannelsLast3d : at::MemoryFormat::ChannelsLast;
 }
 
+// The element stride between adjacent voxels of a 4-D or 5-D tensor whose channels are
+// adjacent and whose rows and slices are dense in voxels: a channels-last tensor, or a
+// narrow(1, ...) of one (a channel slice of the decoder's concatenation). 0 otherwise.
+inline int64_t channelSliceVoxelStride(const torch::Tensor& t) {
+  if (!t.defined() || (t.dim() != 4 && t.dim() != 5)) return 0;
+  const int64_t voxel = t.stride(-1);
+  if (t.stride(1) != 1 || voxel < t.size(1) || t.stride(-2) != voxel * t.size(-1) ||
+      (t.dim() == 5 && t.stride(2) != t.stride(-2) * t.size(-2)))
+    return 0;
+  return voxel;
+}
+
 // Spatial sizes of an N,C,* tensor.
 inline std::vector<int64_t> spatialSize(const torch::Tensor& x) {
   return std::vector<int64_t>(x.sizes().begin() + 2, x.sizes().end());

@@ -263,13 +263,10 @@ def main() -> None:
     monai_python = ensure_monai_venv(Path(args.monai_venv), torch_version)
     load_start = os.getloadavg()
 
-    common = ["--threads", str(args.threads), "--device", args.device, "--precision", args.precision]
+    precision = "auto" if args.defaults else args.precision  # --defaults: each tool's own precision too
+    common = ["--threads", str(args.threads), "--device", args.device, "--precision", precision]
     monai_common = [str(monai_python), __file__, "--threads", str(args.threads), "--device", args.device,
-                    "--precision", args.precision, "--repeats", str(args.repeats)]
-    if args.defaults:
-        common = ["--threads", str(args.threads), "--device", args.device, "--precision", "auto"]
-        monai_common[monai_common.index("--precision") + 1] = "auto"
-        monai_common.append("--defaults")
+                    "--precision", precision, "--repeats", str(args.repeats)] + (["--defaults"] if args.defaults else [])
     results: dict = {"threads": args.threads, "device": args.device, "image": args.image,
                      "patch": args.patch, "overlap": args.overlap, "sw_batch": args.sw_batch}
     if "segment" in sections:
