@@ -22,6 +22,7 @@
 #include "io/core/HeapReuse.h"
 #include "io/core/Error.h"
 #include "io/core/Log.h"
+#include "model/CudaBackend.h"
 #include "model/DeviceSelection.h"
 
 namespace {
@@ -54,6 +55,7 @@ void printError(const std::string& message) {
 
 int main(int argc, char** argv) {
   aunet::core::reuseFreedMemory();  // large tensors reuse freed heap blocks instead of faulting in new pages
+  aunet::model::loadCudaBackend();  // before anything asks LibTorch about CUDA
   CLI::App app{"aunet: medical image segmentation with an attention-gated U-Net (2D and 3D, CPU and CUDA)", "aunet"};
   app.set_version_flag("--version", aunet::app::versionText());
   app.require_subcommand(1);

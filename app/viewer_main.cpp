@@ -21,6 +21,7 @@
 #include "app/pipeline/SegmentationPipeline.h"
 #include "aunet/Version.h"
 #include "gui/MainWindow.h"
+#include "model/CudaBackend.h"
 #include "model/DeviceSelection.h"
 #include "io/core/HeapReuse.h"
 
@@ -38,6 +39,7 @@ bool parseSize(const QString& text, QSize& size) {
 
 int main(int argc, char** argv) {
   aunet::core::reuseFreedMemory();  // large tensors reuse freed heap blocks; released after each segmentation
+  aunet::model::loadCudaBackend();  // before anything asks LibTorch about CUDA
   // --help, --version and --screenshot must work without a display (ssh, CI): use
   // Qt's offscreen platform when no display and no platform were given.
   const bool noDisplay = qEnvironmentVariableIsEmpty("DISPLAY") && qEnvironmentVariableIsEmpty("WAYLAND_DISPLAY");

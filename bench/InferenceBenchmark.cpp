@@ -32,6 +32,7 @@
 #include "io/core/Error.h"
 #include "io/core/Phantom.h"
 #include "model/AttentionUNet.h"
+#include "model/CudaBackend.h"
 #include "model/DeviceSelection.h"
 #include "model/DiceCELoss.h"
 #include "model/MixedPrecision.h"
@@ -324,6 +325,7 @@ void profileSection(const Settings& s) {
 
 int main(int argc, char** argv) {
   aunet::core::reuseFreedMemory();  // as aunet and aunet-viewer do
+  aunet::model::loadCudaBackend();  // before anything asks LibTorch about CUDA
   CLI::App app{"aunet_bench: forward, training-step and segmentation timings of the default networks"};
   Settings s;
   app.add_option("--threads", s.threads, "intra-op threads (0 = every core)")->check(CLI::NonNegativeNumber);

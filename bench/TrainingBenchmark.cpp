@@ -16,6 +16,7 @@
 #include "io/core/HeapReuse.h"
 #include "io/core/Log.h"
 #include "io/core/Phantom.h"
+#include "model/CudaBackend.h"
 #include "model/DeviceSelection.h"
 
 namespace {
@@ -63,6 +64,7 @@ void run(const Row& row, bool augment, int iterations, const std::string& device
 
 int main(int argc, char** argv) {
   aunet::core::reuseFreedMemory();  // as aunet and aunet-viewer do
+  aunet::model::loadCudaBackend();  // before anything asks LibTorch about CUDA
   CLI::App app{"aunet_train_bench: training iterations per second and data-loading wait of the default networks"};
   int iterations = 5, threads = 0;
   std::string device = "cpu";

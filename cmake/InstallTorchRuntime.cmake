@@ -8,9 +8,10 @@
 # NVIDIA libraries (cuBLAS, cuDNN, NCCL, ...: about 3 GB). The CPU set is libtorch_cpu.so,
 # libc10.so and what they need from the wheel (its libgomp, and libcudart/libcupti,
 # which libtorch_cpu.so links for its profiler; neither needs a GPU or driver to load).
-# The installed executables get their NEEDED entries for the CUDA parts removed
-# (patchelf); they reference no symbol there (CUDA is found at run time through c10's
-# hooks, so `--device cuda` reports that no CUDA device is available).
+# The executables do not link the CUDA parts (model/CudaBackend loads libtorch_cuda.so at
+# start when it sits beside libtorch_cpu.so and a driver is present; here it does not, so
+# `aunet --version` says "this LibTorch has no CUDA library" and `--device cuda` reports
+# that no CUDA device is available). The check below keeps it that way.
 
 set(_prefix "$ENV{DESTDIR}${CMAKE_INSTALL_PREFIX}")
 set(_libdir "${CMAKE_INSTALL_PREFIX}/${AUNET_PRIVATE_LIBDIR}")
@@ -35,7 +36,7 @@ if(NOT AUNET_PATCHELF)
                       "or configure with -DAUNET_INSTALL_TORCH_RUNTIME=OFF")
 endif()
 # NEEDED entries of LibTorch's CUDA side and of the CUDA toolkit's own libraries that
-# the bundled set does not hold.
+# the bundled set does not hold: none may be left, or the program would not start.
 set(_cuda_only "^lib(torch|torch_cuda.*|c10_cuda|caffe2_nvrtc|nvrtc.*|nvToolsExt.*|cuda|cublas.*|cudnn.*|nccl.*)\\.so")
 foreach(program IN LISTS AUNET_PROGRAMS)
   set(_exe "${_prefix}/${AUNET_BINDIR}/${program}")
@@ -45,20 +46,10 @@ foreach(program IN LISTS AUNET_PROGRAMS)
     message(FATAL_ERROR "aunet: patchelf cannot read ${_exe}")
   endif()
   string(REPLACE "\n" ";" _needed "${_needed}")
-  set(_remove)
-  set(_dropped)
-  foreach(lib IN LISTS _needed)
-    if(lib MATCHES "${_cuda_only}")
-      list(APPEND _remove --remove-needed "${lib}")
-      list(APPEND _dropped "${lib}")
-    endif()
-  endforeach()
-  if(_remove)
-    execute_process(COMMAND "${AUNET_PATCHELF}" ${_remove} "${_exe}" RESULT_VARIABLE _rc)
-    if(NOT _rc EQUAL 0)
-      message(FATAL_ERROR "aunet: patchelf ${_remove} ${_exe} failed")
-    endif()
-    list(JOIN _dropped ", " _dropped)
-    message(STATUS "aunet: ${program}: CPU-only (no longer needs ${_dropped})")
+  list(FILTER _needed INCLUDE REGEX "${_cuda_only}")
+  if(_needed)
+    list(JOIN _needed ", " _needed)
+    message(FATAL_ERROR "aunet: ${program} links ${_needed}: LibTorch's CUDA side must be loaded at run time "
+                        "(model/CudaBackend.h), not linked")
   endif()
 endforeach()

@@ -7,6 +7,7 @@
 #include <thread>
 
 #include "io/core/Error.h"
+#include "model/CudaBackend.h"
 
 namespace aunet::model {
 
@@ -18,7 +19,8 @@ torch::Device selectDevice(const std::string& spec) {
   if (!std::regex_match(spec, match, kCuda))
     throw core::Error("invalid --device '" + spec + "' (expected auto, cpu, cuda or cuda:N)");
   if (!torch::cuda::is_available())
-    throw core::Error("--device " + spec + ": no CUDA device is available on this machine (use --device cpu or auto)");
+    throw core::Error("--device " + spec + ": no CUDA device is available on this machine (CUDA backend: " +
+                      loadCudaBackend().describe() + "; use --device cpu or auto)");
   const int index = match[1].matched ? std::stoi(match[1].str()) : 0;
   const auto count = static_cast<int>(torch::cuda::device_count());
   if (index >= count)
