@@ -30,7 +30,7 @@ PACKAGES=(
   libinsighttoolkit5-dev libopencv-dev
   qt6-base-dev libqt6opengl6-dev
   libcli11-dev nlohmann-json3-dev libspdlog-dev libfmt-dev zlib1g-dev
-  libgtest-dev libgmock-dev libbenchmark-dev libopenblas0-pthread
+  libgtest-dev libgmock-dev libbenchmark-dev libopenblas0-pthread libgoogle-perftools-dev
   libgdcm-tools mricron-data xvfb xauth
   file patchelf desktop-file-utils
 )

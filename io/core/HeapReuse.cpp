@@ -1,6 +1,7 @@
 #include "io/core/HeapReuse.h"
 
 #if defined(__GLIBC__)
+#include <dlfcn.h>
 #include <malloc.h>
 #endif
 
@@ -24,6 +25,12 @@ bool reuseFreedMemory(std::size_t mmap_threshold_bytes, std::size_t keep_bytes) 
 
 void releaseFreedMemory() {
 #if defined(__GLIBC__)
+  // The programs allocate through tcmalloc where it was linked (cmake/Allocator.cmake):
+  // then glibc's heap is idle and tcmalloc's own free pages are what to give back.
+  using Release = void (*)();
+  static const auto tcmallocRelease =
+      reinterpret_cast<Release>(dlsym(RTLD_DEFAULT, "MallocExtension_ReleaseFreeMemory"));
+  if (tcmallocRelease != nullptr) tcmallocRelease();
   malloc_trim(0);
 #endif
 }
