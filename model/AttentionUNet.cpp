@@ -6,6 +6,7 @@
 #include <utility>
 
 #include <c10/core/GradMode.h>
+#include <c10/core/impl/LocalDispatchKeySet.h>
 
 #include "io/core/Error.h"
 #include "model/LinearUpsample2x.h"
@@ -55,7 +56,12 @@ torch::Tensor padToMultiple(const torch::Tensor& x, int64_t divisor) {
   return needed ? torch::constant_pad_nd(x, pad, 0) : x;
 }
 
+// Outside CPU autocast: its policy runs max pooling in float32, which turned every
+// bf16 level into a float32 copy (twice the size, 113 MB for two 96^3 windows at level
+// 0: the largest tensor of a bf16 pass) and the pooled result into float32 that the next
+// convolution cast back. The maximum of bf16 values is exact in bf16.
 torch::Tensor maxPool2x(const torch::Tensor& x) {
+  const c10::impl::ExcludeDispatchKeyGuard no_cpu_autocast(c10::DispatchKey::AutocastCPU);
   return x.dim() == 4 ? torch::max_pool2d(x, {2, 2}) : torch::max_pool3d(x, {2, 2, 2});
 }
 
@@ -83,6 +89,37 @@ torch::Tensor concatenateUpsampled(torch::Tensor skip, const torch::Tensor& coar
   }
   if (skip_norm) skip = layers::normalize(std::move(skip), *skip_norm, false);
   return torch::cat({skip, layers::resizeLinear(coarser, size)}, 1);
+}
+
+// Rows [first, last) of the first spatial axis of cat(skip, upsample2x(coarser)), zero
+// outside [0, depth): one slab of the decoder's concatenation with its halo. Fine row z
+// interpolates coarse rows floor((z-1)/2) and floor((z+1)/2), clamped at the volume's
+// ends; upsampling coarse rows [a, b) on their own gets fine rows [2a+1, 2b-2] right
+// (and on to either end of the volume where a or b is that end).
+torch::Tensor concatenatedRows(const torch::Tensor& skip, const torch::Tensor& coarser, at::MemoryFormat layout,
+                               int64_t first, int64_t last) {
+  const int64_t depth = skip.size(2);
+  std::vector<int64_t> shape(skip.sizes().begin(), skip.sizes().end());
+  shape[1] = skip.size(1) + coarser.size(1);
+  shape[2] = last - first;
+  torch::Tensor rows = torch::empty(shape, skip.options().memory_format(layout));
+  const int64_t lo = std::max<int64_t>(first, 0);
+  const int64_t hi = std::min(last, depth);
+  if (lo > first) rows.narrow(2, 0, lo - first).zero_();
+  if (hi < last) rows.narrow(2, hi - first, last - hi).zero_();
+  torch::Tensor inside = rows.narrow(2, lo - first, hi - lo);
+  inside.narrow(1, 0, skip.size(1)).copy_(skip.narrow(2, lo, hi - lo));
+
+  const int64_t a = lo == 0 ? 0 : (lo - 1) / 2;
+  const int64_t b = std::min(coarser.size(2), (hi + 2) / 2);
+  const torch::Tensor coarse = coarser.narrow(2, a, b - a).contiguous(layout);
+  std::vector<int64_t> up_shape(coarse.sizes().begin(), coarse.sizes().end());
+  for (size_t d = 2; d < up_shape.size(); ++d) up_shape[d] *= 2;
+  torch::Tensor up = torch::empty(up_shape, coarse.options().memory_format(layout));
+  if (!linearUpsample2xInto(coarse, up))
+    up = layers::resizeLinear(coarse, std::vector<int64_t>(up_shape.begin() + 2, up_shape.end()));
+  inside.narrow(1, skip.size(1), coarser.size(1)).copy_(up.narrow(2, lo - 2 * a, hi - lo));
+  return rows;
 }
 
 }  // namespace
@@ -193,12 +230,24 @@ AttentionUNetOutput AttentionUNetImpl::forward_all(const torch::Tensor& x, bool 
       skip_norm = &gates_[l]->output_norm();
       if (with_attention) alpha_by_level[l] = cropTo(alpha, levelSize(input_size, l));
     }
-    // Only the concatenation stays alive into the decoder (moved in, freed after its
-    // first conv): the skip and the upsampled input would double the peak memory.
-    torch::Tensor merged = concatenateUpsampled(std::move(skip), coarser, layout, skip_norm);
-    skip = torch::Tensor();
-    coarser = torch::Tensor();
-    coarser = decoders_[l]->forward(std::move(merged), layout);
+    const int64_t row_bytes = skip.numel() / skip.size(2) / skip.size(1) * (skip.size(1) + coarser.size(1)) *
+                              static_cast<int64_t>(skip.element_size());
+    if (skip_norm == nullptr && layout != at::MemoryFormat::Preserve && !c10::GradMode::is_enabled() &&
+        row_bytes * skip.size(2) > inference_slab_bytes_) {
+      const int64_t slab = std::max<int64_t>(2, inference_slab_bytes_ / std::max<int64_t>(row_bytes, 1));
+      torch::Tensor decoded = decoders_[l]->forward_in_slabs(
+          [&](int64_t first, int64_t last) { return concatenatedRows(skip, coarser, layout, first, last); },
+          skip.size(2), slab, layout);
+      skip = torch::Tensor();
+      coarser = std::move(decoded);
+    } else {
+      // Only the concatenation stays alive into the decoder (moved in, freed after its
+      // first conv): the skip and the upsampled input would double the peak memory.
+      torch::Tensor merged = concatenateUpsampled(std::move(skip), coarser, layout, skip_norm);
+      skip = torch::Tensor();
+      coarser = torch::Tensor();
+      coarser = decoders_[l]->forward(std::move(merged), layout);
+    }
     if (want_ds && !ds_heads_[l].is_empty()) {
       ds_by_level[l] = cropTo(ds_heads_[l].forward(coarser), levelSize(input_size, l));
       if (channels_last) ds_by_level[l] = ds_by_level[l].contiguous();  // as the logits

@@ -50,6 +50,15 @@ class AttentionUNetImpl : public torch::nn::Module {
   void set_channels_last_training(bool on) { channels_last_training_ = on; }
   bool channels_last_training() const { return channels_last_training_; }
 
+  // Channels-last CPU inference builds a decoder concatenation larger than this many
+  // bytes a slab at a time (about this size, at least 2 rows of the first spatial axis)
+  // and runs the decoder's first convolution slab by slab (ConvBlock::forward_in_slabs):
+  // the largest tensor of a pass (level 0: 48 channels at the patch's full size, 170 MB
+  // for two 96^3 windows in bf16) is then never held whole. Gated levels, whose skip is
+  // normalized over the whole volume first, are built whole.
+  void set_inference_slab_bytes(int64_t bytes) { inference_slab_bytes_ = bytes; }
+  int64_t inference_slab_bytes() const { return inference_slab_bytes_; }
+
  private:
   void checkInput(const torch::Tensor& x) const;
   bool isGated(int64_t level) const;
@@ -64,6 +73,7 @@ class AttentionUNetImpl : public torch::nn::Module {
   std::vector<torch::nn::AnyModule> ds_heads_;  // per level 0 .. L-2, empty at level 0
   bool channels_last_inference_ = true;
   bool channels_last_training_ = true;
+  int64_t inference_slab_bytes_ = int64_t{16} << 20;
 };
 
 TORCH_MODULE(AttentionUNet);

@@ -1,5 +1,6 @@
 #include "model/ConvBlock.h"
 
+#include <algorithm>
 #include <utility>
 
 #include "io/core/Error.h"
@@ -26,15 +27,46 @@ ConvBlockImpl::ConvBlockImpl(const ConvBlockOptions& options) : options_(options
 torch::Tensor ConvBlockImpl::forward(torch::Tensor x) { return forward(std::move(x), at::MemoryFormat::Preserve); }
 
 torch::Tensor ConvBlockImpl::forward(torch::Tensor x, at::MemoryFormat layout) {
-  // In-place ReLU: the norm's backward does not need its output, so this saves a
-  // full-size activation per layer, which matters for 3D patches.
   torch::Tensor y = conv1_.forward(x);
   x = torch::Tensor();  // the decoder's concatenated input is the largest tensor of a pass
+  return finish(std::move(y), layout);
+}
+
+torch::Tensor ConvBlockImpl::finish(torch::Tensor y, at::MemoryFormat layout) {
+  // In-place ReLU: the norm's backward does not need its output, so this saves a
+  // full-size activation per layer, which matters for 3D patches.
   if (layout != at::MemoryFormat::Preserve && !y.is_contiguous(layout)) y = y.contiguous(layout);
   y = layers::normalize(std::move(y), norm1_, true);
   y = conv2_.forward(y);
   y = layers::normalize(std::move(y), norm2_, true);
   return y;
+}
+
+torch::Tensor ConvBlockImpl::forward_in_slabs(const std::function<torch::Tensor(int64_t, int64_t)>& rows,
+                                              int64_t depth, int64_t slab, at::MemoryFormat layout) {
+  if (depth < 1 || slab < 1) throw core::Error("conv block: slabs need a positive depth and slab size");
+  const auto parameters = conv1_.ptr()->named_parameters(false);
+  const torch::Tensor weight = parameters["weight"];
+  const torch::Tensor* bias_ptr = parameters.find("bias");
+  const torch::Tensor bias = bias_ptr != nullptr ? *bias_ptr : torch::Tensor();
+  const bool three_d = options_.spatial_dims() == 3;
+  // Each slab carries its one-row halo (zero rows at the volume's ends), so along the
+  // slab axis the kernel needs no padding; the other axes keep the block's padding of 1.
+  const std::vector<int64_t> padding = three_d ? std::vector<int64_t>{0, 1, 1} : std::vector<int64_t>{0, 1};
+  torch::Tensor y;
+  for (int64_t first = 0; first < depth; first += slab) {
+    const int64_t count = std::min(slab, depth - first);
+    torch::Tensor part = rows(first - 1, first + count + 1);
+    part = three_d ? torch::conv3d(part, weight, bias, 1, padding) : torch::conv2d(part, weight, bias, 1, padding);
+    if (!y.defined()) {
+      std::vector<int64_t> shape(part.sizes().begin(), part.sizes().end());
+      shape[2] = depth;
+      const auto format = layout == at::MemoryFormat::Preserve ? at::MemoryFormat::Contiguous : layout;
+      y = torch::empty(shape, part.options().memory_format(format));
+    }
+    y.narrow(2, first, count).copy_(part);
+  }
+  return finish(std::move(y), layout);
 }
 
 }  // namespace aunet::model

@@ -8,6 +8,7 @@
 #include <torch/nn/pimpl.h>
 
 #include <cstdint>
+#include <functional>
 
 #include "model/Normalization.h"
 
@@ -35,9 +36,20 @@ class ConvBlockImpl : public torch::nn::Module {
   // inference: a one-channel input leaves the first conv's output layout ambiguous).
   torch::Tensor forward(torch::Tensor x, at::MemoryFormat layout);
 
+  // Inference on an input that is never held whole (the decoder's largest
+  // concatenation): the first convolution runs over slabs of `slab` rows of the first
+  // spatial axis, each from `rows(first, last)`, which must return the input's rows
+  // [first, last) with zero rows where they lie outside [0, depth). Same result as
+  // forward(x, layout) on the whole input.
+  torch::Tensor forward_in_slabs(const std::function<torch::Tensor(int64_t, int64_t)>& rows, int64_t depth,
+                                 int64_t slab, at::MemoryFormat layout);
+
   const ConvBlockOptions& options() const { return options_; }
 
  private:
+  // norm1 -> ReLU -> conv2 -> norm2 -> ReLU on the first conv's output.
+  torch::Tensor finish(torch::Tensor y, at::MemoryFormat layout);
+
   ConvBlockOptions options_;
   torch::nn::AnyModule conv1_, norm1_, conv2_, norm2_;
 };

@@ -6,6 +6,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -96,6 +97,54 @@ TEST(AttentionUNetTest, ChannelsLastInferenceMatchesContiguous) {
     ASSERT_FALSE(fast.attention.empty());
     for (size_t i = 0; i < fast.attention.size(); ++i)
       EXPECT_TRUE(torch::allclose(fast.attention[i], plain.attention[i], 1e-5, 1e-5)) << "attention map " << i;
+  }
+}
+
+// Decoder concatenations above inference_slab_bytes() are built and convolved slab by
+// slab; with a limit of 0 every ungated level runs in 2-row slabs (interior slab
+// boundaries, odd coarse rows, zero halo rows at both ends), gated or not, 2D and 3D,
+// float32 and bf16: the logits and attention maps must match the whole concatenation.
+TEST(AttentionUNetTest, DecoderInSlabsMatchesTheWholeConcatenation) {
+  for (const int64_t dims : {2, 3}) {
+    for (const bool gated : {true, false}) {
+      SCOPED_TRACE(std::to_string(dims) + "D, " + (gated ? "default gates" : "no gates"));
+      torch::manual_seed(5);
+      AttentionUNetOptions options(dims, 1, 3);
+      options.channels({4, 8, 16, 32});
+      if (!gated) options.gated_levels({});
+      AttentionUNet net(options);
+      net->eval();
+      test::randomizeNormParameters(*net);
+      Shape size{2, 1, 21, 18};
+      if (dims == 3) size.push_back(13);
+      const torch::Tensor x = torch::randn(size);
+      c10::InferenceMode inference;
+      const int64_t whole_limit = net->inference_slab_bytes();
+      for (const bool bf16 : {false, true}) {
+        SCOPED_TRACE(bf16 ? "bf16" : "float32");
+        std::optional<AutocastGuard> autocast;
+        if (bf16) autocast.emplace(torch::kCPU, torch::kBFloat16);
+        net->set_inference_slab_bytes(whole_limit);
+        const AttentionUNetOutput whole = net->forward_all(x, true, false);
+        // Slabs of 2 rows and, with these limits, of 3 to 12 rows at the various levels:
+        // both parities of slab ends meet the coarse rows differently.
+        for (const int64_t limit : {0, 7000, 10000, 50000, 110592}) {
+          SCOPED_TRACE("slab limit " + std::to_string(limit) + " bytes");
+          net->set_inference_slab_bytes(limit);
+          const AttentionUNetOutput slabs = net->forward_all(x, true, false);
+          net->set_inference_slab_bytes(whole_limit);
+          const torch::Tensor a = whole.logits.to(torch::kFloat32), b = slabs.logits.to(torch::kFloat32);
+          const float scale = a.abs().max().item<float>();
+          // bf16: each slab's convolution rounds once, as the whole one; only the sums' order differs.
+          EXPECT_LT((a - b).abs().max().item<float>(), (bf16 ? 0.02f : 1e-5f) * scale);
+          ASSERT_EQ(whole.attention.size(), slabs.attention.size());
+          for (size_t i = 0; i < whole.attention.size(); ++i)
+            EXPECT_LT((whole.attention[i].to(torch::kFloat32) - slabs.attention[i].to(torch::kFloat32))
+                          .abs().max().item<float>(), bf16 ? 0.02f : 1e-5f)
+                << "attention map " << i;
+        }
+      }
+    }
   }
 }
 
