@@ -26,11 +26,13 @@
 #include <vector>
 
 #include "OpProfiler.h"
-#include "app/pipeline/SegmentationPipeline.h"
-#include "io/core/HeapReuse.h"
-#include "io/ImageReader.h"
 #include "io/core/Error.h"
+#include "io/core/HeapReuse.h"
+#if AUNET_BENCH_SEGMENT
+#include "app/pipeline/SegmentationPipeline.h"
+#include "io/ImageReader.h"
 #include "io/core/Phantom.h"
+#endif
 #include "model/AttentionUNet.h"
 #include "model/CudaBackend.h"
 #include "model/DeviceSelection.h"
@@ -237,6 +239,7 @@ void trainRow(const Settings& s, const Machine& m) {
                      {"deep_supervision", true}};
 }
 
+#if AUNET_BENCH_SEGMENT
 void segmentSection(const Settings& s, const Machine& m) {
   namespace fs = std::filesystem;
   const std::string ch2 = "/usr/share/mricron/templates/ch2.nii.gz";
@@ -301,6 +304,8 @@ void segmentSection(const Settings& s, const Machine& m) {
                        {"batch", s.segmentBatch}, {"windows", windows}, {"seconds", wall},
                        {"network_seconds", result.networkSeconds}, {"gflop", gflop}, {"rss_before_mb", rssBefore}, {"peak_rss_mb", peakRssMb()}};
 }
+
+#endif  // AUNET_BENCH_SEGMENT
 
 void profileSection(const Settings& s) {
   torch::manual_seed(0);
@@ -374,7 +379,12 @@ int main(int argc, char** argv) {
               << "Load average at start: " << loadAverage() << "\n";
     auto wants = [&](const std::string& name) { return std::find(s.sections.begin(), s.sections.end(), name) != s.sections.end(); };
     // Segmentation first: its peak RSS is then its own, not the earlier sections'.
+#if AUNET_BENCH_SEGMENT
     if (wants("segment")) segmentSection(s, m);
+#else
+    // A model-only build (AUNET_WITH_IO=OFF, e.g. a GPU node without ITK/OpenCV/Qt).
+    if (wants("segment")) throw aunet::core::Error("the segment section needs the IO layer (built with AUNET_WITH_IO=OFF)");
+#endif
     if (wants("forward") || wants("train")) {
       std::cout << "\n| case | size | batch | seconds (median) | Mvoxel/s or it/s | GFLOP | GFLOP/s | % of peak | load avg |\n"
                 << "| --- | --- | --- | --- | --- | --- | --- | --- | --- |\n";
