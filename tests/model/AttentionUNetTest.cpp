@@ -50,10 +50,8 @@ TEST(AttentionUNetTest, Shapes3DOddSize) {
 TEST(AttentionUNetTest, InferenceFastPathMatchesTheModules) {
   for (const int64_t dims : {2, 3}) {
     SCOPED_TRACE(std::to_string(dims) + "D");
-    torch::manual_seed(1);
-    AttentionUNet net(AttentionUNetOptions(dims, 1, 3).channels({4, 8, 16}).gated_levels({0, 1}));
-    net->eval();
-    test::randomizeNormParameters(*net);
+    AttentionUNet net = test::evalNetworkWithRandomNorms(
+        AttentionUNetOptions(dims, 1, 3).channels({4, 8, 16}).gated_levels({0, 1}), 1);
     for (const int64_t batch : {1, 2}) {
       Shape size{batch, 1, 21, 18};
       if (dims == 3) size.push_back(13);
@@ -77,10 +75,7 @@ TEST(AttentionUNetTest, InferenceFastPathMatchesTheModules) {
 TEST(AttentionUNetTest, ChannelsLastInferenceMatchesContiguous) {
   for (const int64_t dims : {2, 3}) {
     SCOPED_TRACE(std::to_string(dims) + "D");
-    torch::manual_seed(2);
-    AttentionUNet net(AttentionUNetOptions(dims, 2, 3).channels({4, 8, 16, 32}));
-    net->eval();
-    test::randomizeNormParameters(*net);
+    AttentionUNet net = test::evalNetworkWithRandomNorms(AttentionUNetOptions(dims, 2, 3).channels({4, 8, 16, 32}), 2);
     Shape size{2, 2, 22, 19};
     if (dims == 3) size.push_back(17);
     const torch::Tensor x = torch::randn(size);
@@ -108,13 +103,10 @@ TEST(AttentionUNetTest, DecoderInSlabsMatchesTheWholeConcatenation) {
   for (const int64_t dims : {2, 3}) {
     for (const bool gated : {true, false}) {
       SCOPED_TRACE(std::to_string(dims) + "D, " + (gated ? "default gates" : "no gates"));
-      torch::manual_seed(5);
       AttentionUNetOptions options(dims, 1, 3);
       options.channels({4, 8, 16, 32});
       if (!gated) options.gated_levels({});
-      AttentionUNet net(options);
-      net->eval();
-      test::randomizeNormParameters(*net);
+      AttentionUNet net = test::evalNetworkWithRandomNorms(options, 5);
       Shape size{2, 1, 21, 18};
       if (dims == 3) size.push_back(13);
       const torch::Tensor x = torch::randn(size);
@@ -154,10 +146,7 @@ TEST(AttentionUNetTest, DecoderInSlabsMatchesTheWholeConcatenation) {
 TEST(AttentionUNetTest, Bf16InferenceStaysCloseToFloat) {
   for (const int64_t dims : {2, 3}) {
     SCOPED_TRACE(std::to_string(dims) + "D");
-    torch::manual_seed(7);
-    AttentionUNet net(AttentionUNetOptions(dims, 1, 3).channels({8, 16, 32, 64}));
-    net->eval();
-    test::randomizeNormParameters(*net);
+    AttentionUNet net = test::evalNetworkWithRandomNorms(AttentionUNetOptions(dims, 1, 3).channels({8, 16, 32, 64}), 7);
     Shape size{2, 1, 32, 24};
     if (dims == 3) size.push_back(16);
     const torch::Tensor x = torch::randn(size);

@@ -23,11 +23,7 @@ namespace {
   } while (0)
 
 AttentionUNet smallNetwork(int64_t dims) {
-  torch::manual_seed(11);
-  AttentionUNet net(AttentionUNetOptions(dims, 1, 3).channels({8, 16, 32, 64}));
-  net->eval();
-  test::randomizeNormParameters(*net);
-  return net;
+  return test::evalNetworkWithRandomNorms(AttentionUNetOptions(dims, 1, 3).channels({8, 16, 32, 64}), 11);
 }
 
 // float32 on the GPU (cuDNN, NCDHW) computes what the CPU (oneDNN, channels-last) does.

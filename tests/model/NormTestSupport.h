@@ -7,6 +7,8 @@
 #include <cstdint>
 #include <string>
 
+#include "model/AttentionUNet.h"
+
 namespace aunet::model::test {
 
 // An affine InstanceNorm2d (dims 2) or 3d with weight and bias uniform in [-1.5, 1.5].
@@ -26,6 +28,15 @@ inline void randomizeNormParameters(torch::nn::Module& module) {
   torch::NoGradGuard noGrad;
   for (auto& p : module.named_parameters())
     if (p.key().find("norm") != std::string::npos) p.value().uniform_(0.5, 1.5);
+}
+
+// A network built after torch::manual_seed(seed), in eval mode, its norms randomized.
+inline AttentionUNet evalNetworkWithRandomNorms(const AttentionUNetOptions& options, uint64_t seed) {
+  torch::manual_seed(seed);
+  AttentionUNet net(options);
+  net->eval();
+  randomizeNormParameters(*net);
+  return net;
 }
 
 }  // namespace aunet::model::test
