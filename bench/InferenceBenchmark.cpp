@@ -140,6 +140,9 @@ struct Settings {
   bool contiguous = false;  // CPU passes in NCDHW instead of channels-last (A/B)
   double overlap = 0.5;     // segmentation's sliding-window overlap
   int segmentBatch = 2;     // windows per forward pass in the segmentation
+  // Segmentation network's channels per level; empty: the default network. A tiny
+  // network (2,2,2,2,2) leaves what the pipeline costs outside the network.
+  std::vector<int64_t> segmentChannels;
   std::string device = "cpu";
   std::string precision = "auto";  // autocast: auto (bf16 on CUDA), off, bf16, fp16
   std::string jsonPath;     // figures as JSON too (scripts/compare_monai.py reads them)
@@ -240,6 +243,12 @@ void trainRow(const Settings& s, const Machine& m) {
 }
 
 #if AUNET_BENCH_SEGMENT
+AttentionUNetOptions segmentNetworkOptions(const Settings& s) {
+  AttentionUNetOptions options(3, 1, 2);
+  if (!s.segmentChannels.empty()) options.channels(s.segmentChannels);
+  return options;
+}
+
 void segmentSection(const Settings& s, const Machine& m) {
   namespace fs = std::filesystem;
   const std::string ch2 = "/usr/share/mricron/templates/ch2.nii.gz";
@@ -262,7 +271,7 @@ void segmentSection(const Settings& s, const Machine& m) {
   const std::string modelPath = (dir / "bench.aunet").string();
   {
     torch::manual_seed(0);
-    AttentionUNet net(AttentionUNetOptions(3, 1, 2));
+    AttentionUNet net(segmentNetworkOptions(s));
     aunet::model::ModelMetadata meta;
     meta.description = "aunet_bench: untrained default network";
     meta.labels = aunet::model::LabelInfo::defaults(2);
@@ -289,20 +298,36 @@ void segmentSection(const Settings& s, const Machine& m) {
   const std::vector<int64_t> tensorSize{size[2], size[1], size[0]};
   const std::vector<int64_t> patch{96, 96, 96};
   const auto windows = static_cast<double>(aunet::model::slidingWindowStarts(tensorSize, patch, s.overlap).size());
-  const double gflop = windows * NetworkFlops::forward(AttentionUNetOptions(3, 1, 2), patch).total() / 1e9;
+  const double gflop = windows * NetworkFlops::forward(segmentNetworkOptions(s), patch).total() / 1e9;
   std::cout << "\nSegmentation (SegmentationPipeline, as `aunet segment`): " << source << " (" << size[0] << "x"
             << size[1] << "x" << size[2] << ", read in " << std::fixed << std::setprecision(2) << readSeconds
             << " s, not counted), patch 96^3, overlap " << s.overlap << ", batch " << s.segmentBatch << ", "
-            << static_cast<int64_t>(windows) << " windows\n"
+            << static_cast<int64_t>(windows) << " windows"
+            << (s.segmentChannels.empty() ? std::string() : ", network channels " + shape(s.segmentChannels)) << "\n"
             << "| total s | network s | outside network s | network GFLOP | network GFLOP/s | % of peak | RSS before MB | peak RSS MB | load avg |\n"
             << "| --- | --- | --- | --- | --- | --- | --- | --- | --- |\n"
             << "| " << std::setprecision(2) << wall << " | " << result.networkSeconds << " | "
             << wall - result.networkSeconds << " | " << std::setprecision(0) << gflop << " | " << std::setprecision(1)
             << gflop / result.networkSeconds << " | " << 100.0 * gflop / result.networkSeconds / m.peakGflops()
-            << "% | " << std::setprecision(0) << rssBefore << " | " << peakRssMb() << " | " << loadAverage() << " |" << std::endl;
-  report["segment"] = {{"image", source}, {"size", {size[0], size[1], size[2]}}, {"overlap", s.overlap},
-                       {"batch", s.segmentBatch}, {"windows", windows}, {"seconds", wall},
-                       {"network_seconds", result.networkSeconds}, {"gflop", gflop}, {"rss_before_mb", rssBefore}, {"peak_rss_mb", peakRssMb()}};
+            << "% | " << std::setprecision(0) << rssBefore << " | " << peakRssMb() << " | " << loadAverage() << " |\n"
+            << "Stages (s): preprocessing " << std::setprecision(2) << result.preprocessingSeconds << ", inference "
+            << result.inferenceSeconds << " (network " << result.networkSeconds << ", blending "
+            << result.inferenceSeconds - result.networkSeconds << "), postprocessing " << result.postprocessingSeconds
+            << std::endl;
+  report["segment"] = {{"image", source},
+                       {"size", {size[0], size[1], size[2]}},
+                       {"overlap", s.overlap},
+                       {"batch", s.segmentBatch},
+                       {"channels", segmentNetworkOptions(s).channels()},
+                       {"windows", windows},
+                       {"seconds", wall},
+                       {"network_seconds", result.networkSeconds},
+                       {"preprocessing_seconds", result.preprocessingSeconds},
+                       {"inference_seconds", result.inferenceSeconds},
+                       {"postprocessing_seconds", result.postprocessingSeconds},
+                       {"gflop", gflop},
+                       {"rss_before_mb", rssBefore},
+                       {"peak_rss_mb", peakRssMb()}};
 }
 
 #endif  // AUNET_BENCH_SEGMENT
@@ -347,6 +372,11 @@ int main(int argc, char** argv) {
                "forward, train and profile rows: CPU passes in NCDHW instead of channels-last (A/B)");
   app.add_option("--overlap", s.overlap, "segmentation: sliding-window overlap")->check(CLI::Range(0.0, 0.95));
   app.add_option("--segment-batch", s.segmentBatch, "segmentation: windows per forward pass")->check(CLI::PositiveNumber);
+  app.add_option("--segment-channels", s.segmentChannels,
+                 "segmentation: the network's channels per level (default 16,32,64,128,256); 2,2,2,2,2 leaves the "
+                 "pipeline's own cost")
+      ->delimiter(',')
+      ->check(CLI::PositiveNumber);
   app.add_option("--device", s.device, "cpu, cuda, cuda:N or auto");
   app.add_option("--precision", s.precision,
                  "autocast: auto (inference: bf16 on CUDA and AMX CPUs, else fp32; training: bf16 on CUDA), off, bf16, fp16")

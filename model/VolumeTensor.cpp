@@ -1,8 +1,10 @@
 #include "model/VolumeTensor.h"
 
+#include <algorithm>
 #include <cstring>
 
 #include "io/core/Error.h"
+#include "model/ClassArgmax.h"
 
 namespace aunet::model {
 
@@ -24,6 +26,16 @@ core::LabelMap labelMapFromTensor(const torch::Tensor& labels, const core::Geome
   const torch::Tensor cpu = labels.to(torch::kCPU, torch::kInt32).contiguous();
   const int32_t* src = cpu.data_ptr<int32_t>();
   for (int64_t v = 0; v < cpu.numel(); ++v) map.data()[v] = static_cast<uint16_t>(src[v]);
+  return map;
+}
+
+core::LabelMap labelMapFromScores(const torch::Tensor& scores, const core::Geometry& geometry) {
+  const int64_t classes = scores.dim() < 2 ? 0 : scores.size(0);
+  if (classes < 1 || scores.numel() != classes * geometry.voxelCount())
+    throw core::Error("class scores have " + std::to_string(classes < 1 ? 0 : scores.numel() / classes) +
+                      " voxels per class, grid has " + std::to_string(geometry.voxelCount()));
+  core::LabelMap map(geometry);
+  classIndicesInto(scores, map.data());
   return map;
 }
 

@@ -14,6 +14,9 @@ namespace aunet::model {
 torch::Tensor volumeToTensor(const core::Volume& volume, int spatialDims = 3);
 // Labels [K, J, I] or [J, I] (any integer or float type) onto `geometry`.
 core::LabelMap labelMapFromTensor(const torch::Tensor& labels, const core::Geometry& geometry);
+// Scores [C, K, J, I] or [C, J, I] (one channel per class, any device) -> the index of
+// each voxel's highest-scoring class (model/ClassArgmax.h) onto `geometry`.
+core::LabelMap labelMapFromScores(const torch::Tensor& scores, const core::Geometry& geometry);
 // Channels [C, K, J, I] or [C, J, I] onto `geometry`.
 core::Volume volumeFromTensor(const torch::Tensor& channels, const core::Geometry& geometry);
 

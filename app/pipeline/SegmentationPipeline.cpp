@@ -123,7 +123,7 @@ uint64_t SegmentationPipeline::estimateMemoryBytes(const core::Geometry& grid, i
   const double preprocessing = c * inputVoxels * f + 2.0 * c * modelVoxels * f;
   const double inference = c * paddedVoxels * f + (classes + 1.0 + gates) * paddedVoxels * f + activations;
   double postprocessing = classes * paddedVoxels * f + classes * modelVoxels * f + classes * inputVoxels * f +
-                          inputVoxels * (sizeof(int64_t) + 2.0 * sizeof(uint16_t)) +
+                          inputVoxels * 3.0 * sizeof(uint16_t) +
                           gates * (2.0 * modelVoxels + inputVoxels) * f;
   if (settings.withProbabilities) postprocessing += classes * inputVoxels * f;  // the writer's interleaved copy
   const double peak = std::max({preprocessing, inference, postprocessing});
@@ -171,6 +171,13 @@ model::SegmentationResult SegmentationPipeline::segment(const core::Volume& imag
     if (device.is_cuda()) at::globalContext().setBenchmarkCuDNN(true);
     c10::InferenceMode inferenceMode;
     report(0.0, "preprocessing");
+    auto stageStart = Clock::now();
+    auto endStage = [&stageStart](double& seconds) {
+      const auto now = Clock::now();
+      seconds = std::chrono::duration<double>(now - stageStart).count();
+      stageStart = now;
+    };
+    model::SegmentationResult result;
 
     // 1. The plan's orientation (an exact axis permutation). A 2D model keeps a
     //    single-slice image as it is when reorienting would move the slice axis.
@@ -202,6 +209,7 @@ model::SegmentationResult SegmentationPipeline::segment(const core::Volume& imag
     input = device.is_cuda() ? input.pin_memory().to(device, /*non_blocking=*/true) : input.to(device);
     work = core::Volume();  // the tensor holds the voxels now
     report(0.05, "preprocessing");
+    endStage(result.preprocessingSeconds);
 
     // 4. Sliding-window inference.
     model::SlidingWindowOptions windowOptions;
@@ -230,6 +238,7 @@ model::SegmentationResult SegmentationPipeline::segment(const core::Volume& imag
                                                    [&](double f, const std::string& stage) { report(0.05 + 0.85 * f, stage); },
                                                    cancel);
     input = torch::Tensor();
+    endStage(result.inferenceSeconds);
     checkCancel();
     report(0.9, "postprocessing");
 
@@ -271,11 +280,10 @@ model::SegmentationResult SegmentationPipeline::segment(const core::Volume& imag
       valueOf[k] = static_cast<size_t>(classes) == labelInfo.size() ? static_cast<uint16_t>(labelInfo[k].value)
                                                                      : static_cast<uint16_t>(k);
 
-    model::SegmentationResult result;
     const bool viaProbabilities = sameGrid || settings.withProbabilities ||
                                   classes * inputGrid.voxelCount() <= kMaxResampledProbabilityValues;
     if (sameGrid) {
-      result.labels = model::labelMapFromTensor(inferred.probabilities.argmax(0), inputGrid);
+      result.labels = model::labelMapFromScores(inferred.probabilities, inputGrid);
       if (settings.withProbabilities) result.probabilities = model::volumeFromTensor(inferred.probabilities, inputGrid);
     } else if (viaProbabilities) {
       // Linear interpolation of the probabilities, then argmax: smoother borders
@@ -283,10 +291,10 @@ model::SegmentationResult SegmentationPipeline::segment(const core::Volume& imag
       core::Volume onInput = volumeToInput(model::volumeFromTensor(inferred.probabilities, modelGrid));
       inferred.probabilities = torch::Tensor();
       const torch::Tensor p = torch::from_blob(onInput.data(), {classes, inputGrid.voxelCount()}, torch::kFloat32);
-      result.labels = model::labelMapFromTensor(p.argmax(0), inputGrid);
+      result.labels = model::labelMapFromScores(p, inputGrid);
       if (settings.withProbabilities) result.probabilities = std::move(onInput);
     } else {
-      result.labels = labelsToInput(model::labelMapFromTensor(inferred.probabilities.argmax(0), modelGrid));
+      result.labels = labelsToInput(model::labelMapFromScores(inferred.probabilities, modelGrid));
     }
     inferred.probabilities = torch::Tensor();
     for (uint16_t& v : result.labels.labels()) v = valueOf[v];
@@ -303,6 +311,7 @@ model::SegmentationResult SegmentationPipeline::segment(const core::Volume& imag
         for (float& v : a.voxels()) v = std::clamp(v, 0.0f, 1.0f);
       result.attentionLevels = attentionLevels;
     }
+    endStage(result.postprocessingSeconds);
     result.networkSeconds = inferred.networkSeconds;
     result.totalSeconds = std::chrono::duration<double>(Clock::now() - start).count();
     report(1.0, "done");

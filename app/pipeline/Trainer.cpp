@@ -28,6 +28,7 @@
 #include "io/core/Error.h"
 #include "io/core/Log.h"
 #include "model/AttentionUNet.h"
+#include "model/ClassArgmax.h"
 #include "model/DataParallelGroup.h"
 #include "model/DeviceSelection.h"
 #include "model/DiceCELoss.h"
@@ -397,7 +398,7 @@ TrainingResult trainModel(const TrainerOptions& options, const std::vector<Train
           const model::AutocastGuard autocast(device, precision);
           return model::PredictorOutput{net->forward(batch).to(torch::kFloat), {}};
         });
-        const auto scores = model::diceScores(inferred.probabilities.argmax(0).cpu(), c.labels, classes);
+        const auto scores = model::diceScores(model::classIndices(inferred.probabilities), c.labels, classes);
         for (size_t k = 0; k < dice.size(); ++k) dice[k] += scores[k] / static_cast<double>(valCases.size());
       }
       net->train();

@@ -31,7 +31,12 @@ struct SegmentationResult {
   std::vector<core::Volume> attention;    // one per gated level, on the input grid, values in [0, 1]
   std::vector<int64_t> attentionLevels;   // attention[i] belongs to this level
   core::Volume probabilities;             // one channel per class, empty unless requested
-  double networkSeconds = 0.0;            // time inside the network
+  // Where the time went (wall seconds): the stages add up to totalSeconds, up to the
+  // checks before the first; networkSeconds is the part of inference inside the network.
+  double preprocessingSeconds = 0.0;   // orientation, spacing, intensities, copy to the device
+  double inferenceSeconds = 0.0;       // the sliding window: network and blending of the windows
+  double postprocessingSeconds = 0.0;  // labels, back onto the input grid, components, attention maps
+  double networkSeconds = 0.0;         // time inside the network
   double totalSeconds = 0.0;
 };
 

@@ -76,9 +76,11 @@ TEST_F(SegmentMemoryTest, EstimateGrowsWithTheImageAndCoversTheProbabilities) {
   EXPECT_GT(large, 4 * small);  // 8x the voxels, plus a fixed share for the network's activations
   // Three classes of float probabilities on the input grid at least.
   EXPECT_GE(large, uint64_t{3} * 64 * 64 * 64 * sizeof(float));
-  // A finer image is resampled to the model's 1.5 mm: more voxels on the input grid
-  // but the same on the model grid.
-  EXPECT_GT(pipeline.estimateMemoryBytes(cube(64, 0.75), 1, settings), large / 2);
+  // A finer image is resampled to the model's 1.5 mm: the model grid of `small`, the
+  // input grid of `large`, so it needs more than the one and less than the other.
+  const uint64_t fine = pipeline.estimateMemoryBytes(cube(64, 0.75), 1, settings);
+  EXPECT_GT(fine, small);
+  EXPECT_LT(fine, large);
   settings.withProbabilities = true;
   settings.withAttention = true;
   EXPECT_GT(pipeline.estimateMemoryBytes(cube(64), 1, settings), large);
