@@ -13,6 +13,8 @@ namespace {
 
 // nnU-Net divides by max(std, 1e-8) so that a constant image does not blow up.
 constexpr double kMinStd = 1e-8;
+// Voxels per partial sum of a reduction (see normalizeZScore).
+constexpr int64_t kReductionBlock = int64_t{1} << 16;
 
 void checkChannel(const core::Volume& volume, int channel, const char* what) {
   if (volume.empty()) throw core::Error(std::string(what) + ": the volume is empty");
@@ -108,6 +110,7 @@ void normalizeCt(core::Volume& volume, int channel, const CtNormalization& param
   const double scale = 1.0 / std::max(parameters.std, kMinStd);
   float* data = volume.channel(channel);
   const int64_t n = volume.geometry().voxelCount();
+#pragma omp parallel for schedule(static)
   for (int64_t v = 0; v < n; ++v) {
     const double x = std::clamp<double>(data[v], parameters.clipLow, parameters.clipHigh);
     data[v] = static_cast<float>((x - parameters.mean) * scale);
@@ -117,29 +120,60 @@ void normalizeCt(core::Volume& volume, int channel, const CtNormalization& param
 void normalizeZScore(core::Volume& volume, int channel, ZScoreRegion region) {
   checkChannel(volume, channel, "z-score normalization");
   const int64_t n = volume.geometry().voxelCount();
+  float* data = volume.channel(channel);
+  // The region: every voxel, this channel's non-zero ones (one channel: no mask
+  // needed), or the voxels non-zero in any channel.
   std::vector<uint8_t> mask;
-  if (region == ZScoreRegion::NonZero) {
+  if (region == ZScoreRegion::NonZero && volume.channels() > 1) {
     mask.assign(static_cast<size_t>(n), 0);
+    uint8_t* m = mask.data();
     for (int c = 0; c < volume.channels(); ++c) {
       const float* d = volume.channel(c);
-      for (int64_t v = 0; v < n; ++v) mask[v] |= d[v] != 0.0f;
+#pragma omp parallel for schedule(static)
+      for (int64_t v = 0; v < n; ++v) m[v] |= d[v] != 0.0f;
     }
   }
-  auto inside = [&](int64_t v) { return mask.empty() || mask[v]; };
-  float* data = volume.channel(channel);
+  const bool whole = region == ZScoreRegion::WholeImage;
+  const uint8_t* m = mask.empty() ? nullptr : mask.data();
+  auto inside = [whole, m, data](int64_t v) { return whole || (m ? m[v] != 0 : data[v] != 0.0f); };
+
+  // Two passes (mean, then squared deviations: no cancellation for large offsets such
+  // as HU ~ -1000), each summed per block and the blocks added in order, so the result
+  // does not depend on the thread count.
+  const int64_t blocks = (n + kReductionBlock - 1) / kReductionBlock;
+  std::vector<double> partial(static_cast<size_t>(blocks), 0.0);
+  std::vector<int64_t> counts(static_cast<size_t>(blocks), 0);
+#pragma omp parallel for schedule(static)
+  for (int64_t b = 0; b < blocks; ++b) {
+    double sum = 0.0;
+    int64_t count = 0;
+    for (int64_t v = b * kReductionBlock, end = std::min(n, v + kReductionBlock); v < end; ++v)
+      if (inside(v)) {
+        sum += data[v];
+        ++count;
+      }
+    partial[static_cast<size_t>(b)] = sum;
+    counts[static_cast<size_t>(b)] = count;
+  }
   double sum = 0.0;
   int64_t count = 0;
-  for (int64_t v = 0; v < n; ++v)
-    if (inside(v)) {
-      sum += data[v];
-      ++count;
-    }
+  for (int64_t b = 0; b < blocks; ++b) {
+    sum += partial[static_cast<size_t>(b)];
+    count += counts[static_cast<size_t>(b)];
+  }
   if (count == 0) return;
   const double mean = sum / static_cast<double>(count);
+#pragma omp parallel for schedule(static)
+  for (int64_t b = 0; b < blocks; ++b) {
+    double squares = 0.0;
+    for (int64_t v = b * kReductionBlock, end = std::min(n, v + kReductionBlock); v < end; ++v)
+      if (inside(v)) squares += (data[v] - mean) * (data[v] - mean);
+    partial[static_cast<size_t>(b)] = squares;
+  }
   double squares = 0.0;
-  for (int64_t v = 0; v < n; ++v)
-    if (inside(v)) squares += (data[v] - mean) * (data[v] - mean);
+  for (const double p : partial) squares += p;
   const double scale = 1.0 / std::max(std::sqrt(squares / static_cast<double>(count)), kMinStd);
+#pragma omp parallel for schedule(static)
   for (int64_t v = 0; v < n; ++v) data[v] = inside(v) ? static_cast<float>((data[v] - mean) * scale) : 0.0f;
 }
 

@@ -101,7 +101,23 @@ SlidingWindowResult SlidingWindowInferer::run(const torch::Tensor& image, const 
 
   torch::Tensor sum;                      // [K, *padded], allocated once K is known
   std::vector<torch::Tensor> attentionSum;  // each [*padded]
-  torch::Tensor weight = torch::zeros(padded, torch::TensorOptions().dtype(torch::kFloat32).device(device));
+  const auto floats = torch::TensorOptions().dtype(torch::kFloat32).device(device);
+  // The blend's denominator, the sum of the windows' maps at each voxel. Where the map
+  // is a plain product of per-axis profiles (none of its zeros was replaced) it is the
+  // product of per-axis coverages (SlidingWindowPlan.h): no image-sized weight map
+  // (315 MB for a 512x512x300 CT) and no per-window addition into it.
+  bool separable = true;
+  for (int64_t d = 0; d < dims; ++d) {
+    const std::vector<double> profile = gaussianProfile(patch[d], options_.sigmaScale);
+    separable = separable && std::none_of(profile.begin(), profile.end(), [](double w) { return w == 0.0; });
+  }
+  std::vector<std::vector<double>> coverage;  // per axis, when separable
+  torch::Tensor weight;                       // [*padded], otherwise
+  if (separable)
+    for (int64_t d = 0; d < dims; ++d)
+      coverage.push_back(gaussianCoverage(padded[d], patch[d], options_.overlap, options_.sigmaScale));
+  else
+    weight = torch::zeros(padded, floats);
 
   SlidingWindowResult result;
   result.windows = static_cast<int64_t>(starts.size());
@@ -159,28 +175,44 @@ SlidingWindowResult SlidingWindowInferer::run(const torch::Tensor& image, const 
     if (!sum.defined()) {
       std::vector<int64_t> shape{blended.size(1)};
       shape.insert(shape.end(), padded.begin(), padded.end());
-      sum = torch::zeros(shape, weight.options());
-      for (size_t a = 0; a < alpha.size(); ++a) attentionSum.push_back(torch::zeros(padded, weight.options()));
+      sum = torch::zeros(shape, floats);
+      for (size_t a = 0; a < alpha.size(); ++a) attentionSum.push_back(torch::zeros(padded, floats));
     }
     if (alpha.size() != attentionSum.size())
       throw core::Error("sliding window: the network returned a varying number of attention maps");
     for (int64_t b = 0; b < count; ++b) {
       const auto& start = starts[first + b];
       window(sum, start, patch).addcmul_(blended[b], gaussian);  // no temporary product
-      window(weight, start, patch).add_(gaussian);
+      if (weight.defined()) window(weight, start, patch).add_(gaussian);
       for (size_t a = 0; a < alpha.size(); ++a) window(attentionSum[a], start, patch).addcmul_(alpha[a][b][0], gaussian);
     }
     if (progress) progress(static_cast<double>(first + count) / static_cast<double>(total), "inference");
   }
 
   // Every voxel lies in at least one window, and no Gaussian weight is 0.
+  torch::Tensor plane;  // the last two axes' coverage product, in double, on the device
+  if (separable) {
+    const auto doubles = torch::TensorOptions().dtype(torch::kFloat64);
+    plane = torch::outer(torch::tensor(coverage[dims - 2], doubles), torch::tensor(coverage[dims - 1], doubles))
+                .to(device);
+  }
+  auto normalize = [&](torch::Tensor& t) {  // t: [..., *padded]
+    if (!separable) {
+      t.div_(weight);
+    } else if (dims == 2) {
+      t.div_(plane.to(torch::kFloat32));
+    } else {  // one slice of the first spatial axis at a time: no [*padded] denominator
+      const int64_t axis = t.dim() - 3;
+      for (int64_t z = 0; z < padded[0]; ++z) t.select(axis, z).div_((plane * coverage[0][z]).to(torch::kFloat32));
+    }
+  };
   auto cropped = [&](const torch::Tensor& t) {
     return needsPad ? window(t, low, size) : t;
   };
-  sum.div_(weight);
+  normalize(sum);
   result.probabilities = cropped(sum).contiguous();
   for (auto& a : attentionSum) {
-    a.div_(weight);
+    normalize(a);
     result.attention.push_back(cropped(a).contiguous());
   }
   return result;

@@ -52,21 +52,33 @@ std::vector<std::vector<int64_t>> slidingWindowStarts(const std::vector<int64_t>
   return starts;
 }
 
+std::vector<double> gaussianProfile(int64_t patch, double sigmaScale) {
+  if (patch < 1) throw core::Error("gaussian importance map: patch sizes must be positive, got " + std::to_string(patch));
+  const double sigma = static_cast<double>(patch) * sigmaScale;
+  const int64_t centre = patch / 2;
+  const auto radius = static_cast<int64_t>(4.0 * sigma + 0.5);
+  std::vector<double> w(static_cast<size_t>(patch));
+  for (int64_t x = 0; x < patch; ++x) {
+    const double d = static_cast<double>(x - centre);
+    w[x] = std::llabs(x - centre) > radius ? 0.0 : std::exp(-d * d / (2.0 * sigma * sigma));
+  }
+  return w;
+}
+
+std::vector<double> gaussianCoverage(int64_t size, int64_t patch, double overlap, double sigmaScale) {
+  const std::vector<double> profile = gaussianProfile(patch, sigmaScale);
+  std::vector<double> coverage(static_cast<size_t>(size), 0.0);
+  for (const int64_t start : slidingWindowSteps(size, patch, overlap))
+    for (int64_t x = 0; x < patch; ++x) coverage[static_cast<size_t>(start + x)] += profile[static_cast<size_t>(x)];
+  return coverage;
+}
+
 std::vector<float> gaussianImportanceMap(const std::vector<int64_t>& patch, double sigmaScale) {
   if (patch.empty()) throw core::Error("gaussian importance map: empty patch size");
   std::vector<std::vector<double>> axes;
   int64_t total = 1;
   for (int64_t p : patch) {
-    if (p < 1) throw core::Error("gaussian importance map: patch sizes must be positive, got " + std::to_string(p));
-    const double sigma = static_cast<double>(p) * sigmaScale;
-    const int64_t centre = p / 2;
-    const auto radius = static_cast<int64_t>(4.0 * sigma + 0.5);
-    std::vector<double> w(static_cast<size_t>(p));
-    for (int64_t x = 0; x < p; ++x) {
-      const double d = static_cast<double>(x - centre);
-      w[x] = std::llabs(x - centre) > radius ? 0.0 : std::exp(-d * d / (2.0 * sigma * sigma));
-    }
-    axes.push_back(std::move(w));
+    axes.push_back(gaussianProfile(p, sigmaScale));
     total *= p;
   }
   std::vector<float> map(static_cast<size_t>(total));

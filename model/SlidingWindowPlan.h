@@ -27,4 +27,15 @@ std::vector<std::vector<int64_t>> slidingWindowStarts(const std::vector<int64_t>
 // that no voxel covered by a window ends up with weight 0.
 std::vector<float> gaussianImportanceMap(const std::vector<int64_t>& patch, double sigmaScale = 1.0 / 8.0);
 
+// One axis's factor of that map, before any zero is replaced: exp(-(x - c)^2 / (2 sigma^2))
+// for x in [0, patch), zero beyond the truncation radius.
+std::vector<double> gaussianProfile(int64_t patch, double sigmaScale = 1.0 / 8.0);
+
+// The sum over every window of the map at each position along one axis of `size`
+// voxels, windows at slidingWindowSteps(size, patch, overlap). Where no profile has a
+// zero (none was replaced), the blend's denominator at voxel (z, y, x) is the product
+// of these per-axis sums: the map is a product over axes and the windows' starts a
+// cartesian product, so the image-sized sum of maps is never needed.
+std::vector<double> gaussianCoverage(int64_t size, int64_t patch, double overlap, double sigmaScale = 1.0 / 8.0);
+
 }  // namespace aunet::model

@@ -8,14 +8,29 @@
 
 namespace aunet::model {
 
-torch::Tensor volumeToTensor(const core::Volume& volume, int spatialDims) {
+namespace {
+
+std::vector<int64_t> tensorShape(const core::Volume& volume, int spatialDims) {
   const auto& s = volume.geometry().size;
   if (spatialDims == 2 && s[2] != 1)
     throw core::Error(volume.metadata().sourcePath, "a 2D network needs a single-slice image, got " +
                                                         std::to_string(s[2]) + " slices");
-  std::vector<int64_t> shape = spatialDims == 3 ? std::vector<int64_t>{1, volume.channels(), s[2], s[1], s[0]}
-                                                : std::vector<int64_t>{1, volume.channels(), s[1], s[0]};
-  return torch::from_blob(const_cast<float*>(volume.data()), shape, torch::kFloat32).clone();
+  return spatialDims == 3 ? std::vector<int64_t>{1, volume.channels(), s[2], s[1], s[0]}
+                          : std::vector<int64_t>{1, volume.channels(), s[1], s[0]};
+}
+
+}  // namespace
+
+torch::Tensor volumeToTensor(const core::Volume& volume, int spatialDims) {
+  return torch::from_blob(const_cast<float*>(volume.data()), tensorShape(volume, spatialDims), torch::kFloat32).clone();
+}
+
+torch::Tensor volumeToTensor(core::Volume&& volume, int spatialDims) {
+  const std::vector<int64_t> shape = tensorShape(volume, spatialDims);
+  auto* voxels = new std::vector<float>(std::move(volume.voxels()));
+  volume = core::Volume();
+  return torch::from_blob(
+      voxels->data(), shape, [voxels](void*) { delete voxels; }, torch::kFloat32);
 }
 
 core::LabelMap labelMapFromTensor(const torch::Tensor& labels, const core::Geometry& geometry) {

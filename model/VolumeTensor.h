@@ -12,6 +12,8 @@ namespace aunet::model {
 
 // [1, C, K, J, I] for spatial_dims 3, [1, C, J, I] for 2 (requires K == 1).
 torch::Tensor volumeToTensor(const core::Volume& volume, int spatialDims = 3);
+// The same without a copy: the tensor takes over the volume's voxels (left empty).
+torch::Tensor volumeToTensor(core::Volume&& volume, int spatialDims = 3);
 // Labels [K, J, I] or [J, I] (any integer or float type) onto `geometry`.
 core::LabelMap labelMapFromTensor(const torch::Tensor& labels, const core::Geometry& geometry);
 // Scores [C, K, J, I] or [C, J, I] (one channel per class, any device) -> the index of

@@ -205,9 +205,8 @@ model::SegmentationResult SegmentationPipeline::segment(const core::Volume& imag
     checkCancel();
     const core::Geometry modelGrid = work.geometry();
     // Pinned host memory: the copy to the GPU runs at full PCIe/NVLink speed.
-    torch::Tensor input = model::volumeToTensor(work, dims)[0];
+    torch::Tensor input = model::volumeToTensor(std::move(work), dims)[0];  // the tensor takes the voxels
     input = device.is_cuda() ? input.pin_memory().to(device, /*non_blocking=*/true) : input.to(device);
-    work = core::Volume();  // the tensor holds the voxels now
     report(0.05, "preprocessing");
     endStage(result.preprocessingSeconds);
 

@@ -78,6 +78,27 @@ TEST(SlidingWindowPlanTest, GaussianMatchesItsDefinition) {
   EXPECT_FLOAT_EQ(map[(6 * 16 + 8) * 9 + 4], 1.0f);  // the centre (patch / 2)
 }
 
+// The per-axis coverages' product is the sum of every window's map at each voxel.
+TEST(SlidingWindowPlanTest, CoverageProductIsTheSumOfTheWindowsMaps) {
+  const std::vector<int64_t> size{37, 29}, patch{16, 12};
+  for (double overlap : {0.0, 0.5, 0.8}) {
+    const std::vector<float> map = gaussianImportanceMap(patch);
+    std::vector<double> sum(static_cast<size_t>(size[0] * size[1]), 0.0);
+    for (const auto& start : slidingWindowStarts(size, patch, overlap))
+      for (int64_t y = 0; y < patch[0]; ++y)
+        for (int64_t x = 0; x < patch[1]; ++x)
+          sum[static_cast<size_t>((start[0] + y) * size[1] + start[1] + x)] += map[static_cast<size_t>(y * patch[1] + x)];
+    const std::vector<double> rows = gaussianCoverage(size[0], patch[0], overlap);
+    const std::vector<double> columns = gaussianCoverage(size[1], patch[1], overlap);
+    for (int64_t y = 0; y < size[0]; ++y)
+      for (int64_t x = 0; x < size[1]; ++x) {
+        const double expected = sum[static_cast<size_t>(y * size[1] + x)];
+        ASSERT_GT(expected, 0.0);
+        EXPECT_NEAR(rows[y] * columns[x], expected, 1e-6 * expected) << "overlap " << overlap << " at " << y << ", " << x;
+      }
+  }
+}
+
 TEST(SlidingWindowPlanTest, GaussianZerosBecomeTheSmallestWeight) {
   // sigma = 64/8 = 8: scipy's truncation radius is int(4 * 8 + 0.5) = 32, so offset -32
   // is kept and nothing is truncated; with sigmaScale 1/16 (radius 16) the border is.
@@ -94,7 +115,7 @@ Predictor identity() {
 }
 
 void expectReproduces(const std::vector<int64_t>& imageShape, const std::vector<int64_t>& patch, double overlap,
-                      int64_t batch, bool mirror) {
+                      int64_t batch, bool mirror, double sigmaScale = 1.0 / 8.0) {
   torch::manual_seed(3);
   const torch::Tensor image = torch::randn(imageShape);
   SlidingWindowOptions options;
@@ -103,6 +124,7 @@ void expectReproduces(const std::vector<int64_t>& imageShape, const std::vector<
   options.batch = batch;
   options.mirror = mirror;
   options.softmax = false;
+  options.sigmaScale = sigmaScale;
   const SlidingWindowResult result = SlidingWindowInferer(options).run(image, identity());
   ASSERT_EQ(result.probabilities.sizes(), image.sizes());
   // Float sums of up to 125 weighted copies: equal up to rounding (values are ~N(0, 1)).
@@ -119,6 +141,13 @@ TEST(SlidingWindowInfererTest, IdentityNetworkReproducesTheInput) {
   expectReproduces({1, 5, 40, 7}, {16, 16, 16}, 0.5, 4, false);    // smaller than the patch on two axes
   expectReproduces({3, 9, 11}, {32, 32}, 0.5, 2, false);           // smaller everywhere
   expectReproduces({1, 23, 31, 18}, {16, 16, 16}, 0.5, 2, true);   // mirroring
+  // A narrow Gaussian has zeros (replaced by the smallest weight): the map is no longer
+  // a product of profiles, and the blend falls back to an image-sized weight map.
+  ASSERT_EQ(gaussianProfile(16, 1.0 / 16.0).front(), 0.0);
+  for (double overlap : {0.25, 0.5}) {
+    expectReproduces({2, 37, 41, 29}, {16, 16, 16}, overlap, 3, false, 1.0 / 16.0);
+    expectReproduces({1, 70, 33}, {32, 24}, overlap, 2, false, 1.0 / 16.0);
+  }
 }
 
 TEST(SlidingWindowInfererTest, SoftmaxOfTheIdentityIsBlendedProbabilities) {
