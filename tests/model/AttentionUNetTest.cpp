@@ -264,15 +264,21 @@ TEST(AttentionUNetTest, GradientsReachEveryParameter) {
     // Training mode, instance norm, 3D, every skip gated.
     AttentionUNet net(AttentionUNetOptions(3, 1, 2).channels({4, 8, 16}).gated_levels({0, 1}));
     backwardThroughAllOutputs(net, torch::randn({1, 1, 12, 10, 14}));
-    for (const auto& item : net->named_parameters()) {
+    const auto params = net->named_parameters();
+    for (const auto& item : params) {
       ASSERT_TRUE(item.value().grad().defined()) << item.key();
       const double g = item.value().grad().abs().max().item<double>();
       // The gate's W conv bias feeds straight into a normalization that subtracts the
-      // mean, so its gradient is zero up to rounding (kept for Oktay's weights).
-      if (item.key().find("W_conv.bias") != std::string::npos)
-        EXPECT_LT(g, 1e-4) << item.key();
-      else
+      // mean, so its gradient is zero up to rounding (kept for Oktay's weights). The
+      // rounding grows with the gradient reaching that conv (and differs between SIMD
+      // widths): compare with the conv weight's gradient, not with a fixed number.
+      const auto bias = item.key().find("W_conv.bias");
+      if (bias != std::string::npos) {
+        const double weight = params[item.key().substr(0, bias) + "W_conv.weight"].grad().abs().max().item<double>();
+        EXPECT_LT(g, 1e-3 * weight) << item.key();
+      } else {
         EXPECT_GT(g, 0.0) << item.key();
+      }
     }
   }
   {
