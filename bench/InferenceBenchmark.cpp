@@ -54,9 +54,23 @@ struct Machine {
   double mhz = 0.0;
   int cores = 1;
   bool avx512 = false;
-  // 2 FMA units x 8 floats (AVX2) or 16 (AVX-512) x 2 FLOPs per cycle and core.
-  double flopsPerCycle() const { return avx512 ? 64.0 : 32.0; }
+  bool amd = false;
+  int family = 0;
+  // 2 FMA units x 8 floats (AVX2) or 16 (AVX-512) x 2 FLOPs per cycle and core. AMD
+  // before Zen 5 (family 26) runs each 512-bit FMA as two 256-bit halves: 32 like AVX2.
+  double flopsPerCycle() const { return avx512 && !(amd && family < 26) ? 64.0 : 32.0; }
   double peakGflops() const { return cores * flopsPerCycle() * mhz / 1000.0; }
+  // The peak of the arithmetic a pass runs in: bf16 dot products (vdpbf16ps) do two
+  // multiply-adds per float lane; AMX tiles 1024 bf16 FLOP per cycle and core.
+  double peakGflops(torch::ScalarType precision) const {
+    if (precision != torch::kBFloat16) return peakGflops();
+    switch (aunet::model::cpuBf16Support()) {
+      case aunet::model::CpuBf16Support::DotProducts: return 2.0 * peakGflops();
+      case aunet::model::CpuBf16Support::MatrixUnits: return cores * 1024.0 * mhz / 1000.0;
+      case aunet::model::CpuBf16Support::None: break;
+    }
+    return peakGflops();
+  }
 };
 
 Machine readMachine() {
@@ -71,6 +85,8 @@ Machine readMachine() {
     const std::string value = colon + 2 <= line.size() ? line.substr(colon + 2) : "";
     if (key == "model name" && m.cpu == "unknown CPU") m.cpu = value;
     if (key == "cpu MHz" && m.mhz == 0.0) m.mhz = std::stod(value);
+    if (key == "vendor_id" && value == "AuthenticAMD") m.amd = true;
+    if (key == "cpu family" && m.family == 0) m.family = std::stoi(value);
     if (key == "flags" && (" " + value + " ").find(" avx512f ") != std::string::npos) m.avx512 = true;
   }
   return m;
@@ -179,7 +195,7 @@ void forwardRow(const Settings& s, const Machine& m, int64_t dims, const std::ve
   const double gflop = NetworkFlops::forward(net->options(), spatial, batch).total() / 1e9;
   std::cout << "| forward " << dims << "D | " << shape(spatial) << " | " << batch << " | " << std::fixed
             << std::setprecision(3) << seconds << " | " << std::setprecision(2) << voxels / seconds / 1e6 << " | "
-            << std::setprecision(1) << gflop << " | " << gflop / seconds << " | " << 100.0 * gflop / seconds / m.peakGflops()
+            << std::setprecision(1) << gflop << " | " << gflop / seconds << " | " << 100.0 * gflop / seconds / m.peakGflops(precision)
             << "% | " << loadAverage() << " |" << std::endl;
   report["forward"].push_back({{"dims", dims}, {"size", spatial}, {"batch", batch}, {"seconds", seconds},
                                {"gflop", gflop}, {"voxels_per_second", voxels / seconds}});
@@ -308,7 +324,8 @@ void segmentSection(const Settings& s, const Machine& m) {
             << "| --- | --- | --- | --- | --- | --- | --- | --- | --- |\n"
             << "| " << std::setprecision(2) << wall << " | " << result.networkSeconds << " | "
             << wall - result.networkSeconds << " | " << std::setprecision(0) << gflop << " | " << std::setprecision(1)
-            << gflop / result.networkSeconds << " | " << 100.0 * gflop / result.networkSeconds / m.peakGflops()
+            << gflop / result.networkSeconds << " | " << 100.0 * gflop / result.networkSeconds /
+                   m.peakGflops(aunet::model::resolveInferencePrecision(s.precision, benchDevice(s)))
             << "% | " << std::setprecision(0) << rssBefore << " | " << peakRssMb() << " | " << loadAverage() << " |\n"
             << "Stages (s): preprocessing " << std::setprecision(2) << result.preprocessingSeconds << ", inference "
             << result.inferenceSeconds << " (network " << result.networkSeconds << ", blending "
@@ -379,7 +396,7 @@ int main(int argc, char** argv) {
       ->check(CLI::PositiveNumber);
   app.add_option("--device", s.device, "cpu, cuda, cuda:N or auto");
   app.add_option("--precision", s.precision,
-                 "autocast: auto (inference: bf16 on CUDA and AMX CPUs, else fp32; training: bf16 on CUDA), off, bf16, fp16")
+                 "autocast: auto (inference: bf16 on CUDA and on CPUs with AVX-512 BF16 or AMX, else fp32; training: bf16 on CUDA), off, bf16, fp16")
       ->check(CLI::IsMember({"auto", "off", "bf16", "fp16"}));
   app.add_option("--json", s.jsonPath, "also write the figures to this JSON file");
   CLI11_PARSE(app, argc, argv);
@@ -403,9 +420,15 @@ int main(int argc, char** argv) {
               << "Threads: " << threads << " intra-op, " << at::get_num_interop_threads() << " inter-op; oneDNN "
               << (at::hasMKLDNN() ? "on" : "off") << "\nInference precision (--precision " << s.precision << "): "
               << c10::toString(aunet::model::resolveInferencePrecision(s.precision, device))
-              << (aunet::model::cpuHasBf16MatrixUnits() ? " (CPU has AMX bf16)" : "") << "\nFP32 peak estimate: " << m.cores
+              << " (CPU bf16: " << aunet::model::describe(aunet::model::cpuBf16Support()) << ")"
+              << "\nFP32 peak estimate: " << m.cores
               << " cores x " << m.flopsPerCycle() << " FLOP/cycle x "
-              << m.mhz / 1000.0 << " GHz = " << std::fixed << std::setprecision(1) << m.peakGflops() << " GFLOP/s\n"
+              << m.mhz / 1000.0 << " GHz = " << std::fixed << std::setprecision(1) << m.peakGflops() << " GFLOP/s"
+              << (m.peakGflops(torch::kBFloat16) != m.peakGflops()
+                      ? "; bf16 peak estimate " + std::to_string(static_cast<int>(m.peakGflops(torch::kBFloat16))) +
+                            " GFLOP/s (the % of peak of bf16 rows)"
+                      : std::string())
+              << "\n"
               << "Load average at start: " << loadAverage() << "\n";
     auto wants = [&](const std::string& name) { return std::find(s.sections.begin(), s.sections.end(), name) != s.sections.end(); };
     // Segmentation first: its peak RSS is then its own, not the earlier sections'.

@@ -3,6 +3,9 @@
 #include <ATen/autocast_mode.h>
 #include <ATen/cpu/Utils.h>
 
+#include <cctype>
+#include <cstdlib>
+
 #include "io/core/Error.h"
 
 namespace aunet::model {
@@ -19,15 +22,49 @@ torch::ScalarType resolveMixedPrecision(const std::string& setting, const torch:
 }
 
 torch::ScalarType resolveInferencePrecision(const std::string& setting, const torch::Device& device) {
-  if (setting == "auto" && device.is_cpu()) return cpuHasBf16MatrixUnits() ? torch::kBFloat16 : torch::kFloat;
+  if (setting == "auto" && device.is_cpu())
+    return cpuBf16Support() != CpuBf16Support::None ? torch::kBFloat16 : torch::kFloat;
   return resolveMixedPrecision(setting, device);
 }
 
-bool cpuHasBf16MatrixUnits() {
-  // init_amx() asks Linux for the AMX tile state (arch_prctl) when cpuinfo reports
-  // AMX; false on every other CPU. Asked once: the answer cannot change.
-  static const bool available = at::cpu::init_amx();
-  return available;
+CpuBf16Support bf16SupportFor(bool avx512Bf16, bool amxBf16, const std::string& onednnMaxIsa) {
+  std::string cap;
+  for (char c : onednnMaxIsa) cap += static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+  // oneDNN's ISA names: ..., AVX2, AVX512_CORE, AVX512_CORE_VNNI, AVX512_CORE_BF16,
+  // AVX512_CORE_FP16, AVX512_CORE_AMX, AVX10_1_512[_AMX...], ALL, DEFAULT.
+  const auto has = [&](const char* part) { return cap.find(part) != std::string::npos; };
+  const bool uncapped = cap.empty() || cap == "ALL" || cap == "DEFAULT";
+  const bool allowsAmx = uncapped || has("AMX");
+  const bool allowsDot = allowsAmx || has("BF16") || has("FP16") || has("AVX10");
+  if (amxBf16 && allowsAmx) return CpuBf16Support::MatrixUnits;
+  if ((avx512Bf16 || amxBf16) && allowsDot) return CpuBf16Support::DotProducts;
+  return CpuBf16Support::None;
+}
+
+CpuBf16Support cpuBf16Support() {
+  // Asked once: neither the CPU nor the environment's cap changes under a process.
+  static const CpuBf16Support support = [] {
+    const char* cap = std::getenv("ONEDNN_MAX_CPU_ISA");
+    if (cap == nullptr) cap = std::getenv("DNNL_MAX_CPU_ISA");
+    bool avx512Bf16 = false;
+#if defined(__x86_64__) && (defined(__GNUC__) || defined(__clang__))
+    avx512Bf16 = __builtin_cpu_supports("avx512bf16");  // also checks the OS saves AVX-512 state
+#endif
+    // init_amx() asks Linux for the AMX tile state (arch_prctl) when cpuinfo reports
+    // AMX; false on every other CPU.
+    const bool amx = at::cpu::init_amx();
+    return bf16SupportFor(avx512Bf16, amx, cap ? cap : "");
+  }();
+  return support;
+}
+
+std::string describe(CpuBf16Support support) {
+  switch (support) {
+    case CpuBf16Support::MatrixUnits: return "AMX bf16 tiles";
+    case CpuBf16Support::DotProducts: return "AVX-512 BF16 instructions";
+    case CpuBf16Support::None: break;
+  }
+  return "none";
 }
 
 AutocastGuard::AutocastGuard(const torch::Device& device, torch::ScalarType dtype) : type_(device.type()) {

@@ -15,14 +15,30 @@ namespace aunet::model {
 // on CUDA and fp32 on the CPU; fp16 needs CUDA. Returns kFloat for "no autocast".
 torch::ScalarType resolveMixedPrecision(const std::string& setting, const torch::Device& device);
 
-// The same for inference (segmentation), where "auto" is also bf16 on CPUs with bf16
-// matrix units (Intel AMX): there oneDNN's bf16 convolutions run about 5x faster
-// than float32 and the masks stay the same (docs/performance.md: mean Dice within
-// 0.0001 of float32 on the demo model's cases). Elsewhere on the CPU "auto" is float32.
+// The same for inference (segmentation), where "auto" is also bf16 on CPUs that run
+// bf16 convolutions natively (cpuBf16Support() != None): there oneDNN's bf16
+// convolutions run 2x (AVX-512 BF16) to 5x (AMX) faster than float32 and the masks
+// stay the same (docs/performance.md: mean Dice within 0.0001 of float32 on the demo
+// model's cases). Elsewhere on the CPU "auto" is float32: emulated bf16 is slower.
 torch::ScalarType resolveInferencePrecision(const std::string& setting, const torch::Device& device);
 
-// True when this CPU has AMX bf16 tiles and the kernel lets this process use them.
-bool cpuHasBf16MatrixUnits();
+// How this CPU computes bf16 products in oneDNN's convolutions.
+enum class CpuBf16Support {
+  None,         // no bf16 instructions, or oneDNN capped below them: bf16 is emulated
+  DotProducts,  // AVX-512 BF16 (vdpbf16ps: AMD Zen 4 and later, Intel Cooper Lake)
+  MatrixUnits,  // AMX bf16 tiles (Intel Sapphire Rapids and later)
+};
+
+// From the CPU's features and oneDNN's ISA cap (the ONEDNN_MAX_CPU_ISA or
+// DNNL_MAX_CPU_ISA environment value, empty when unset): a cap below the
+// instructions leaves oneDNN emulating bf16, so they count as absent.
+CpuBf16Support bf16SupportFor(bool avx512Bf16, bool amxBf16, const std::string& onednnMaxIsa);
+
+// This CPU and process (AMX counts only when the kernel grants the tile state).
+CpuBf16Support cpuBf16Support();
+
+// "AMX bf16 tiles", "AVX-512 BF16 instructions" or "none": for --version and benches.
+std::string describe(CpuBf16Support support);
 
 // Autocast on `device`'s type for the guard's lifetime (nothing for kFloat).
 class AutocastGuard {

@@ -27,7 +27,7 @@ norm, deep supervision in training); the GFLOP column shows what each computes.
     python3 scripts/compare_monai.py --defaults --sections segment   # each tool's own defaults
 
 Precision: `auto` (default) is each tool's default (aunet: bf16 on CUDA and on CPUs with
-AMX bf16 units, else fp32; MONAI: bf16 autocast on CUDA, fp32 on the CPU); `off` is fp32
+native bf16 (AVX-512 BF16 or AMX), else fp32; MONAI: bf16 autocast on CUDA, fp32 on the CPU); `off` is fp32
 on both, `bf16` bf16 autocast on both. `--defaults` segments with each tool's documented
 defaults instead of identical settings: aunet overlap 0.5, Gaussian, 2 windows per pass,
 precision auto; MONAI's sliding_window_inference overlap 0.25, constant weighting, 1

@@ -126,7 +126,8 @@ void setupSegmentCommand(CLI::App& parent, SegmentOptions& options) {
       ->check(CLI::Range(0.0, 0.99));
   cmd->add_option("--batch", options.batch, "Windows per forward pass")->capture_default_str()->check(CLI::Range(1, 4096));
   cmd->add_option("--precision", options.precision,
-                  "Network arithmetic: auto (bf16 autocast on CUDA and on CPUs with AMX, else fp32), off (fp32 everywhere), bf16, "
+                  "Network arithmetic: auto (bf16 autocast on CUDA and on CPUs with AVX-512 BF16 or AMX, else fp32), off (fp32 "
+                  "everywhere), bf16, "
                   "fp16 (CUDA)")
       ->capture_default_str()
       ->check(CLI::IsMember({"auto", "off", "bf16", "fp16"}));

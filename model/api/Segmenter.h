@@ -20,7 +20,7 @@ struct SegmentationSettings {
   double overlap = 0.5;             // sliding-window overlap in [0, 1)
   int batch = 2;                    // windows per forward pass
   bool testTimeAugmentation = false;  // mirroring
-  std::string precision = "auto";   // autocast: auto (bf16 on CUDA and AMX CPUs, else fp32), off, bf16, fp16
+  std::string precision = "auto";   // autocast: auto (bf16 on CUDA and on CPUs with native bf16, else fp32), off, bf16, fp16
   bool postprocess = true;          // keep largest components where the plan says so
   bool withAttention = false;       // return each gate's alpha map on the input grid
   bool withProbabilities = false;   // return per-class probabilities on the input grid

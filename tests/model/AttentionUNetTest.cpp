@@ -140,7 +140,7 @@ TEST(AttentionUNetTest, DecoderInSlabsMatchesTheWholeConcatenation) {
   }
 }
 
-// bf16 inference on the CPU (what "auto" picks on AMX CPUs): convolutions in bf16 by
+// bf16 inference on the CPU (what "auto" picks on CPUs with native bf16): convolutions in bf16 by
 // autocast, aunet's norm and upsampling kernels on the bf16 activations, logits close
 // to the float32 pass and the same labels almost everywhere.
 TEST(AttentionUNetTest, Bf16InferenceStaysCloseToFloat) {

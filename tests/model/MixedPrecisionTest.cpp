@@ -23,17 +23,37 @@ TEST(MixedPrecisionTest, ResolvesSettingsPerDevice) {
   EXPECT_THROW(resolveMixedPrecision("fp16", torch::kCPU), core::Error);
 }
 
-// Inference differs from training only in "auto" on the CPU: bf16 where the CPU has
-// AMX bf16 units (and this process may use them), float32 elsewhere.
-TEST(MixedPrecisionTest, InferenceAutoIsBf16OnlyOnCpusWithMatrixUnits) {
+// Inference differs from training only in "auto" on the CPU: bf16 where the CPU runs
+// bf16 products natively (AVX-512 BF16 or AMX, and oneDNN is not capped below them),
+// float32 elsewhere.
+TEST(MixedPrecisionTest, InferenceAutoIsBf16OnlyOnCpusWithNativeBf16) {
   EXPECT_EQ(resolveInferencePrecision("auto", torch::kCPU),
-            cpuHasBf16MatrixUnits() ? torch::kBFloat16 : torch::kFloat);
+            cpuBf16Support() != CpuBf16Support::None ? torch::kBFloat16 : torch::kFloat);
   EXPECT_EQ(resolveInferencePrecision("auto", torch::Device(torch::kCUDA, 0)), torch::kBFloat16);
   EXPECT_EQ(resolveInferencePrecision("off", torch::kCPU), torch::kFloat);
   EXPECT_EQ(resolveInferencePrecision("bf16", torch::kCPU), torch::kBFloat16);
   EXPECT_THROW(resolveInferencePrecision("fp16", torch::kCPU), core::Error);
   EXPECT_THROW(resolveInferencePrecision("half", torch::kCPU), core::Error);
   EXPECT_EQ(resolveMixedPrecision("auto", torch::kCPU), torch::kFloat) << "training stays float32 on every CPU";
+}
+
+TEST(MixedPrecisionTest, Bf16SupportFollowsTheCpuAndOneDnnsIsaCap) {
+  using S = CpuBf16Support;
+  EXPECT_EQ(bf16SupportFor(false, false, ""), S::None) << "AVX2-only CPU";
+  EXPECT_EQ(bf16SupportFor(true, false, ""), S::DotProducts) << "Zen 4, Cooper Lake";
+  EXPECT_EQ(bf16SupportFor(true, true, ""), S::MatrixUnits) << "Sapphire Rapids";
+  EXPECT_EQ(bf16SupportFor(true, true, "ALL"), S::MatrixUnits);
+  EXPECT_EQ(bf16SupportFor(true, false, "default"), S::DotProducts) << "the cap's name is case-insensitive";
+  // A cap below the bf16 instructions makes oneDNN emulate bf16: float32 is faster.
+  EXPECT_EQ(bf16SupportFor(true, true, "AVX2"), S::None);
+  EXPECT_EQ(bf16SupportFor(true, false, "avx512_core"), S::None);
+  EXPECT_EQ(bf16SupportFor(true, false, "AVX512_CORE_VNNI"), S::None);
+  EXPECT_EQ(bf16SupportFor(true, true, "AVX512_CORE_BF16"), S::DotProducts) << "AMX capped away, dot products kept";
+  EXPECT_EQ(bf16SupportFor(true, true, "AVX512_CORE_AMX"), S::MatrixUnits);
+  EXPECT_EQ(bf16SupportFor(false, false, "ALL"), S::None) << "a cap never adds instructions";
+  EXPECT_EQ(describe(S::DotProducts), "AVX-512 BF16 instructions");
+  EXPECT_EQ(describe(S::MatrixUnits), "AMX bf16 tiles");
+  EXPECT_EQ(describe(S::None), "none");
 }
 
 TEST(MixedPrecisionTest, AutocastScopeRunsConvolutionsInBf16AndRestores) {
