@@ -160,6 +160,7 @@ struct Settings {
   // network (2,2,2,2,2) leaves what the pipeline costs outside the network.
   std::vector<int64_t> segmentChannels;
   std::string device = "cpu";
+  int64_t slabMib = 0;  // 0: the network's default
   std::string precision = "auto";  // autocast: auto (bf16 on CUDA), off, bf16, fp16
   std::string jsonPath;     // figures as JSON too (scripts/compare_monai.py reads them)
 };
@@ -181,6 +182,7 @@ void forwardRow(const Settings& s, const Machine& m, int64_t dims, const std::ve
   net->to(device);
   net->eval();
   net->set_channels_last_inference(!s.contiguous);
+  if (s.slabMib > 0) net->set_inference_slab_bytes(s.slabMib << 20);
   c10::InferenceMode inferenceMode;
   std::vector<int64_t> size{batch, 1};
   size.insert(size.end(), spatial.begin(), spatial.end());
@@ -354,6 +356,7 @@ void profileSection(const Settings& s) {
   AttentionUNet net(AttentionUNetOptions(3, 1, 2));
   net->eval();
   net->set_channels_last_inference(!s.contiguous);
+  if (s.slabMib > 0) net->set_inference_slab_bytes(s.slabMib << 20);
   c10::InferenceMode inferenceMode;
   torch::Tensor x = torch::randn({s.profileBatch, 1, 96, 96, 96});
   const torch::Device cpu(torch::kCPU);
@@ -387,6 +390,9 @@ int main(int argc, char** argv) {
   app.add_flag("--profile-train", s.profileTrain, "train row: profile one more step (self time per op)");
   app.add_flag("--contiguous", s.contiguous,
                "forward, train and profile rows: CPU passes in NCDHW instead of channels-last (A/B)");
+  app.add_option("--slab-mib", s.slabMib,
+                 "forward/profile: build decoder concatenations above this many MiB a slab at a time (0: the default)")
+      ->check(CLI::NonNegativeNumber);
   app.add_option("--overlap", s.overlap, "segmentation: sliding-window overlap")->check(CLI::Range(0.0, 0.95));
   app.add_option("--segment-batch", s.segmentBatch, "segmentation: windows per forward pass")->check(CLI::PositiveNumber);
   app.add_option("--segment-channels", s.segmentChannels,

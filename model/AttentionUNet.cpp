@@ -92,10 +92,11 @@ torch::Tensor concatenateUpsampled(torch::Tensor skip, const torch::Tensor& coar
 }
 
 // Rows [first, last) of the first spatial axis of cat(skip, upsample2x(coarser)), zero
-// outside [0, depth): one slab of the decoder's concatenation with its halo. Fine row z
-// interpolates coarse rows floor((z-1)/2) and floor((z+1)/2), clamped at the volume's
-// ends; upsampling coarse rows [a, b) on their own gets fine rows [2a+1, 2b-2] right
-// (and on to either end of the volume where a or b is that end).
+// outside [0, depth): one slab of the decoder's concatenation with its halo. The
+// upsampling writes its rows straight into the slab where its kernel applies; else
+// fine row z interpolates coarse rows floor((z-1)/2) and floor((z+1)/2), clamped at
+// the volume's ends, so upsampling coarse rows [a, b) on their own gets fine rows
+// [2a+1, 2b-2] right (and on to either end of the volume where a or b is that end).
 torch::Tensor concatenatedRows(const torch::Tensor& skip, const torch::Tensor& coarser, at::MemoryFormat layout,
                                int64_t first, int64_t last) {
   const int64_t depth = skip.size(2);
@@ -109,6 +110,8 @@ torch::Tensor concatenatedRows(const torch::Tensor& skip, const torch::Tensor& c
   if (hi < last) rows.narrow(2, hi - first, last - hi).zero_();
   torch::Tensor inside = rows.narrow(2, lo - first, hi - lo);
   inside.narrow(1, 0, skip.size(1)).copy_(skip.narrow(2, lo, hi - lo));
+  torch::Tensor upper = inside.narrow(1, skip.size(1), coarser.size(1));
+  if (coarser.size(2) * 2 == depth && linearUpsample2xInto(coarser, upper, lo)) return rows;
 
   const int64_t a = lo == 0 ? 0 : (lo - 1) / 2;
   const int64_t b = std::min(coarser.size(2), (hi + 2) / 2);
@@ -118,7 +121,7 @@ torch::Tensor concatenatedRows(const torch::Tensor& skip, const torch::Tensor& c
   torch::Tensor up = torch::empty(up_shape, coarse.options().memory_format(layout));
   if (!linearUpsample2xInto(coarse, up))
     up = layers::resizeLinear(coarse, std::vector<int64_t>(up_shape.begin() + 2, up_shape.end()));
-  inside.narrow(1, skip.size(1), coarser.size(1)).copy_(up.narrow(2, lo - 2 * a, hi - lo));
+  upper.copy_(up.narrow(2, lo - 2 * a, hi - lo));
   return rows;
 }
 

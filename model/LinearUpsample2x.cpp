@@ -69,7 +69,7 @@ AUNET_VECTOR_CLONES void upsampleRow(const uint16_t* src, const Layout& s, int64
 
 }  // namespace
 
-bool linearUpsample2xInto(const torch::Tensor& src, torch::Tensor& dst) {
+bool linearUpsample2xInto(const torch::Tensor& src, torch::Tensor& dst, int64_t first_row) {
   if (!src.defined() || !dst.defined() || src.dim() != dst.dim() || (src.dim() != 4 && src.dim() != 5)) return false;
   const bool bf16 = src.scalar_type() == torch::kBFloat16;  // bf16 inference
   if (!src.device().is_cpu() || !dst.device().is_cpu() || src.scalar_type() != dst.scalar_type() ||
@@ -78,7 +78,8 @@ bool linearUpsample2xInto(const torch::Tensor& src, torch::Tensor& dst) {
   const bool three_d = src.dim() == 5;
   if (!src.is_contiguous(layers::channelsLastFormat(src))) return false;
   if (src.size(0) != dst.size(0) || src.size(1) != dst.size(1)) return false;
-  for (int64_t axis = 2; axis < src.dim(); ++axis)
+  if (first_row < 0 || first_row + dst.size(2) > 2 * src.size(2)) return false;
+  for (int64_t axis = 3; axis < src.dim(); ++axis)
     if (dst.size(axis) != 2 * src.size(axis)) return false;
   const int64_t n = src.size(0), c = src.size(1);
   const int64_t d_in = three_d ? src.size(2) : 1, h_in = src.size(-2), w_in = src.size(-1);
@@ -89,14 +90,16 @@ bool linearUpsample2xInto(const torch::Tensor& src, torch::Tensor& dst) {
   RECORD_FUNCTION("aunet::linear_upsample_2x_into", std::vector<c10::IValue>());  // named in profiles
   const Layout s{src.stride(0), three_d ? src.stride(2) : 0, src.stride(-2), src.stride(-1)};
   const Layout d{dst.stride(0), three_d ? dst.stride(2) : 0, dst.stride(-2), voxel};
-  const int64_t d_out = three_d ? 2 * d_in : 1, h_out = 2 * h_in;
+  // Output rows run over dst; taps use their index in the whole upsampling (z in 3D, y in 2D).
+  const int64_t d_out = three_d ? dst.size(2) : 1, h_out = three_d ? 2 * h_in : dst.size(2);
+  const int64_t z_first = three_d ? first_row : 0, y_first = three_d ? 0 : first_row;
   auto run = [&](const auto* in, auto* out) {
     at::parallel_for(0, n * d_out * h_out, 1, [&](int64_t first, int64_t last) {
       std::vector<float> row(static_cast<size_t>(w_in * c));
       for (int64_t r = first; r < last; ++r) {
         const int64_t oy = r % h_out, oz = (r / h_out) % d_out, b = r / (h_out * d_out);
-        const Taps tz = three_d ? taps(oz, d_in) : Taps{0, 0};
-        upsampleRow(in + b * s.batch, s, w_in, c, tz, taps(oy, h_in), three_d, row.data(),
+        const Taps tz = three_d ? taps(z_first + oz, d_in) : Taps{0, 0};
+        upsampleRow(in + b * s.batch, s, w_in, c, tz, taps(y_first + oy, h_in), three_d, row.data(),
                     out + b * d.batch + oz * d.z + oy * d.y, d.x);
       }
     });

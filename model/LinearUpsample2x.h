@@ -19,6 +19,11 @@ namespace aunet::model {
 // twice src's size on every spatial axis, src channels-last contiguous and dst a
 // channels-last view whose channels are adjacent (a narrow() of a channels-last
 // tensor along dim 1). Otherwise touches nothing and returns false.
-bool linearUpsample2xInto(const torch::Tensor& src, torch::Tensor& dst);
+//
+// With first_row > 0, or a dst shorter along the first spatial axis (dim 2), dst holds
+// rows [first_row, first_row + dst.size(2)) of that axis of upsample(src), which must
+// lie inside its 2 * src.size(2) rows: one slab of the decoder's concatenation, with
+// the same values the whole upsampling has there.
+bool linearUpsample2xInto(const torch::Tensor& src, torch::Tensor& dst, int64_t first_row = 0);
 
 }  // namespace aunet::model

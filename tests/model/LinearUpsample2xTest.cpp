@@ -75,6 +75,39 @@ TEST(LinearUpsample2x, MatchesInterpolateIntoAChannelSlice) {
   }
 }
 
+// A slab of the first spatial axis (the decoder's concatenation built a few rows at a
+// time): every row equals that row of the whole upsampling, edges and clamping included.
+TEST(LinearUpsample2x, RowsOfTheFirstAxisMatchTheWholeUpsampling) {
+  torch::manual_seed(8);
+  for (const std::vector<int64_t>& spatial : std::vector<std::vector<int64_t>>{{5, 3, 4}, {6, 3}}) {
+    for (const auto type : {torch::kFloat32, torch::kBFloat16}) {
+      std::vector<int64_t> shape{2, 3};
+      shape.insert(shape.end(), spatial.begin(), spatial.end());
+      const torch::Tensor src = torch::randn(shape).to(type).contiguous(channelsLast(shape.size()));
+      std::vector<int64_t> whole_shape{2, 3};
+      for (int64_t s : spatial) whole_shape.push_back(2 * s);
+      torch::Tensor whole = torch::empty(whole_shape, src.options()).contiguous(channelsLast(shape.size()));
+      ASSERT_TRUE(linearUpsample2xInto(src, whole));
+      const int64_t rows = 2 * spatial[0];
+      for (const auto& [first, count] : std::vector<std::pair<int64_t, int64_t>>{{0, 3}, {1, 4}, {4, 5}, {rows - 2, 2}, {0, rows}}) {
+        SCOPED_TRACE(std::to_string(spatial.size()) + "D, rows " + std::to_string(first) + "+" + std::to_string(count));
+        std::vector<int64_t> big = whole_shape;
+        big[1] = 5;
+        big[2] = count;
+        torch::Tensor buffer = torch::full(big, 42.0f, src.options()).contiguous(channelsLast(big.size()));
+        torch::Tensor slice = buffer.narrow(1, 1, 3);
+        ASSERT_TRUE(linearUpsample2xInto(src, slice, first));
+        EXPECT_TRUE(torch::equal(slice, whole.narrow(2, first, count)));
+        EXPECT_TRUE(buffer.narrow(1, 0, 1).eq(42.0f).all().item<bool>());
+      }
+      torch::Tensor tooFar = torch::zeros(whole_shape, src.options()).contiguous(channelsLast(shape.size())).narrow(2, 0, 3);
+      tooFar = tooFar.contiguous(channelsLast(shape.size()));
+      EXPECT_FALSE(linearUpsample2xInto(src, tooFar, rows - 2)) << "rows past the end";
+      EXPECT_FALSE(linearUpsample2xInto(src, tooFar, -1)) << "a negative first row";
+    }
+  }
+}
+
 TEST(LinearUpsample2x, DeclinesWhatItCannotWriteAndTouchesNothing) {
   const torch::Tensor src = torch::randn({1, 4, 3, 3, 3}).contiguous(at::MemoryFormat::ChannelsLast3d);
   const auto declines = [&](const torch::Tensor& from, torch::Tensor to) {
