@@ -2,7 +2,9 @@
 // Self time per ATen operator on the calling thread, from RecordFunction callbacks: a
 // light profiler that shows which layers and kernels take a forward pass's time
 // (conv vs norm vs resampling vs copies) without Kineto. Self time = an op's wall time
-// minus the ops it called, so the rows add up to the profiled wall time.
+// minus the ops it called, so the rows add up to the profiled wall time. Copies are
+// tabled per caller ("aten::copy_ in CatBackward0"): which layer's data moves, not just
+// that some did. Autograd's backward nodes are callers too.
 
 #include <ATen/record_function.h>
 
@@ -30,7 +32,7 @@ class OpProfiler {
     table() = {};
     handle_ = at::addGlobalCallback(at::RecordFunctionCallback(&onStart, &onEnd)
                                         .needsInputs(false)
-                                        .scopes({at::RecordScope::FUNCTION}));
+                                        .scopes({at::RecordScope::FUNCTION, at::RecordScope::BACKWARD_FUNCTION}));
   }
   ~OpProfiler() { at::removeCallback(handle_); }
   OpProfiler(const OpProfiler&) = delete;
@@ -58,6 +60,7 @@ class OpProfiler {
   struct Frame {
     Clock::time_point start;
     double childSeconds = 0.0;
+    std::string name;
   };
 
   static std::map<std::string, Row>& table() {
@@ -68,8 +71,8 @@ class OpProfiler {
     thread_local std::vector<Frame> frames;
     return frames;
   }
-  static std::unique_ptr<at::ObserverContext> onStart(const at::RecordFunction&) {
-    stack().push_back({Clock::now(), 0.0});
+  static std::unique_ptr<at::ObserverContext> onStart(const at::RecordFunction& fn) {
+    stack().push_back({Clock::now(), 0.0, fn.name()});
     return nullptr;
   }
   static void onEnd(const at::RecordFunction& fn, at::ObserverContext*) {
@@ -81,7 +84,17 @@ class OpProfiler {
     if (!frames.empty()) frames.back().childSeconds += elapsed;
     static const std::thread::id mainThread = std::this_thread::get_id();
     if (std::this_thread::get_id() != mainThread) return;  // only the caller's thread is tabled
-    Row& row = table()[fn.name()];
+    std::string key = fn.name();
+    const auto plumbing = [](const std::string& op) {
+      return op == "aten::copy_" || op == "aten::_to_copy" || op == "aten::to" || op == "aten::contiguous" ||
+             op == "aten::clone" || op == "aten::reshape";
+    };
+    if (plumbing(key) && key != "aten::to" && key != "aten::contiguous" && key != "aten::reshape") {
+      auto caller = frames.rbegin();
+      while (caller != frames.rend() && plumbing(caller->name)) ++caller;
+      if (caller != frames.rend()) key += " in " + caller->name;
+    }
+    Row& row = table()[key];
     row.selfSeconds += elapsed - frame.childSeconds;
     ++row.calls;
   }

@@ -11,6 +11,7 @@
 #include "io/core/Error.h"
 #include "model/LinearUpsample2x.h"
 #include "model/NetworkLayers.h"
+#include "model/UpsampleConcatFunction.h"
 
 namespace aunet::model {
 
@@ -67,7 +68,8 @@ torch::Tensor maxPool2x(const torch::Tensor& x) {
 
 // cat(skip, upsample(coarser)) along the channels. Channels-last inference writes the
 // upsampling straight into the concatenation's second half (no temporary, no cat
-// copy); that kernel has no backward, so with autograd LibTorch's ops run.
+// copy); channels-last training does the same through UpsampleConcatFunction, whose
+// backward has its own kernel; elsewhere LibTorch's ops run.
 // With `skip_norm`, the skip is first normalized by it (the gate's output norm): in
 // the fast path straight into the concatenation, which saves a copy of the skip.
 torch::Tensor concatenateUpsampled(torch::Tensor skip, const torch::Tensor& coarser, at::MemoryFormat layout,
@@ -88,6 +90,10 @@ torch::Tensor concatenateUpsampled(torch::Tensor skip, const torch::Tensor& coar
     }
   }
   if (skip_norm) skip = layers::normalize(std::move(skip), *skip_norm, false);
+  if (layout != at::MemoryFormat::Preserve && c10::GradMode::is_enabled()) {  // channels-last training
+    torch::Tensor merged = upsampleConcatenate(skip, coarser);
+    if (merged.defined()) return merged;
+  }
   return torch::cat({skip, layers::resizeLinear(coarser, size)}, 1);
 }
 

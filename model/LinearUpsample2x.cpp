@@ -67,7 +67,113 @@ AUNET_VECTOR_CLONES void upsampleRow(const uint16_t* src, const Layout& s, int64
   upsampleRowBody(src, s, w, c, tz, ty, three_d, row, dst, dst_voxel);
 }
 
+// The fine samples whose gradient reaches coarse sample k of an axis of n (the
+// transpose of taps()): up to four (index, weight) pairs.
+struct BackTaps {
+  int64_t index[4];
+  float weight[4];
+  int count = 0;
+  void add(int64_t i, float w) {
+    for (int t = 0; t < count; ++t)
+      if (index[t] == i) {
+        weight[t] += w;
+        return;
+      }
+    index[count] = i;
+    weight[count++] = w;
+  }
+};
+
+BackTaps backTaps(int64_t k, int64_t n) {
+  BackTaps t;
+  t.add(2 * k, 0.75f);
+  t.add(2 * k + 1, 0.75f);
+  if (k > 0) t.add(2 * k - 1, 0.25f);  // fine 2k-1 = 2(k-1)+1 takes k as its far tap
+  if (k + 1 < n) t.add(2 * k + 2, 0.25f);  // fine 2k+2 = 2(k+1) takes k as its far tap
+  if (k == 0) t.add(0, 0.25f);  // fine 0's far tap clamps to 0
+  if (k == n - 1) t.add(2 * n - 1, 0.25f);  // fine 2n-1's far tap clamps to n-1
+  return t;
+}
+
+// One coarse row (fixed n, z, y) of the gradient: the weighted fine rows of the two
+// outer axes summed into `row` (2w x c floats), then folded along x into dst.
+template <typename T>
+inline __attribute__((always_inline)) void upsampleBackwardRowBody(const T* grad, const Layout& g, int64_t w,
+                                                                   int64_t c, const BackTaps& tz, const BackTaps& ty,
+                                                                   float* row, T* dst) {
+  using kernels::loadValue;
+  const int64_t n = 2 * w;
+  for (int64_t i = 0; i < n * c; ++i) row[i] = 0.0f;
+  for (int a = 0; a < tz.count; ++a)
+    for (int b = 0; b < ty.count; ++b) {
+      const T* fine = grad + tz.index[a] * g.z + ty.index[b] * g.y;
+      const float weight = tz.weight[a] * ty.weight[b];
+      for (int64_t ox = 0; ox < n; ++ox) {
+        const T* v = fine + ox * g.x;
+        float* r = row + ox * c;
+        for (int64_t ch = 0; ch < c; ++ch) r[ch] += weight * loadValue(v, ch);
+      }
+    }
+  for (int64_t x = 0; x < w; ++x) {
+    const BackTaps tx = backTaps(x, w);
+    T* out = dst + x * c;
+    for (int64_t ch = 0; ch < c; ++ch) {
+      float sum = 0.0f;
+      for (int t = 0; t < tx.count; ++t) sum += tx.weight[t] * row[tx.index[t] * c + ch];
+      kernels::storeValue(out, ch, sum);
+    }
+  }
+}
+
+AUNET_VECTOR_CLONES void upsampleBackwardRow(const float* grad, const Layout& g, int64_t w, int64_t c,
+                                             const BackTaps& tz, const BackTaps& ty, float* row, float* dst) {
+  upsampleBackwardRowBody(grad, g, w, c, tz, ty, row, dst);
+}
+AUNET_VECTOR_CLONES void upsampleBackwardRow(const uint16_t* grad, const Layout& g, int64_t w, int64_t c,
+                                             const BackTaps& tz, const BackTaps& ty, float* row, uint16_t* dst) {
+  upsampleBackwardRowBody(grad, g, w, c, tz, ty, row, dst);
+}
+
 }  // namespace
+
+bool linearUpsample2xBackwardInto(const torch::Tensor& grad, torch::Tensor& dst) {
+  if (!grad.defined() || !dst.defined() || grad.dim() != dst.dim() || (grad.dim() != 4 && grad.dim() != 5)) return false;
+  const bool bf16 = grad.scalar_type() == torch::kBFloat16;
+  if (!grad.device().is_cpu() || !dst.device().is_cpu() || grad.scalar_type() != dst.scalar_type() ||
+      (!bf16 && grad.scalar_type() != torch::kFloat32))
+    return false;
+  const bool three_d = grad.dim() == 5;
+  if (!dst.is_contiguous(layers::channelsLastFormat(dst))) return false;
+  if (grad.size(0) != dst.size(0) || grad.size(1) != dst.size(1)) return false;
+  for (int64_t axis = 2; axis < grad.dim(); ++axis)
+    if (grad.size(axis) != 2 * dst.size(axis)) return false;
+  const int64_t voxel = layers::channelSliceVoxelStride(grad);
+  if (voxel == 0) return false;
+  if (dst.numel() == 0) return true;
+
+  RECORD_FUNCTION("aunet::linear_upsample_2x_backward", std::vector<c10::IValue>());  // named in profiles
+  const int64_t n = dst.size(0), c = dst.size(1);
+  const int64_t d = three_d ? dst.size(2) : 1, h = dst.size(-2), w = dst.size(-1);
+  const Layout g{grad.stride(0), three_d ? grad.stride(2) : 0, grad.stride(-2), voxel};
+  const Layout o{dst.stride(0), three_d ? dst.stride(2) : 0, dst.stride(-2), c};
+  auto run = [&](const auto* in, auto* out) {
+    at::parallel_for(0, n * d * h, 1, [&](int64_t first, int64_t last) {
+      std::vector<float> row(static_cast<size_t>(2 * w * c));
+      for (int64_t r = first; r < last; ++r) {
+        const int64_t y = r % h, z = (r / h) % d, b = r / (h * d);
+        const BackTaps tz = three_d ? backTaps(z, d) : BackTaps{{0}, {1.0f}, 1};
+        upsampleBackwardRow(in + b * g.batch, g, w, c, tz, backTaps(y, h), row.data(),
+                            out + b * o.batch + z * o.z + y * o.y);
+      }
+    });
+  };
+  if (bf16)
+    run(reinterpret_cast<const uint16_t*>(grad.data_ptr<at::BFloat16>()),
+        reinterpret_cast<uint16_t*>(dst.data_ptr<at::BFloat16>()));
+  else
+    run(grad.data_ptr<float>(), dst.data_ptr<float>());
+  return true;
+}
 
 bool linearUpsample2xInto(const torch::Tensor& src, torch::Tensor& dst, int64_t first_row) {
   if (!src.defined() || !dst.defined() || src.dim() != dst.dim() || (src.dim() != 4 && src.dim() != 5)) return false;

@@ -26,4 +26,13 @@ namespace aunet::model {
 // the same values the whole upsampling has there.
 bool linearUpsample2xInto(const torch::Tensor& src, torch::Tensor& dst, int64_t first_row = 0);
 
+// The gradient of that upsampling (its transpose): dst[k] gathers 0.75 of fine samples
+// 2k and 2k+1 and 0.25 of 2k-1 and 2k+2 along every axis, with the edge clamping's
+// extra quarter at both ends. grad: float32 (or bf16) CPU, twice dst's size on every
+// spatial axis, channels adjacent at a fixed voxel stride (channels-last, or a channel
+// slice of a channels-last tensor: the decoder concatenation's gradient); dst:
+// channels-last contiguous, of grad's type, batch and channels. Sums in float; false
+// (dst untouched) when that does not apply.
+bool linearUpsample2xBackwardInto(const torch::Tensor& grad, torch::Tensor& dst);
+
 }  // namespace aunet::model
