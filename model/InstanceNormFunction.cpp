@@ -3,6 +3,7 @@
 #include <ATen/record_function.h>
 
 #include <optional>
+#include <type_traits>
 #include <vector>
 
 #include "model/InstanceNormInPlace.h"
@@ -18,6 +19,15 @@ kernels::NormShape shapeOf(const torch::Tensor& x) {
   return {images, channels, x.numel() / (images * channels), kernels::Layout::ChannelsLast};
 }
 
+// A float32 tensor's values, or a bf16 tensor's 16-bit patterns (model/Bf16Values.h).
+template <typename T>
+T* values(const torch::Tensor& t) {
+  if constexpr (std::is_same_v<T, float>)
+    return t.data_ptr<float>();
+  else
+    return reinterpret_cast<uint16_t*>(t.data_ptr<at::BFloat16>());
+}
+
 }  // namespace
 
 torch::Tensor InstanceNormFunction::forward(torch::autograd::AutogradContext* ctx, const torch::Tensor& x,
@@ -27,10 +37,18 @@ torch::Tensor InstanceNormFunction::forward(torch::autograd::AutogradContext* ct
   const kernels::NormShape shape = shapeOf(x);
   const torch::Tensor w = weight.detach().contiguous(), b = bias.detach().contiguous();
   torch::Tensor y = torch::empty_like(x, x.options(), layers::channelsLastFormat(x));
-  torch::Tensor mean = torch::empty({shape.images, shape.channels}, x.options());
-  torch::Tensor rstd = torch::empty({shape.images, shape.channels}, x.options());
-  kernels::instanceNormForward(shape, x.data_ptr<float>(), y.data_ptr<float>(), w.data_ptr<float>(),
-                               b.data_ptr<float>(), eps, relu, mean.data_ptr<float>(), rstd.data_ptr<float>());
+  const auto floats = x.options().dtype(torch::kFloat32);
+  torch::Tensor mean = torch::empty({shape.images, shape.channels}, floats);
+  torch::Tensor rstd = torch::empty({shape.images, shape.channels}, floats);
+  const auto run = [&](auto* type) {
+    using T = std::remove_pointer_t<decltype(type)>;
+    kernels::instanceNormForward(shape, values<T>(x), values<T>(y), w.data_ptr<float>(), b.data_ptr<float>(), eps,
+                                 relu, mean.data_ptr<float>(), rstd.data_ptr<float>());
+  };
+  if (x.scalar_type() == torch::kBFloat16)
+    run(static_cast<uint16_t*>(nullptr));
+  else
+    run(static_cast<float*>(nullptr));
   ctx->save_for_backward({x, weight, bias, mean, rstd});
   ctx->saved_data["relu"] = relu;
   return y;
@@ -43,18 +61,26 @@ torch::autograd::tensor_list InstanceNormFunction::backward(torch::autograd::Aut
   const torch::Tensor& x = saved[0];
   const torch::Tensor w = saved[1].contiguous(), b = saved[2].contiguous();
   const bool relu = ctx->saved_data["relu"].toBool();
-  const torch::Tensor dy = grad_outputs[0].contiguous(layers::channelsLastFormat(x));
+  const torch::Tensor dy = grad_outputs[0].to(x.scalar_type()).contiguous(layers::channelsLastFormat(x));
   const kernels::NormShape shape = shapeOf(x);
   torch::Tensor dx = torch::empty_like(x, x.options(), layers::channelsLastFormat(x));
   torch::Tensor dweight = torch::empty_like(w), dbias = torch::empty_like(b);
-  kernels::instanceNormBackward(shape, x.data_ptr<float>(), dy.data_ptr<float>(), dx.data_ptr<float>(),
-                                w.data_ptr<float>(), b.data_ptr<float>(), relu, saved[3].data_ptr<float>(),
-                                saved[4].data_ptr<float>(), dweight.data_ptr<float>(), dbias.data_ptr<float>());
+  const auto run = [&](auto* type) {
+    using T = std::remove_pointer_t<decltype(type)>;
+    kernels::instanceNormBackward(shape, values<T>(x), values<T>(dy), values<T>(dx), w.data_ptr<float>(),
+                                  b.data_ptr<float>(), relu, saved[3].data_ptr<float>(), saved[4].data_ptr<float>(),
+                                  dweight.data_ptr<float>(), dbias.data_ptr<float>());
+  };
+  if (x.scalar_type() == torch::kBFloat16)
+    run(static_cast<uint16_t*>(nullptr));
+  else
+    run(static_cast<float*>(nullptr));
   return {dx, dweight, dbias, torch::Tensor(), torch::Tensor()};
 }
 
 torch::Tensor channelsLastInstanceNorm(const torch::Tensor& x, const torch::nn::AnyModule& norm, bool relu) {
-  if (!x.defined() || !x.device().is_cpu() || x.scalar_type() != torch::kFloat32 || x.dim() < 4 || x.dim() > 5 ||
+  if (!x.defined() || !x.device().is_cpu() ||
+      (x.scalar_type() != torch::kFloat32 && x.scalar_type() != torch::kBFloat16) || x.dim() < 4 || x.dim() > 5 ||
       x.numel() == 0 || !x.is_contiguous(layers::channelsLastFormat(x)))
     return {};
   const std::optional<AffineInstanceNorm> params = affineInstanceNorm(norm, x.dim());

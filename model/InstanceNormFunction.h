@@ -1,5 +1,6 @@
 #pragma once
-// Instance norm (+ ReLU) with autograd for channels-last float32 CPU tensors, so the
+// Instance norm (+ ReLU) with autograd for channels-last float32 or bf16 CPU tensors
+// (bf16: autocast training; statistics and arithmetic in float), so the
 // network can train channels-last: LibTorch's instance_norm makes a channels-last
 // input contiguous and returns a contiguous result, a layout round trip per layer
 // that costs more than the convolutions gain (docs/performance.md). Forward and
@@ -14,7 +15,7 @@ namespace aunet::model {
 
 class InstanceNormFunction : public torch::autograd::Function<InstanceNormFunction> {
  public:
-  // x: channels-last contiguous [N, C, *S] float32 CPU; weight, bias: [C].
+  // x: channels-last contiguous [N, C, *S] float32 or bf16 CPU; weight, bias: [C] float32.
   static torch::Tensor forward(torch::autograd::AutogradContext* ctx, const torch::Tensor& x,
                                const torch::Tensor& weight, const torch::Tensor& bias, double eps, bool relu);
   static torch::autograd::tensor_list backward(torch::autograd::AutogradContext* ctx,
@@ -22,7 +23,7 @@ class InstanceNormFunction : public torch::autograd::Function<InstanceNormFuncti
 };
 
 // `norm` (then ReLU when `relu`) applied to x through InstanceNormFunction when x is a
-// channels-last float32 CPU tensor and `norm` an affine InstanceNorm2d/3d; otherwise
+// channels-last float32 or bf16 CPU tensor and `norm` an affine InstanceNorm2d/3d; otherwise
 // an undefined tensor, and the caller runs the module.
 torch::Tensor channelsLastInstanceNorm(const torch::Tensor& x, const torch::nn::AnyModule& norm, bool relu);
 

@@ -137,10 +137,12 @@ AUNET_VECTOR_CLONES void channelApply(const uint16_t* p, uint16_t* q, int64_t n,
 }
 
 
-// One channels-last image of the backward pass (float32 only).
+// One channels-last image of the backward pass; T is float, or uint16_t for bf16
+// values (bf16 training), whose arithmetic is float.
+template <typename T>
 struct ChannelsLastGradient {
-  const float* x;
-  const float* dy;
+  const T* x;
+  const T* dy;
   int64_t channels;
   const float* mean;
   const float* rstd;
@@ -150,55 +152,65 @@ struct ChannelsLastGradient {
 
 // a[c] += dz, b[c] += dz * xh over voxels [first, end). The ReLU is a template flag
 // so the loops vectorize.
-template <bool kRelu>
-inline __attribute__((always_inline)) void gradientSumsBody(const ChannelsLastGradient& g, int64_t first, int64_t end,
-                                                            float* __restrict a, float* __restrict b) {
+template <bool kRelu, typename T>
+inline __attribute__((always_inline)) void gradientSumsBody(const ChannelsLastGradient<T>& g, int64_t first,
+                                                            int64_t end, float* __restrict a, float* __restrict b) {
   const int64_t channels = g.channels;
   const float* __restrict m = g.mean;
   const float* __restrict r = g.rstd;
   const float* __restrict w = g.weight;
   const float* __restrict bi = g.bias;
   for (int64_t v = first; v < end; ++v) {
-    const float* __restrict p = g.x + v * channels;
-    const float* __restrict d = g.dy + v * channels;
+    const T* __restrict p = g.x + v * channels;
+    const T* __restrict d = g.dy + v * channels;
     for (int64_t c = 0; c < channels; ++c) {
-      const float xh = (p[c] - m[c]) * r[c];
-      const float gv = d[c];  // loaded unconditionally: the select below then vectorizes
+      const float xh = (loadValue(p, c) - m[c]) * r[c];
+      const float gv = loadValue(d, c);  // loaded unconditionally: the select below then vectorizes
       const float dz = (!kRelu || w[c] * xh + bi[c] > 0.0f) ? gv : 0.0f;
       a[c] += dz;
       b[c] += dz * xh;
     }
   }
 }
-AUNET_VECTOR_CLONES void gradientSums(const ChannelsLastGradient& g, int64_t first, int64_t end, bool relu, float* a,
-                                      float* b) {
+AUNET_VECTOR_CLONES void gradientSums(const ChannelsLastGradient<float>& g, int64_t first, int64_t end, bool relu,
+                                      float* a, float* b) {
+  relu ? gradientSumsBody<true>(g, first, end, a, b) : gradientSumsBody<false>(g, first, end, a, b);
+}
+AUNET_VECTOR_CLONES void gradientSums(const ChannelsLastGradient<uint16_t>& g, int64_t first, int64_t end, bool relu,
+                                      float* a, float* b) {
   relu ? gradientSumsBody<true>(g, first, end, a, b) : gradientSumsBody<false>(g, first, end, a, b);
 }
 
 // dx for voxels [first, end).
-template <bool kRelu>
-inline __attribute__((always_inline)) void gradientInputBody(const ChannelsLastGradient& g, int64_t first, int64_t end,
-                                                             const float* __restrict k, const float* __restrict mdz,
-                                                             const float* __restrict mdzxh, float* __restrict dx) {
+template <bool kRelu, typename T>
+inline __attribute__((always_inline)) void gradientInputBody(const ChannelsLastGradient<T>& g, int64_t first,
+                                                             int64_t end, const float* __restrict k,
+                                                             const float* __restrict mdz,
+                                                             const float* __restrict mdzxh, T* __restrict dx) {
   const int64_t channels = g.channels;
   const float* __restrict m = g.mean;
   const float* __restrict r = g.rstd;
   const float* __restrict w = g.weight;
   const float* __restrict bi = g.bias;
   for (int64_t v = first; v < end; ++v) {
-    const float* __restrict p = g.x + v * channels;
-    const float* __restrict d = g.dy + v * channels;
-    float* __restrict q = dx + v * channels;
+    const T* __restrict p = g.x + v * channels;
+    const T* __restrict d = g.dy + v * channels;
+    T* __restrict q = dx + v * channels;
     for (int64_t c = 0; c < channels; ++c) {
-      const float xh = (p[c] - m[c]) * r[c];
-      const float gv = d[c];  // loaded unconditionally: the select below then vectorizes
+      const float xh = (loadValue(p, c) - m[c]) * r[c];
+      const float gv = loadValue(d, c);  // loaded unconditionally: the select below then vectorizes
       const float dz = (!kRelu || w[c] * xh + bi[c] > 0.0f) ? gv : 0.0f;
-      q[c] = k[c] * (dz - mdz[c] - xh * mdzxh[c]);
+      storeValue(q, c, k[c] * (dz - mdz[c] - xh * mdzxh[c]));
     }
   }
 }
-AUNET_VECTOR_CLONES void gradientInput(const ChannelsLastGradient& g, int64_t first, int64_t end, bool relu,
+AUNET_VECTOR_CLONES void gradientInput(const ChannelsLastGradient<float>& g, int64_t first, int64_t end, bool relu,
                                        const float* k, const float* mdz, const float* mdzxh, float* dx) {
+  relu ? gradientInputBody<true>(g, first, end, k, mdz, mdzxh, dx)
+       : gradientInputBody<false>(g, first, end, k, mdz, mdzxh, dx);
+}
+AUNET_VECTOR_CLONES void gradientInput(const ChannelsLastGradient<uint16_t>& g, int64_t first, int64_t end, bool relu,
+                                       const float* k, const float* mdz, const float* mdzxh, uint16_t* dx) {
   relu ? gradientInputBody<true>(g, first, end, k, mdz, mdzxh, dx)
        : gradientInputBody<false>(g, first, end, k, mdz, mdzxh, dx);
 }
@@ -330,9 +342,11 @@ void instanceNormForward(const NormShape& shape, const uint16_t* x, uint16_t* y,
   forward(shape, x, y, weight, bias, eps, relu, mean, rstd);
 }
 
-void instanceNormBackward(const NormShape& shape, const float* x, const float* dy, float* dx, const float* weight,
-                          const float* bias, bool relu, const float* mean, const float* rstd, float* dweight,
-                          float* dbias) {
+namespace {
+
+template <typename T>
+void backward(const NormShape& shape, const T* x, const T* dy, T* dx, const float* weight, const float* bias,
+              bool relu, const float* mean, const float* rstd, float* dweight, float* dbias) {
   // With xh = (x - mean) * rstd and dz = dy * [weight * xh + bias > 0] (or dy without
   // the ReLU): dbias = sum dz, dweight = sum dz * xh and
   // dx = weight * rstd * (dz - mean(dz) - xh * mean(dz * xh)), per (image, channel).
@@ -343,7 +357,7 @@ void instanceNormBackward(const NormShape& shape, const float* x, const float* d
   std::vector<float> k(static_cast<size_t>(channels)), mdz(static_cast<size_t>(channels)),
       mdzxh(static_cast<size_t>(channels));
   for (int64_t n = 0; n < shape.images; ++n) {
-    const ChannelsLastGradient grad{x + n * voxels * channels, dy + n * voxels * channels, channels,
+    const ChannelsLastGradient<T> grad{x + n * voxels * channels, dy + n * voxels * channels, channels,
                                     mean + n * channels, rstd + n * channels, weight, bias};
     channelsLastSums(voxels, channels, channels, block_sums, sum_dz.data(), sum_dzxh.data(),
                      [&grad, relu](int64_t first, int64_t end, float* a, float* b) {
@@ -356,7 +370,7 @@ void instanceNormBackward(const NormShape& shape, const float* x, const float* d
       mdz[c] = static_cast<float>(sum_dz[c] * inv_voxels);
       mdzxh[c] = static_cast<float>(sum_dzxh[c] * inv_voxels);
     }
-    float* out = dx + n * voxels * channels;
+    T* out = dx + n * voxels * channels;
     forVoxelBlocks(voxels, channels, [&](int64_t first, int64_t end) {
       gradientInput(grad, first, end, relu, k.data(), mdz.data(), mdzxh.data(), out);
     });
@@ -365,6 +379,20 @@ void instanceNormBackward(const NormShape& shape, const float* x, const float* d
     dweight[c] = static_cast<float>(dw[c]);
     dbias[c] = static_cast<float>(db[c]);
   }
+}
+
+}  // namespace
+
+void instanceNormBackward(const NormShape& shape, const float* x, const float* dy, float* dx, const float* weight,
+                          const float* bias, bool relu, const float* mean, const float* rstd, float* dweight,
+                          float* dbias) {
+  backward(shape, x, dy, dx, weight, bias, relu, mean, rstd, dweight, dbias);
+}
+
+void instanceNormBackward(const NormShape& shape, const uint16_t* x, const uint16_t* dy, uint16_t* dx,
+                          const float* weight, const float* bias, bool relu, const float* mean, const float* rstd,
+                          float* dweight, float* dbias) {
+  backward(shape, x, dy, dx, weight, bias, relu, mean, rstd, dweight, dbias);
 }
 
 }  // namespace aunet::model::kernels

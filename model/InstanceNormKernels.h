@@ -1,5 +1,5 @@
 #pragma once
-// The float32 (and, forward only, bf16) CPU loops behind instance norm (+ ReLU) in aunet's own paths: inference
+// The float32 and bf16 CPU loops behind instance norm (+ ReLU) in aunet's own paths: inference
 // in place (InstanceNormInPlace) and the channels-last training function
 // (InstanceNormFunction). Raw pointers, no Torch types, so both share one copy.
 //
@@ -39,5 +39,9 @@ void instanceNormForward(const NormShape& shape, const uint16_t* x, uint16_t* y,
 void instanceNormBackward(const NormShape& shape, const float* x, const float* dy, float* dx, const float* weight,
                           const float* bias, bool relu, const float* mean, const float* rstd, float* dweight,
                           float* dbias);
+// The same for bf16 x, dy and dx (bf16 training): arithmetic in float, dx rounded once.
+void instanceNormBackward(const NormShape& shape, const uint16_t* x, const uint16_t* dy, uint16_t* dx,
+                          const float* weight, const float* bias, bool relu, const float* mean, const float* rstd,
+                          float* dweight, float* dbias);
 
 }  // namespace aunet::model::kernels

@@ -206,6 +206,45 @@ TEST(AttentionUNetTest, ChannelsLastTrainingMatchesContiguous) {
   }
 }
 
+// bf16 autocast training channels-last (aunet's bf16 norm, upsampling and their
+// gradients): every parameter's gradient points where the float32 one does.
+TEST(AttentionUNetTest, Bf16ChannelsLastTrainingTracksFloat32) {
+  for (const int64_t dims : {2, 3}) {
+    SCOPED_TRACE(std::to_string(dims) + "D");
+    torch::manual_seed(5);
+    AttentionUNet net(AttentionUNetOptions(dims, 1, 3).channels({8, 16, 32}).gated_levels({0, 1}));
+    net->train();
+    test::randomizeNormParameters(*net);
+    Shape size{2, 1, 24, 20};
+    if (dims == 3) size.push_back(16);
+    const torch::Tensor x = torch::randn(size);
+    const auto gradients = [&](torch::ScalarType precision) {
+      net->zero_grad();
+      torch::Tensor loss;
+      {
+        const AutocastGuard autocast(torch::kCPU, precision);
+        const AttentionUNetOutput out = net->forward_all(x, false, true);
+        loss = out.logits.to(torch::kFloat).pow(2).mean() + out.logits.select(1, 0).to(torch::kFloat).sigmoid().mean();
+        for (const auto& ds : out.deep_supervision) loss = loss + ds.to(torch::kFloat).pow(2).mean();
+      }
+      loss.backward();
+      std::vector<torch::Tensor> grads;
+      for (const auto& p : net->parameters()) grads.push_back(p.grad().clone());
+      return grads;
+    };
+    const auto exact = gradients(torch::kFloat);
+    const auto half = gradients(torch::kBFloat16);
+    ASSERT_EQ(exact.size(), half.size());
+    const auto names = net->named_parameters();
+    for (size_t i = 0; i < exact.size(); ++i) {
+      const double norms = exact[i].norm().item<double>() * half[i].norm().item<double>();
+      if (norms == 0.0 || names[i].key().find("W_conv.bias") != std::string::npos) continue;  // zero up to rounding
+      const double cosine = (exact[i] * half[i]).sum().item<double>() / norms;
+      EXPECT_GT(cosine, 0.97) << names[i].key();
+    }
+  }
+}
+
 TEST(AttentionUNetTest, Shapes2DDefaultChannels) {
   torch::manual_seed(1);
   AttentionUNet net(AttentionUNetOptions(2, 1, 3));  // 16..256, gates on 1, 2, 3

@@ -49,6 +49,45 @@ TEST(InstanceNormFunction, MatchesTheModuleForwardAndBackward) {
     }
 }
 
+// bf16 autocast training: on bf16 values the outputs and gradients are those of the
+// float path on the same values, each rounded once to bf16 (parameter gradients float).
+TEST(InstanceNormFunction, Bf16IsTheFloatPathOnTheSameValuesRoundedOnce) {
+  torch::manual_seed(9);
+  for (const bool relu : {false, true}) {
+    SCOPED_TRACE(relu ? "ReLU" : "no ReLU");
+    torch::nn::AnyModule norm = test::randomAffineInstanceNorm(3, 16);
+    const auto format = at::MemoryFormat::ChannelsLast3d;
+    const torch::Tensor data = (torch::randn({2, 16, 6, 8, 5}) * 2.0 + 1.0).to(torch::kBFloat16).contiguous(format);
+    const torch::Tensor upstream = torch::randn(data.sizes()).to(torch::kBFloat16).contiguous(format);
+
+    torch::Tensor xf = data.to(torch::kFloat).contiguous(format).requires_grad_();
+    const torch::Tensor yf = channelsLastInstanceNorm(xf, norm, relu);
+    (yf * upstream.to(torch::kFloat)).sum().backward();
+    std::vector<torch::Tensor> float_grads;
+    for (auto& p : norm.ptr()->parameters()) {
+      float_grads.push_back(p.grad().clone());
+      p.mutable_grad().zero_();
+    }
+
+    torch::Tensor xb = data.clone().requires_grad_();
+    const torch::Tensor yb = channelsLastInstanceNorm(xb, norm, relu);
+    ASSERT_TRUE(yb.defined());
+    EXPECT_EQ(yb.scalar_type(), torch::kBFloat16);
+    EXPECT_TRUE(yb.is_contiguous(format));
+    // One bf16 rounding: within half a unit in the last place (2^-8 relative), plus the
+    // float sums' order.
+    EXPECT_TRUE(torch::allclose(yb.to(torch::kFloat), yf, 4e-3, 1e-3))
+        << "max difference " << (yb.to(torch::kFloat) - yf).abs().max().item<float>();
+    yb.backward(upstream);
+    EXPECT_EQ(xb.grad().scalar_type(), torch::kBFloat16);
+    EXPECT_TRUE(torch::allclose(xb.grad().to(torch::kFloat), xf.grad(), 8e-3, 1e-3))
+        << "max difference " << (xb.grad().to(torch::kFloat) - xf.grad()).abs().max().item<float>();
+    const auto params = norm.ptr()->parameters();
+    for (size_t i = 0; i < params.size(); ++i)
+      EXPECT_TRUE(torch::allclose(params[i].grad(), float_grads[i], 1e-3, 1e-3)) << "parameter " << i;
+  }
+}
+
 TEST(InstanceNormFunction, DeclinesAnNcdhwTensorOrAnotherNorm) {
   torch::nn::AnyModule norm(torch::nn::InstanceNorm3d(torch::nn::InstanceNorm3dOptions(4).affine(true)));
   EXPECT_FALSE(channelsLastInstanceNorm(torch::randn({1, 4, 3, 3, 3}), norm, true).defined());
