@@ -12,7 +12,8 @@ namespace aunet::model {
 
 torch::ScalarType resolveMixedPrecision(const std::string& setting, const torch::Device& device) {
   if (setting == "off") return torch::kFloat;
-  if (setting == "auto") return device.is_cuda() ? torch::kBFloat16 : torch::kFloat;
+  if (setting == "auto")
+    return device.is_cuda() || cpuBf16Support() != CpuBf16Support::None ? torch::kBFloat16 : torch::kFloat;
   if (setting == "bf16") return torch::kBFloat16;
   if (setting == "fp16") {
     if (!device.is_cuda()) throw core::Error("mixed_precision", "fp16 needs a CUDA device; use bf16 or off on the CPU");
@@ -22,9 +23,7 @@ torch::ScalarType resolveMixedPrecision(const std::string& setting, const torch:
 }
 
 torch::ScalarType resolveInferencePrecision(const std::string& setting, const torch::Device& device) {
-  if (setting == "auto" && device.is_cpu())
-    return cpuBf16Support() != CpuBf16Support::None ? torch::kBFloat16 : torch::kFloat;
-  return resolveMixedPrecision(setting, device);
+  return resolveMixedPrecision(setting, device);  // one policy for training and inference
 }
 
 CpuBf16Support bf16SupportFor(bool avx512Bf16, bool amxBf16, const std::string& onednnMaxIsa) {

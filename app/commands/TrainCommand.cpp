@@ -45,7 +45,8 @@ void setupTrainCommand(CLI::App& parent, TrainOptions& options) {
   cmd->add_option("--split", options.split, "nnU-Net splits_final.json: a list of {\"train\": [ids], \"val\": [ids]}")
       ->check(CLI::ExistingFile);
   cmd->add_option("--mixed-precision", options.mixedPrecision,
-                  "auto (bf16 on CUDA, fp32 on the CPU), off, bf16 or fp16 (CUDA, loss scaling)")
+                  "auto (bf16 on CUDA and on CPUs with AVX-512 BF16 or AMX, else fp32), off, bf16 or fp16 (CUDA, "
+                  "loss scaling)")
       ->check(CLI::IsMember({"auto", "off", "bf16", "fp16"}));
   cmd->add_option("--progress", options.progress, "auto (a bar on a terminal), bar or none")
       ->check(CLI::IsMember({"auto", "bar", "none"}))

@@ -16,7 +16,7 @@ std::string versionText() {
   return std::string("aunet ") + kVersion + " (LibTorch " + TORCH_VERSION +
          ", CUDA devices: " + (cuda ? std::to_string(torch::cuda::device_count()) : std::string("none")) +
          (backend.state == model::CudaBackendState::Loaded ? std::string() : "; CUDA backend: " + backend.describe()) +
-         ")\nCPU bf16: " + model::describe(cpuBf16) + " (segmentation's --precision auto on the CPU: " +
+         ")\nCPU bf16: " + model::describe(cpuBf16) + " (--precision/--mixed-precision auto on the CPU: " +
          (cpuBf16 == model::CpuBf16Support::None ? "float32" : "bf16") + ")";
 }
 

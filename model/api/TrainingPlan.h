@@ -31,7 +31,7 @@ struct TrainingPlan {
   double foreground_fraction = 1.0 / 3.0; // patches centred on a foreground voxel
   int validate_every = 1;                 // epochs between validations (the last always validates)
   AugmentationPlan augmentation;          // probabilities and ranges per sample
-  // "auto" (bf16 autocast on CUDA, fp32 on the CPU), "off", "bf16" or "fp16" (CUDA,
+  // "auto" (bf16 autocast on CUDA and on CPUs with native bf16, else fp32), "off", "bf16" or "fp16" (CUDA,
   // with dynamic loss scaling). bf16 also runs on the CPU (autocast), mostly for tests.
   std::string mixed_precision = "auto";
 

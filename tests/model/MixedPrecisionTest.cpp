@@ -15,17 +15,18 @@ namespace aunet::model {
 namespace {
 
 TEST(MixedPrecisionTest, ResolvesSettingsPerDevice) {
-  EXPECT_EQ(resolveMixedPrecision("auto", torch::kCPU), torch::kFloat);
+  EXPECT_EQ(resolveMixedPrecision("auto", torch::kCPU),
+            cpuBf16Support() != CpuBf16Support::None ? torch::kBFloat16 : torch::kFloat);
   EXPECT_EQ(resolveMixedPrecision("auto", torch::Device(torch::kCUDA, 0)), torch::kBFloat16);
+  EXPECT_EQ(resolveMixedPrecision("off", torch::kCPU), torch::kFloat);
   EXPECT_EQ(resolveMixedPrecision("bf16", torch::kCPU), torch::kBFloat16);
   EXPECT_EQ(resolveMixedPrecision("off", torch::Device(torch::kCUDA, 0)), torch::kFloat);
   EXPECT_EQ(resolveMixedPrecision("fp16", torch::Device(torch::kCUDA, 0)), torch::kHalf);
   EXPECT_THROW(resolveMixedPrecision("fp16", torch::kCPU), core::Error);
 }
 
-// Inference differs from training only in "auto" on the CPU: bf16 where the CPU runs
-// bf16 products natively (AVX-512 BF16 or AMX, and oneDNN is not capped below them),
-// float32 elsewhere.
+// "auto" on the CPU: bf16 where the CPU runs bf16 products natively (AVX-512 BF16 or
+// AMX, and oneDNN is not capped below them), float32 elsewhere.
 TEST(MixedPrecisionTest, InferenceAutoIsBf16OnlyOnCpusWithNativeBf16) {
   EXPECT_EQ(resolveInferencePrecision("auto", torch::kCPU),
             cpuBf16Support() != CpuBf16Support::None ? torch::kBFloat16 : torch::kFloat);
@@ -34,7 +35,8 @@ TEST(MixedPrecisionTest, InferenceAutoIsBf16OnlyOnCpusWithNativeBf16) {
   EXPECT_EQ(resolveInferencePrecision("bf16", torch::kCPU), torch::kBFloat16);
   EXPECT_THROW(resolveInferencePrecision("fp16", torch::kCPU), core::Error);
   EXPECT_THROW(resolveInferencePrecision("half", torch::kCPU), core::Error);
-  EXPECT_EQ(resolveMixedPrecision("auto", torch::kCPU), torch::kFloat) << "training stays float32 on every CPU";
+  EXPECT_EQ(resolveMixedPrecision("auto", torch::kCPU), resolveInferencePrecision("auto", torch::kCPU))
+      << "training and inference share the policy";
 }
 
 TEST(MixedPrecisionTest, Bf16SupportFollowsTheCpuAndOneDnnsIsaCap) {
