@@ -8,24 +8,14 @@
 #include <vector>
 
 #include "model/LinearUpsample2x.h"
+#include "tests/model/UpsampleTestSupport.h"
 
 namespace aunet::model {
 namespace {
 
-namespace F = torch::nn::functional;
+using test::channelsLast;
 
-at::MemoryFormat channelsLast(int64_t dim) {
-  return dim == 5 ? at::MemoryFormat::ChannelsLast3d : at::MemoryFormat::ChannelsLast;
-}
-
-torch::Tensor reference(const torch::Tensor& src) {
-  std::vector<int64_t> size;
-  for (int64_t axis = 2; axis < src.dim(); ++axis) size.push_back(2 * src.size(axis));
-  auto options = F::InterpolateFuncOptions().size(size).align_corners(false);
-  if (src.dim() == 5) options.mode(torch::kTrilinear);
-  else options.mode(torch::kBilinear);
-  return F::interpolate(src.contiguous(), options);
-}
+torch::Tensor reference(const torch::Tensor& src) { return test::interpolate2x(src); }
 
 // bf16 inference: the float interpolation of the same bf16 values, rounded once.
 TEST(LinearUpsample2x, Bf16MatchesFloatInterpolateRoundedOnce) {

@@ -10,26 +10,13 @@
 
 #include "model/LinearUpsample2x.h"
 #include "model/UpsampleConcatFunction.h"
+#include "tests/model/UpsampleTestSupport.h"
 
 namespace aunet::model {
 namespace {
 
-namespace F = torch::nn::functional;
-
-at::MemoryFormat channelsLast(size_t dim) {
-  return dim == 5 ? at::MemoryFormat::ChannelsLast3d : at::MemoryFormat::ChannelsLast;
-}
-
-torch::Tensor referenceUpsample(const torch::Tensor& x) {
-  std::vector<int64_t> size;
-  for (int64_t axis = 2; axis < x.dim(); ++axis) size.push_back(2 * x.size(axis));
-  auto options = F::InterpolateFuncOptions().size(size).align_corners(false);
-  if (x.dim() == 5)
-    options.mode(torch::kTrilinear);
-  else
-    options.mode(torch::kBilinear);
-  return F::interpolate(x, options);
-}
+using test::channelsLast;
+using test::interpolate2x;
 
 const std::vector<std::vector<int64_t>> kCoarseSizes{{3, 4, 5}, {1, 2, 3}, {2, 1, 1}, {5, 3}, {1, 4}};
 
@@ -50,7 +37,7 @@ TEST(UpsampleConcatFunction, ValuesAndGradientsMatchCatOfInterpolate) {
     EXPECT_TRUE(merged.is_contiguous(channelsLast(skip_shape.size())));
 
     const torch::Tensor rskip = skip0.contiguous().requires_grad_(true), rcoarse = coarse0.contiguous().requires_grad_(true);
-    const torch::Tensor expected = torch::cat({rskip, referenceUpsample(rcoarse)}, 1);
+    const torch::Tensor expected = torch::cat({rskip, interpolate2x(rcoarse)}, 1);
     EXPECT_TRUE(torch::allclose(merged, expected, 1e-5, 1e-6));
 
     const torch::Tensor upstream = torch::randn(expected.sizes());
