@@ -23,6 +23,8 @@
 #include "io/core/Error.h"
 #include "io/core/Log.h"
 #include "model/DataParallelGroup.h"
+#include "model/DeviceSelection.h"
+#include "model/MixedPrecision.h"
 #include "model/ModelFile.h"
 
 namespace aunet::app {
@@ -196,6 +198,11 @@ int runTrainCommand(const TrainOptions& options, std::ostream& out) {
     out << "Training on " << train.size() << " case(s), validating on " << validation.size() << " (fold " << fold
         << "), " << plan.epochs << " epochs of " << plan.iterations_per_epoch << " iterations";
     if (group) out << ", " << group->size() << " processes x batch " << plan.batch_size;
+    // Which arithmetic "auto" chose here: it differs between CPUs (MixedPrecision.h).
+    const torch::Device on = model::selectDevice(device);
+    const torch::ScalarType precision = model::resolveMixedPrecision(plan.mixed_precision, on);
+    out << ", " << (precision == torch::kBFloat16 ? "bf16 autocast" : precision == torch::kHalf ? "fp16 autocast" : "float32")
+        << " on " << on.str();
     out << "\n" << std::flush;
   }
   const TrainingResult result = [&] {
