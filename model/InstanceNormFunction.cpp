@@ -3,12 +3,12 @@
 #include <ATen/record_function.h>
 
 #include <optional>
-#include <type_traits>
 #include <vector>
 
 #include "model/InstanceNormInPlace.h"
 #include "model/InstanceNormKernels.h"
 #include "model/NetworkLayers.h"
+#include "model/TensorValues.h"
 
 namespace aunet::model {
 
@@ -17,15 +17,6 @@ namespace {
 kernels::NormShape shapeOf(const torch::Tensor& x) {
   const int64_t images = x.size(0), channels = x.size(1);
   return {images, channels, x.numel() / (images * channels), kernels::Layout::ChannelsLast};
-}
-
-// A float32 tensor's values, or a bf16 tensor's 16-bit patterns (model/Bf16Values.h).
-template <typename T>
-T* values(const torch::Tensor& t) {
-  if constexpr (std::is_same_v<T, float>)
-    return t.data_ptr<float>();
-  else
-    return reinterpret_cast<uint16_t*>(t.data_ptr<at::BFloat16>());
 }
 
 }  // namespace
@@ -40,15 +31,11 @@ torch::Tensor InstanceNormFunction::forward(torch::autograd::AutogradContext* ct
   const auto floats = x.options().dtype(torch::kFloat32);
   torch::Tensor mean = torch::empty({shape.images, shape.channels}, floats);
   torch::Tensor rstd = torch::empty({shape.images, shape.channels}, floats);
-  const auto run = [&](auto* type) {
-    using T = std::remove_pointer_t<decltype(type)>;
-    kernels::instanceNormForward(shape, values<T>(x), values<T>(y), w.data_ptr<float>(), b.data_ptr<float>(), eps,
-                                 relu, mean.data_ptr<float>(), rstd.data_ptr<float>());
-  };
-  if (x.scalar_type() == torch::kBFloat16)
-    run(static_cast<uint16_t*>(nullptr));
-  else
-    run(static_cast<float*>(nullptr));
+  forValueType(x.scalar_type(), [&](auto type) {
+    using T = decltype(type);
+    kernels::instanceNormForward(shape, tensorValues<T>(x), tensorValues<T>(y), w.data_ptr<float>(),
+                                 b.data_ptr<float>(), eps, relu, mean.data_ptr<float>(), rstd.data_ptr<float>());
+  });
   ctx->save_for_backward({x, weight, bias, mean, rstd});
   ctx->saved_data["relu"] = relu;
   return y;
@@ -65,16 +52,12 @@ torch::autograd::tensor_list InstanceNormFunction::backward(torch::autograd::Aut
   const kernels::NormShape shape = shapeOf(x);
   torch::Tensor dx = torch::empty_like(x, x.options(), layers::channelsLastFormat(x));
   torch::Tensor dweight = torch::empty_like(w), dbias = torch::empty_like(b);
-  const auto run = [&](auto* type) {
-    using T = std::remove_pointer_t<decltype(type)>;
-    kernels::instanceNormBackward(shape, values<T>(x), values<T>(dy), values<T>(dx), w.data_ptr<float>(),
-                                  b.data_ptr<float>(), relu, saved[3].data_ptr<float>(), saved[4].data_ptr<float>(),
-                                  dweight.data_ptr<float>(), dbias.data_ptr<float>());
-  };
-  if (x.scalar_type() == torch::kBFloat16)
-    run(static_cast<uint16_t*>(nullptr));
-  else
-    run(static_cast<float*>(nullptr));
+  forValueType(x.scalar_type(), [&](auto type) {
+    using T = decltype(type);
+    kernels::instanceNormBackward(shape, tensorValues<T>(x), tensorValues<T>(dy), tensorValues<T>(dx),
+                                  w.data_ptr<float>(), b.data_ptr<float>(), relu, saved[3].data_ptr<float>(),
+                                  saved[4].data_ptr<float>(), dweight.data_ptr<float>(), dbias.data_ptr<float>());
+  });
   return {dx, dweight, dbias, torch::Tensor(), torch::Tensor()};
 }
 

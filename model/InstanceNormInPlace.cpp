@@ -8,6 +8,7 @@
 
 #include "model/InstanceNormKernels.h"
 #include "model/NetworkLayers.h"
+#include "model/TensorValues.h"
 
 namespace aunet::model {
 
@@ -41,14 +42,11 @@ void run(const torch::Tensor& x, torch::Tensor& y, const kernels::NormShape& sha
          bool relu) {
   const torch::Tensor w = params.weight.to(torch::kFloat32).contiguous();
   const torch::Tensor b = params.bias.to(torch::kFloat32).contiguous();
-  if (x.scalar_type() == torch::kBFloat16) {
-    kernels::instanceNormForward(shape, reinterpret_cast<const uint16_t*>(x.data_ptr<at::BFloat16>()),
-                                 reinterpret_cast<uint16_t*>(y.data_ptr<at::BFloat16>()), w.data_ptr<float>(),
+  forValueType(x.scalar_type(), [&](auto type) {
+    using T = decltype(type);
+    kernels::instanceNormForward(shape, tensorValues<T>(x), tensorValues<T>(y), w.data_ptr<float>(),
                                  b.data_ptr<float>(), params.eps, relu, nullptr, nullptr);
-    return;
-  }
-  kernels::instanceNormForward(shape, x.data_ptr<float>(), y.data_ptr<float>(), w.data_ptr<float>(),
-                               b.data_ptr<float>(), params.eps, relu, nullptr, nullptr);
+  });
 }
 
 }  // namespace

@@ -9,6 +9,7 @@
 #include "model/Bf16Values.h"
 #include "model/KernelTargets.h"
 #include "model/NetworkLayers.h"
+#include "model/TensorValues.h"
 
 namespace aunet::model {
 
@@ -134,19 +135,27 @@ AUNET_VECTOR_CLONES void upsampleBackwardRow(const uint16_t* grad, const Layout&
   upsampleBackwardRowBody(grad, g, w, c, tz, ty, row, dst);
 }
 
+// What both directions need of a coarse and a fine tensor: CPU, one value type
+// (float32 or bf16), rank 4 or 5, the same batch and channels, the fine one twice the
+// coarse one's size on every spatial axis after the first (dim 2 is the caller's).
+bool coarseAndFineMatch(const torch::Tensor& coarse, const torch::Tensor& fine) {
+  if (!coarse.defined() || !fine.defined() || coarse.dim() != fine.dim() || (coarse.dim() != 4 && coarse.dim() != 5))
+    return false;
+  if (!coarse.device().is_cpu() || !fine.device().is_cpu() || coarse.scalar_type() != fine.scalar_type() ||
+      (coarse.scalar_type() != torch::kBFloat16 && coarse.scalar_type() != torch::kFloat32))
+    return false;
+  if (coarse.size(0) != fine.size(0) || coarse.size(1) != fine.size(1)) return false;
+  for (int64_t axis = 3; axis < coarse.dim(); ++axis)
+    if (fine.size(axis) != 2 * coarse.size(axis)) return false;
+  return true;
+}
+
 }  // namespace
 
 bool linearUpsample2xBackwardInto(const torch::Tensor& grad, torch::Tensor& dst) {
-  if (!grad.defined() || !dst.defined() || grad.dim() != dst.dim() || (grad.dim() != 4 && grad.dim() != 5)) return false;
-  const bool bf16 = grad.scalar_type() == torch::kBFloat16;
-  if (!grad.device().is_cpu() || !dst.device().is_cpu() || grad.scalar_type() != dst.scalar_type() ||
-      (!bf16 && grad.scalar_type() != torch::kFloat32))
-    return false;
+  if (!coarseAndFineMatch(dst, grad) || grad.size(2) != 2 * dst.size(2)) return false;
   const bool three_d = grad.dim() == 5;
   if (!dst.is_contiguous(layers::channelsLastFormat(dst))) return false;
-  if (grad.size(0) != dst.size(0) || grad.size(1) != dst.size(1)) return false;
-  for (int64_t axis = 2; axis < grad.dim(); ++axis)
-    if (grad.size(axis) != 2 * dst.size(axis)) return false;
   const int64_t voxel = layers::channelSliceVoxelStride(grad);
   if (voxel == 0) return false;
   if (dst.numel() == 0) return true;
@@ -167,26 +176,17 @@ bool linearUpsample2xBackwardInto(const torch::Tensor& grad, torch::Tensor& dst)
       }
     });
   };
-  if (bf16)
-    run(reinterpret_cast<const uint16_t*>(grad.data_ptr<at::BFloat16>()),
-        reinterpret_cast<uint16_t*>(dst.data_ptr<at::BFloat16>()));
-  else
-    run(grad.data_ptr<float>(), dst.data_ptr<float>());
+  forValueType(grad.scalar_type(), [&](auto type) {
+    using T = decltype(type);
+    run(tensorValues<T>(grad), tensorValues<T>(dst));
+  });
   return true;
 }
 
 bool linearUpsample2xInto(const torch::Tensor& src, torch::Tensor& dst, int64_t first_row) {
-  if (!src.defined() || !dst.defined() || src.dim() != dst.dim() || (src.dim() != 4 && src.dim() != 5)) return false;
-  const bool bf16 = src.scalar_type() == torch::kBFloat16;  // bf16 inference
-  if (!src.device().is_cpu() || !dst.device().is_cpu() || src.scalar_type() != dst.scalar_type() ||
-      (!bf16 && src.scalar_type() != torch::kFloat32))
-    return false;
+  if (!coarseAndFineMatch(src, dst) || first_row < 0 || first_row + dst.size(2) > 2 * src.size(2)) return false;
   const bool three_d = src.dim() == 5;
   if (!src.is_contiguous(layers::channelsLastFormat(src))) return false;
-  if (src.size(0) != dst.size(0) || src.size(1) != dst.size(1)) return false;
-  if (first_row < 0 || first_row + dst.size(2) > 2 * src.size(2)) return false;
-  for (int64_t axis = 3; axis < src.dim(); ++axis)
-    if (dst.size(axis) != 2 * src.size(axis)) return false;
   const int64_t n = src.size(0), c = src.size(1);
   const int64_t d_in = three_d ? src.size(2) : 1, h_in = src.size(-2), w_in = src.size(-1);
   const int64_t voxel = layers::channelSliceVoxelStride(dst);  // a channel slice of a channels-last tensor
@@ -210,11 +210,10 @@ bool linearUpsample2xInto(const torch::Tensor& src, torch::Tensor& dst, int64_t 
       }
     });
   };
-  if (bf16)
-    run(reinterpret_cast<const uint16_t*>(src.data_ptr<at::BFloat16>()),
-        reinterpret_cast<uint16_t*>(dst.data_ptr<at::BFloat16>()));
-  else
-    run(src.data_ptr<float>(), dst.data_ptr<float>());
+  forValueType(src.scalar_type(), [&](auto type) {
+    using T = decltype(type);
+    run(tensorValues<T>(src), tensorValues<T>(dst));
+  });
   return true;
 }
 
