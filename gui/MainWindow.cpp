@@ -12,6 +12,7 @@
 #include <QFileDialog>
 #include <QFileInfo>
 #include <QGridLayout>
+#include <QHBoxLayout>
 #include <QLabel>
 #include <QMenuBar>
 #include <QMessageBox>
@@ -19,6 +20,7 @@
 #include <QProgressBar>
 #include <QPushButton>
 #include <QSaveFile>
+#include <QSpinBox>
 #include <QTableView>
 #include <QStatusBar>
 #include <QFutureWatcher>
@@ -312,6 +314,23 @@ void MainWindow::buildMenus() {
   windowCombo_->setPlaceholderText("custom (right drag)");
   tools->addWidget(windowCombo_);
   connect(windowCombo_, qOverload<int>(&QComboBox::activated), this, &MainWindow::applyPreset);
+  auto* volumeTools = new QWidget(tools);
+  auto* volumeLayout = new QHBoxLayout(volumeTools);
+  volumeLayout->setContentsMargins(0, 0, 0, 0);
+  volumeLayout->addWidget(new QLabel(" Volume: ", volumeTools));
+  volumeBox_ = new QSpinBox(volumeTools);
+  volumeBox_->setObjectName("volumeSelector");
+  volumeBox_->setToolTip("Which volume of a 4D image (or channel) the views show, counted from 0");
+  volumeLayout->addWidget(volumeBox_);
+  volumeAction_ = tools->addWidget(volumeTools);
+  volumeAction_->setVisible(false);
+  connect(volumeBox_, qOverload<int>(&QSpinBox::valueChanged), this, [this](int volume) {
+    const auto image = document_->image();
+    if (!image || !state_.setChannel(volume, image->channels())) return;
+    applyWindow(WindowPresets::automatic(*image, state_.channel()));
+    updateInfoPanel();
+    refreshAllViews(true);
+  });
 }
 
 // ---------------------------------------------------------------------------- errors
@@ -848,6 +867,12 @@ void MainWindow::onImageChanged() {
   const auto image = document_->image();
   if (!image) return;
   state_.setGeometry(image->geometry());
+  {
+    const QSignalBlocker block(volumeBox_);
+    volumeBox_->setRange(0, image->channels() - 1);
+    volumeBox_->setValue(0);
+  }
+  volumeAction_->setVisible(image->channels() > 1);
   const auto remembered = settings_->windowFor(QString::fromStdString(document_->imagePath()));
   state_.setWindow(remembered ? *remembered : WindowPresets::initial(*image));
   fillWindowCombo();
@@ -949,7 +974,11 @@ void MainWindow::updateInfoPanel() {
   html += QString("Size: %1 x %2 x %3 voxels<br>").arg(g.size[0]).arg(g.size[1]).arg(g.size[2]);
   html += QString("Spacing: %1 x %2 x %3 mm<br>").arg(g.spacing[0], 0, 'g', 4).arg(g.spacing[1], 0, 'g', 4).arg(g.spacing[2], 0, 'g', 4);
   html += QString("Orientation: %1<br>").arg(QString::fromStdString(g.orientationCode()));
-  if (image->channels() > 1) html += QString("Channels: %1 (showing the first)<br>").arg(image->channels());
+  if (image->channels() > 1)
+    html += QString("%1: %2, showing %3 (Volume box)<br>")
+                .arg(m.volumeCount > 1 ? "Volumes" : "Channels")
+                .arg(image->channels())
+                .arg(state_.channel());
   if (document_->labels()) {
     const auto& stats = legend_->statistics();
     html += QString("<br>Mask: %1 label(s)").arg(stats.size());

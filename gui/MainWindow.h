@@ -19,6 +19,8 @@
 #include "model/api/Segmenter.h"
 
 class QComboBox;
+class QSpinBox;
+class QAction;
 class QGridLayout;
 class QLabel;
 class QMenu;
@@ -169,6 +171,8 @@ class MainWindow : public QMainWindow {
   QString modelPath_;
   std::shared_ptr<const core::Volume> segmentedImage_;
   QComboBox* windowCombo_ = nullptr;
+  QSpinBox* volumeBox_ = nullptr;       // a 4D image's volume (channel) on screen
+  QAction* volumeAction_ = nullptr;     // shows the box only for images of several volumes
   QLabel* hoverLabel_ = nullptr;
   QMenu* recentMenu_ = nullptr;
   QTimer* windowSaveTimer_ = nullptr;

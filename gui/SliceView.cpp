@@ -1,5 +1,7 @@
 #include "gui/SliceView.h"
 
+#include <algorithm>
+
 #include <QKeyEvent>
 #include <QMouseEvent>
 #include <QPainter>
@@ -51,11 +53,12 @@ const QImage& SliceView::renderedSlice() {
   }
   const int64_t index = state_->sliceIndex(axis_);
   const WindowLevel& w = state_->window();
-  if (!dirty_ && index == cachedSlice_ && w.center == cachedWindow_.center && w.width == cachedWindow_.width)
+  const int channel = std::min(state_->channel(), document_->image()->channels() - 1);
+  if (!dirty_ && index == cachedSlice_ && channel == cachedChannel_ && w.center == cachedWindow_.center && w.width == cachedWindow_.width)
     return cache_;
   const SliceGeometry& s = state_->slice(axis_);
   const core::Volume& image = *document_->image();
-  cache_ = SliceRenderer::renderImage(image, s, index, w);
+  cache_ = SliceRenderer::renderImage(image, s, index, w, channel);
   const auto& palette = document_->palette();
   if (overlays_->labelsVisible && document_->labels())
     SliceRenderer::overlayLabels(cache_, *document_->labels(), s, index, palette, overlays_->labels);
@@ -69,6 +72,7 @@ const QImage& SliceView::renderedSlice() {
     SliceRenderer::overlayLabels(cache_, *document_->reference(), s, index, palette, outline);
   }
   cachedSlice_ = index;
+  cachedChannel_ = channel;
   cachedWindow_ = w;
   dirty_ = false;
   return cache_;

@@ -68,6 +68,7 @@ class SliceView : public QWidget {
   QImage cache_;
   bool dirty_ = true;
   int64_t cachedSlice_ = -1;
+  int cachedChannel_ = 0;
   WindowLevel cachedWindow_;
   Drag drag_ = Drag::None;
   QPointF lastMouse_;

@@ -10,7 +10,15 @@ void ViewState::setGeometry(const core::Geometry& geometry) {
   for (ViewAxis v : {ViewAxis::Axial, ViewAxis::Coronal, ViewAxis::Sagittal})
     slices_[viewIndex(v)] = SliceGeometry::forView(geometry, v);
   cursor_ = {geometry.size[0] / 2, geometry.size[1] / 2, geometry.size[2] / 2};
+  channel_ = 0;
   resetTransforms();
+}
+
+bool ViewState::setChannel(int channel, int channelCount) {
+  const int clamped = std::clamp(channel, 0, std::max(1, channelCount) - 1);
+  if (clamped == channel_) return false;
+  channel_ = clamped;
+  return true;
 }
 
 void ViewState::setCursor(const core::Index3& voxel) {

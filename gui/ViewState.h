@@ -18,7 +18,7 @@ class ViewState {
   static constexpr int kViews = 3;
   static int viewIndex(ViewAxis view) { return static_cast<int>(view); }
 
-  // A new image: cursor at the centre voxel, zoom/pan reset.
+  // A new image: cursor at the centre voxel, zoom/pan reset, first channel.
   void setGeometry(const core::Geometry& geometry);
   const core::Geometry& geometry() const { return geometry_; }
   const SliceGeometry& slice(ViewAxis view) const { return slices_[viewIndex(view)]; }
@@ -39,6 +39,11 @@ class ViewState {
   // Where the cursor lies in a view's slice pixels (centre of the voxel).
   ViewPoint cursorInView(ViewAxis view) const;
 
+  // Which channel the views show: a 4D file's volume, an RGB image's colour.
+  int channel() const { return channel_; }
+  // Clamped to [0, channelCount - 1]; returns whether it changed.
+  bool setChannel(int channel, int channelCount);
+
   const WindowLevel& window() const { return window_; }
   void setWindow(const WindowLevel& window);  // width kept >= a tiny positive value
   // Right-drag: dx widens/narrows the window, dy moves the level (drag up = brighter),
@@ -54,6 +59,7 @@ class ViewState {
   std::array<SliceGeometry, kViews> slices_{};
   std::array<ViewTransform, kViews> transforms_{};
   core::Index3 cursor_{0, 0, 0};
+  int channel_ = 0;
   WindowLevel window_{0.0, 1.0};
 };
 

@@ -68,8 +68,16 @@ DatasetCheckReport checkDataset(const NnUNetDataset& dataset) {
     core::Geometry grid;
     bool haveGrid = false;
     try {
-      for (size_t ch = 0; ch < c.imagePaths.size(); ++ch) {
-        const core::Volume image = readImage(c.imagePaths[ch]);
+      size_t readable = c.imagePaths.size();
+      if (c.channelsInOneFile) {
+        const ImageInfo info = readImageInfo(c.imagePaths[0]);
+        if (info.channels != static_cast<int>(c.imagePaths.size())) readable = 0;
+        if (readable == 0)
+          problem(c.imagePaths[0], "holds " + std::to_string(info.channels) + " volume(s), but dataset.json names " +
+                                       std::to_string(c.imagePaths.size()) + " channel(s)");
+      }
+      for (size_t ch = 0; ch < readable; ++ch) {
+        const core::Volume image = readImage(c.imagePaths[ch], c.channelReadOptions(ch));
         if (image.channels() != 1)
           problem(c.imagePaths[ch], "has " + std::to_string(image.channels()) + " components, expected one channel per file");
         for (float v : image.voxels())

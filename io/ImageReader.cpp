@@ -5,7 +5,6 @@
 // Registers the IO factories of the ITK modules listed in io/CMakeLists.txt.
 #include <itkImageFileReader.h>
 #include <itkMetaImageIO.h>
-#include <itkNiftiImageIO.h>
 #include <itkNrrdImageIO.h>
 
 #include <cmath>
@@ -21,6 +20,7 @@
 #include "io/core/Error.h"
 #include "io/internal/IsolatedRead.h"
 #include "io/internal/ItkSupport.h"
+#include "io/internal/NiftiReader.h"
 #include "io/internal/SizeChecks.h"
 
 namespace aunet::io {
@@ -56,7 +56,6 @@ std::string sizeText(const itk::ImageIOBase& io) {
 Header readHeader(const std::string& path, ImageFormat format) {
   Header h;
   h.format = format;
-  if (format == ImageFormat::Nifti) internal::checkNiftiDimensions(path);
   if (format == ImageFormat::MetaImage) internal::checkMetaImageHeader(path);
   // The extension decides which reader may run. ITK's factory asks every registered
   // reader whether it can read the file, by content: a ".nii" holding PNG bytes went
@@ -64,7 +63,6 @@ Header readHeader(const std::string& path, ImageFormat format) {
   // to GDCM's CanReadFile, which asserts on a damaged meta group (both found by
   // fuzz_image_reader). Only other extensions go through the factory.
   switch (format) {
-    case ImageFormat::Nifti: h.io = itk::NiftiImageIO::New(); break;
     case ImageFormat::Nrrd: h.io = itk::NrrdImageIO::New(); break;
     case ImageFormat::MetaImage: h.io = itk::MetaImageIO::New(); break;
     default: h.io = itk::ImageIOFactory::CreateImageIO(path.c_str(), itk::IOFileModeEnum::ReadMode);
@@ -158,9 +156,6 @@ core::Volume readWithItk(const std::string& path, ImageFormat format, const Read
         for (int64_t v = 0; v < n; ++v) nonFinite += !std::isfinite(dst[v]);
     }
   });
-  if (format == ImageFormat::Nifti && !options.allowNonFinite &&
-      (h.componentType == itk::IOComponentEnum::FLOAT || h.componentType == itk::IOComponentEnum::DOUBLE))
-    nonFinite += internal::countNiftiNonFinite(path);  // the NIfTI library turned them into 0
   if (nonFinite > 0 && !options.allowNonFinite)
     throw Error(path, std::to_string(nonFinite) + " of " + std::to_string(n * comps) +
                           " voxel values are NaN or infinite (or beyond float range)");
@@ -203,6 +198,19 @@ void toLabels(const std::string& path, const T* src, int64_t n, uint16_t* dst) {
                           valueText(exampleTooLarge) + ")");
 }
 
+// ReadOptions::volumeIndex for formats whose channels are decoded together.
+void keepOneChannel(core::Volume& volume, int index, const std::string& path) {
+  if (index < 0) return;
+  if (index >= volume.channels())
+    throw Error(path, "volume " + std::to_string(index) + " asked for, but the file has " +
+                          std::to_string(volume.channels()) + " volume(s), numbered from 0");
+  if (volume.channels() == 1) return;
+  core::Volume one(volume.geometry(), 1, volume.originalType());
+  std::copy(volume.channel(index), volume.channel(index) + volume.geometry().voxelCount(), one.data());
+  one.metadata() = volume.metadata();
+  volume = std::move(one);
+}
+
 }  // namespace
 
 core::Volume readImage(const std::string& path, const ReadOptions& options) {
@@ -214,9 +222,12 @@ core::Volume readImage(const std::string& path, const ReadOptions& options) {
     volume = readDicom(path, options);
   } else if (format == ImageFormat::Raster2D) {
     volume = readRasterImage(path, options);
+  } else if (format == ImageFormat::Nifti) {
+    volume = internal::readNiftiImage(path, options);
   } else {
     volume = readWithItk(path, format, options);
   }
+  if (format != ImageFormat::Nifti) keepOneChannel(volume, options.volumeIndex, path);
   volume.metadata().sourcePath = path;
   return volume;
 }
@@ -233,6 +244,11 @@ core::LabelMap readLabelMap(const std::string& path, const ReadOptions& options)
     core::LabelMap labels(volume.geometry());
     toLabels(path, volume.data(), volume.geometry().voxelCount(), labels.data());
     labels.metadata() = volume.metadata();
+    return labels;
+  }
+  if (format == ImageFormat::Nifti) {
+    core::LabelMap labels = internal::readNiftiLabelMap(path, options);
+    labels.metadata().sourcePath = path;
     return labels;
   }
   Header h = readHeader(path, format);
@@ -253,11 +269,13 @@ ImageInfo readImageInfo(const std::string& path, const ReadOptions& options) {
   if (internal::readIsolationEnabled()) return internal::readImageInfoInHelper(path, options);
   ImageInfo info;
   info.format = detectFormat(path);
+  if (info.format == ImageFormat::Nifti) return internal::readNiftiInfo(path, options);
   if (info.format == ImageFormat::Dicom || info.format == ImageFormat::Raster2D) {
     const core::Volume volume = readImage(path, options);
     info.geometry = volume.geometry();
     info.channels = volume.channels();
     info.pixelType = volume.originalType();
+    info.warnings = volume.metadata().warnings;
     return info;
   }
   const Header h = readHeader(path, info.format);

@@ -6,6 +6,7 @@
 // unchecked header. See docs/io.md for formats and conventions.
 
 #include <string>
+#include <vector>
 
 #include "io/ImageFormat.h"
 #include "io/ReadOptions.h"
@@ -18,8 +19,10 @@ namespace aunet::io {
 
 // NIfTI (.nii, .nii.gz), NRRD (.nrrd, .nhdr), MetaImage (.mha, .mhd), DICOM (a
 // folder, a .dcm file or any DICOM Part 10 file: its series is read), 2D PNG/JPEG/
-// TIFF/BMP. Voxels become float; multi-component pixels become channels; 2D images
-// have one slice. Geometry is LPS, exactly as ITK reports it.
+// TIFF/BMP. Voxels become float; multi-component pixels and the volumes of a 4D NIfTI
+// become channels; 2D images have one slice. Geometry is LPS. NIfTI is read by aunet
+// itself (scaling, sform before qform, NIfTI-2: io/internal/NiftiReader.h), every
+// other format through ITK, GDCM or OpenCV.
 core::Volume readImage(const std::string& path, const ReadOptions& options = {});
 
 // An integer segmentation: one component, integer values in [0, 65535]. Float files
@@ -32,7 +35,10 @@ struct ImageInfo {
   ImageFormat format = ImageFormat::Unknown;
   core::Geometry geometry;
   int channels = 1;
+  int volumes = 1;                 // a 4D NIfTI's 4th axis: its volumes are the channels
+  double secondsPerVolume = 0.0;   // when that axis is time
   core::PixelType pixelType = core::PixelType::Float32;
+  std::vector<std::string> warnings;
 };
 ImageInfo readImageInfo(const std::string& path, const ReadOptions& options = {});
 

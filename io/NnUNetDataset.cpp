@@ -9,6 +9,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "io/ImageReader.h"
 #include "io/core/Error.h"
 
 namespace aunet::io {
@@ -51,6 +52,33 @@ std::vector<NnUNetCase> collectCases(const fs::path& imageFolder, const fs::path
       labels[name.substr(0, name.size() - ending.size())] = entry.path().string();
     }
   }
+  // The Decathlon's layout: imagesTr/<case><ending> named like its label, or named
+  // without a _XXXX channel suffix, is one 4D file holding every channel.
+  std::map<std::string, std::string> wholeFiles;
+  if (fs::is_directory(imageFolder, ec)) {
+    for (const auto& entry : fs::directory_iterator(imageFolder, ec)) {
+      const std::string name = entry.path().filename().string();
+      if (name.empty() || name[0] == '.' || !endsWith(name, ending)) continue;
+      const std::string stem = name.substr(0, name.size() - ending.size());
+      const bool channelName = stem.size() >= 6 && stem[stem.size() - 5] == '_' &&
+                               std::all_of(stem.end() - 4, stem.end(), [](char ch) { return std::isdigit(static_cast<unsigned char>(ch)); });
+      if (labels.count(stem) || !channelName) {
+        wholeFiles[stem] = entry.path().string();
+        if (channelName) {  // not a channel file after all
+          auto it = images.find(stem.substr(0, stem.size() - 5));
+          if (it != images.end()) {
+            it->second.erase(std::stoi(stem.substr(stem.size() - 4)));
+            if (it->second.empty()) images.erase(it);
+          }
+        }
+      }
+    }
+  }
+  if (!wholeFiles.empty() && !images.empty())
+    throw core::Error(imageFolder.string(), "mixes 4D files (" + fs::path(wholeFiles.begin()->second).filename().string() +
+                                                ") with one-file-per-channel files (" +
+                                                fs::path(images.begin()->second.begin()->second).filename().string() +
+                                                "); use one layout");
   std::map<std::string, NnUNetCase> cases;
   for (const auto& [id, files] : images) {
     NnUNetCase& c = cases[id];
@@ -58,6 +86,12 @@ std::vector<NnUNetCase> collectCases(const fs::path& imageFolder, const fs::path
     c.imagePaths.assign(static_cast<size_t>(channels), "");
     for (const auto& [channel, path] : files)
       if (channel >= 0 && channel < channels) c.imagePaths[static_cast<size_t>(channel)] = path;
+  }
+  for (const auto& [id, path] : wholeFiles) {
+    NnUNetCase& c = cases[id];
+    c.id = id;
+    c.imagePaths.assign(static_cast<size_t>(channels), path);
+    c.channelsInOneFile = true;
   }
   for (const auto& [id, path] : labels) {
     NnUNetCase& c = cases[id];
@@ -152,7 +186,43 @@ NnUNetDataset NnUNetDataset::load(const std::string& folder) {
   const int n = static_cast<int>(d.channelNames.size());
   d.training = collectCases(root / "imagesTr", &labelsTr, d.fileEnding, n);
   d.test = collectCases(root / "imagesTs", nullptr, d.fileEnding, n);
+  for (const auto& c : d.training) d.channelsInOneFile = d.channelsInOneFile || c.channelsInOneFile;
   return d;
+}
+
+ReadOptions NnUNetCase::channelReadOptions(size_t c) const {
+  ReadOptions options;
+  if (channelsInOneFile) options.volumeIndex = static_cast<int>(c);
+  return options;
+}
+
+core::Volume readCaseImage(const NnUNetCase& c) {
+  if (c.imagePaths.empty()) throw core::Error(c.id, "case has no image");
+  if (c.channelsInOneFile) {
+    core::Volume image = readImage(c.imagePaths[0]);
+    if (image.channels() != static_cast<int>(c.imagePaths.size()))
+      throw core::Error(c.imagePaths[0], "holds " + std::to_string(image.channels()) +
+                                             " volume(s), but dataset.json names " +
+                                             std::to_string(c.imagePaths.size()) + " channel(s)");
+    return image;
+  }
+  std::vector<core::Volume> channels;
+  for (const auto& path : c.imagePaths) {
+    if (path.empty()) throw core::Error(c.id, "case lacks channel " + std::to_string(channels.size()));
+    channels.push_back(readImage(path));
+    if (channels.back().channels() != 1)
+      throw core::Error(path, "has " + std::to_string(channels.back().channels()) +
+                                  " channels; one file per channel holds one");
+  }
+  core::Volume image(channels[0].geometry(), static_cast<int>(channels.size()), channels[0].originalType());
+  const int64_t n = image.geometry().voxelCount();
+  for (size_t k = 0; k < channels.size(); ++k) {
+    if (!channels[k].geometry().sameGrid(image.geometry()))
+      throw core::Error(c.imagePaths[k], "grid differs from channel 0");
+    std::copy(channels[k].data(), channels[k].data() + n, image.channel(static_cast<int>(k)));
+  }
+  image.metadata() = channels[0].metadata();
+  return image;
 }
 
 bool NnUNetDataset::isCtChannel(int c) const {

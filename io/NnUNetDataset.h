@@ -1,13 +1,18 @@
 #pragma once
 // An nnU-Net v2 "raw" dataset folder as nnU-Net lays it out: dataset.json
 // (channel_names, labels, numTraining, file_ending), imagesTr/<case>_XXXX<ending>
-// (one file per channel), labelsTr/<case><ending>, optional imagesTs/. Only the
-// layout is read here (no voxels); io/DatasetChecker.h verifies the contents.
+// (one file per channel), labelsTr/<case><ending>, optional imagesTs/. The Medical
+// Segmentation Decathlon's layout is read too: imagesTr/<case><ending> as one 4D file
+// whose volumes are the channels (BraTS: FLAIR, T1w, T1gd, T2w). Only the layout is
+// read here, except by readCaseImage(); io/DatasetChecker.h verifies the contents.
 // Torch-free.
 
 #include <string>
 #include <utility>
 #include <vector>
+
+#include "io/ReadOptions.h"
+#include "io/core/Volume.h"
 
 namespace aunet::io {
 
@@ -15,7 +20,16 @@ struct NnUNetCase {
   std::string id;                       // e.g. "liver_003"
   std::vector<std::string> imagePaths;  // one per channel, channel order; "" where missing
   std::string labelPath;                // "" for test cases or a missing label
+  // One 4D file holds every channel (imagePaths then repeats it once per channel).
+  bool channelsInOneFile = false;
+
+  // How to read channel `c` on its own: volume c of a 4D file, else the file as it is.
+  ReadOptions channelReadOptions(size_t c) const;
 };
+
+// Every channel of a case on one grid: the 4D file read once, or one file per channel
+// (each must hold one channel, all on the same grid). Throws core::Error naming the file.
+core::Volume readCaseImage(const NnUNetCase& c);
 
 struct NnUNetDataset {
   std::string root;                                  // the dataset folder
@@ -26,11 +40,13 @@ struct NnUNetDataset {
   std::string fileEnding;                            // e.g. ".nii.gz"
   std::vector<NnUNetCase> training;                  // every case found in imagesTr or labelsTr
   std::vector<NnUNetCase> test;                      // imagesTs (no labels)
+  bool channelsInOneFile = false;                    // 4D files instead of <case>_XXXX files
 
   // Reads dataset.json and lists the case files. A missing folder, unreadable or
   // invalid dataset.json (bad JSON, missing or mistyped keys, region-based labels)
   // throws core::Error naming dataset.json. Missing channel or label files do not
-  // throw: they show as empty paths for the checker to report.
+  // throw: they show as empty paths for the checker to report. A dataset that mixes
+  // 4D files and per-channel files in one folder throws too.
   static NnUNetDataset load(const std::string& folder);
 
   // Whether channel `c` is a CT image (its name is "CT", case-insensitive), which

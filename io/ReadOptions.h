@@ -34,6 +34,11 @@ struct ReadOptions {
   // unless this is set, in which case it is read with the mean spacing and a
   // warning in VolumeMetadata::warnings.
   bool allowUnevenSlices = false;
+
+  // Files of several volumes (a 4D NIfTI's 4th axis; the channels of any other file):
+  // -1 reads them all as channels, K >= 0 only volume K (counted from 0), which for a
+  // NIfTI file is the only one decoded. `aunet convert --volume K` sets it.
+  int volumeIndex = -1;
 };
 
 }  // namespace aunet::io

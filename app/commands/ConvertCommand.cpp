@@ -34,7 +34,8 @@ void setupConvertCommand(CLI::App& parent, ConvertOptions& options) {
   cmd->footer(
       "Examples:\n"
       "  aunet convert ct_dicom/ ct.nii.gz          # a DICOM series to NIfTI, geometry kept\n"
-      "  aunet convert --labels mask.nii.gz mask.nrrd");
+      "  aunet convert --labels mask.nii.gz mask.nrrd\n"
+      "  aunet convert --volume 3 BRATS_001.nii.gz flair.nii.gz   # one volume of a 4D file");
   cmd->add_option("input", options.input, "Image file, or DICOM file or folder")->required();
   cmd->add_option("output", options.output, "Output file: .nii, .nii.gz, .nrrd or .mha")->required();
   cmd->add_flag("--labels", options.labels, "Read and write a label map (integer labels, uint8/uint16 on disk)");
@@ -44,6 +45,9 @@ void setupConvertCommand(CLI::App& parent, ConvertOptions& options) {
                 "Read a DICOM series with missing or unevenly spaced slices using its mean spacing");
   cmd->add_flag("--float", options.toFloat, "Write float32 even when the input had an integer type");
   cmd->add_flag("--no-compress", options.noCompress, "Do not gzip .nrrd/.mha voxel data");
+  cmd->add_option("--volume", options.volume,
+                  "Write only volume K (counted from 0) of a 4D file, or channel K of a multi-channel image")
+      ->check(CLI::NonNegativeNumber);
 }
 
 int runConvertCommand(const ConvertOptions& options, std::ostream& out) {
@@ -56,6 +60,15 @@ int runConvertCommand(const ConvertOptions& options, std::ostream& out) {
   read.dicomSeriesUid = options.series;
   read.dicomRecursive = options.recursive;
   read.allowUnevenSlices = options.allowUnevenSlices;
+  if (options.volume >= 0) {
+    // Checked from the header, so the message names the flag and nothing large is read.
+    const io::ImageInfo info = io::readImageInfo(options.input, read);
+    if (options.volume >= info.channels)
+      throw core::Error(options.input, "--volume " + std::to_string(options.volume) + ": the image has " +
+                                           std::to_string(info.channels) + " volume(s) or channel(s), numbered 0 to " +
+                                           std::to_string(info.channels - 1));
+    read.volumeIndex = options.volume;
+  }
   io::WriteOptions write;
   write.compress = !options.noCompress;
   write.keepIntegerType = !options.toFloat;

@@ -2,7 +2,8 @@
 // `aunet convert IN OUT`: reads any supported image (a DICOM folder or file, NIfTI,
 // NRRD, MetaImage, 2D raster) and writes it with its exact geometry as .nii, .nii.gz,
 // .nrrd or .mha (chosen by OUT's extension). `--labels` reads and writes a label map
-// (integer values only; uint8/uint16 on disk). Torch-free.
+// (integer values only; uint8/uint16 on disk). `--volume K` takes one volume of a 4D
+// file (or one channel of a multi-channel image). Torch-free.
 
 #include <iosfwd>
 #include <string>
@@ -22,6 +23,7 @@ struct ConvertOptions {
   bool allowUnevenSlices = false;  // DICOM: read irregular slice spacing with its mean (warns)
   bool toFloat = false;         // images: always write float32 instead of the original integer type
   bool noCompress = false;      // .nrrd/.mha: raw instead of gzip
+  int volume = -1;              // a 4D file's volume K (from 0); -1: all, as channels
 };
 
 void setupConvertCommand(CLI::App& parent, ConvertOptions& options);

@@ -111,6 +111,11 @@ void printImageInfo(const ImageInfoRequest& request, std::ostream& out) {
     j["orientation"] = g.orientationCode();
     j["pixel_type"] = core::toString(volume.originalType());
     j["channels"] = volume.channels();
+    if (meta.volumeCount > 1) {
+      j["volumes"] = meta.volumeCount;
+      if (meta.secondsPerVolume > 0.0) j["seconds_per_volume"] = meta.secondsPerVolume;
+    }
+    if (meta.rescaleApplied) j["rescale"] = {{"slope", meta.rescaleSlope}, {"intercept", meta.rescaleIntercept}};
     for (const auto& r : ranges) j["value_range"].push_back({{"min", r.min}, {"max", r.max}, {"mean", r.mean}});
     if (!meta.modality.empty()) j["modality"] = meta.modality;
     if (!meta.seriesInstanceUid.empty()) j["series_instance_uid"] = meta.seriesInstanceUid;
@@ -135,7 +140,13 @@ void printImageInfo(const ImageInfoRequest& request, std::ostream& out) {
       << "Direction:    " << directionText(g.direction) << " (columns = axis directions, LPS)\n"
       << "Orientation:  " << g.orientationCode() << " (ITK code: where each axis comes from)\n"
       << "Pixel type:   " << core::toString(volume.originalType()) << "\n"
-      << "Channels:     " << volume.channels() << "\n";
+      << "Channels:     " << volume.channels();
+  if (meta.volumeCount > 1) {
+    out << " (a 4D file: " << meta.volumeCount << " volumes along its 4th axis";
+    if (meta.secondsPerVolume > 0.0) out << ", time, " << meta.secondsPerVolume << " s apart";
+    out << "; `aunet convert --volume K` writes volume K, counted from 0)";
+  }
+  out << "\n";
   for (size_t c = 0; c < ranges.size(); ++c) {
     out << (c == 0 ? "Values:       " : "              ");
     if (ranges.size() > 1) out << "channel " << c << ": ";

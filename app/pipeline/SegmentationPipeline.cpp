@@ -152,9 +152,23 @@ model::SegmentationResult SegmentationPipeline::segment(const core::Volume& imag
   const core::Geometry& inputGrid = image.geometry();
 
   if (image.empty()) throw core::Error(what, "empty image");
-  if (image.channels() != inputChannels())
+  if (image.channels() != inputChannels()) {
+    const core::VolumeMetadata& m = image.metadata();
+    if (m.volumeCount > 1) {
+      // A 4D file: name its 4th axis, which is time when the header says so (fMRI, DWI).
+      std::string axis = std::to_string(m.volumeCount) + " volumes along its 4th axis";
+      if (m.secondsPerVolume > 0.0) {
+        std::ostringstream step;
+        step << m.secondsPerVolume;
+        axis += " (time, " + step.str() + " s apart)";
+      }
+      throw core::Error(what, "is a 4D image of " + axis + ", but the model expects " +
+                                  std::to_string(inputChannels()) + " channel(s)" +
+                                  (inputChannels() == 1 ? "; pick one volume with `aunet convert --volume K`" : ""));
+    }
     throw core::Error(what, "has " + std::to_string(image.channels()) + " channel(s), the model expects " +
                                 std::to_string(inputChannels()));
+  }
   if (dims == 2 && inputGrid.size[2] != 1)
     throw core::Error(what, "the model is 2D and needs a single-slice image, got " +
                                 std::to_string(inputGrid.size[2]) + " slices");

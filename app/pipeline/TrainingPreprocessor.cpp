@@ -20,16 +20,7 @@ TrainingCase preprocessTrainingCase(const io::NnUNetCase& source, const model::T
   TrainingCase out;
   out.id = source.id;
   const auto& pre = plan.preprocessing;
-  std::vector<core::Volume> channels;
-  for (const auto& path : source.imagePaths) channels.push_back(io::readImage(path));
-  if (channels.empty()) throw core::Error(source.id, "case has no image");
-  core::Volume image(channels[0].geometry(), static_cast<int>(channels.size()));
-  const int64_t n = image.geometry().voxelCount();
-  for (size_t c = 0; c < channels.size(); ++c) {
-    if (!channels[c].geometry().sameGrid(image.geometry()))
-      throw core::Error(source.imagePaths[c], "grid differs from channel 0");
-    std::copy(channels[c].data(), channels[c].data() + n, image.channel(static_cast<int>(c)));
-  }
+  core::Volume image = io::readCaseImage(source);
   image.metadata().sourcePath = source.imagePaths[0];
   core::LabelMap labels = io::readLabelMap(source.labelPath);
   if (!labels.geometry().sameGrid(image.geometry()))

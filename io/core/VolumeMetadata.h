@@ -18,6 +18,10 @@ struct VolumeMetadata {
   std::string seriesInstanceUid;
   std::string seriesDescription;
   std::string patientDescription; // patient name/ID as the viewer may show it
+  // A 4D file's volumes (contrasts, time points) are its channels: how many there
+  // were, and seconds between them when the header says its 4th axis is time.
+  int volumeCount = 1;
+  double secondsPerVolume = 0.0;
   // Things the reader tolerated but a user should hear about (e.g. uneven DICOM
   // slice spacing read with allowUnevenSlices), one line each.
   std::vector<std::string> warnings;

@@ -57,6 +57,8 @@ json metadataToJson(const core::VolumeMetadata& m) {
          {"series_instance_uid", m.seriesInstanceUid},
          {"series_description", m.seriesDescription},
          {"patient_description", m.patientDescription},
+         {"volume_count", m.volumeCount},
+         {"seconds_per_volume", m.secondsPerVolume},
          {"warnings", m.warnings}};
   if (m.windowCenter) j["window_center"] = *m.windowCenter;
   if (m.windowWidth) j["window_width"] = *m.windowWidth;
@@ -179,6 +181,8 @@ core::VolumeMetadata metadataFromJson(const json& j) {
   m.seriesInstanceUid = j.at("series_instance_uid").get<std::string>();
   m.seriesDescription = j.at("series_description").get<std::string>();
   m.patientDescription = j.at("patient_description").get<std::string>();
+  m.volumeCount = j.at("volume_count").get<int>();
+  m.secondsPerVolume = j.at("seconds_per_volume").get<double>();
   m.warnings = j.at("warnings").get<std::vector<std::string>>();
   if (j.contains("window_center")) m.windowCenter = j["window_center"].get<double>();
   if (j.contains("window_width")) m.windowWidth = j["window_width"].get<double>();
@@ -228,7 +232,7 @@ json toJson(const ReadOptions& o) {
   return {{"color_to_gray", o.colorToGray},       {"allow_non_finite", o.allowNonFinite},
           {"max_voxels", o.maxVoxels},            {"memory_limit_bytes", o.memoryLimitBytes},
           {"dicom_series_uid", o.dicomSeriesUid}, {"dicom_recursive", o.dicomRecursive},
-          {"allow_uneven_slices", o.allowUnevenSlices}};
+          {"allow_uneven_slices", o.allowUnevenSlices}, {"volume_index", o.volumeIndex}};
 }
 
 ReadOptions readOptionsFromJson(const json& j) {
@@ -240,6 +244,7 @@ ReadOptions readOptionsFromJson(const json& j) {
   o.dicomSeriesUid = j.at("dicom_series_uid").get<std::string>();
   o.dicomRecursive = j.at("dicom_recursive").get<bool>();
   o.allowUnevenSlices = j.at("allow_uneven_slices").get<bool>();
+  o.volumeIndex = j.at("volume_index").get<int>();
   return o;
 }
 
@@ -268,6 +273,9 @@ void sendImageInfo(int fd, const ImageInfo& info) {
                   {"format", toString(info.format)},
                   {"geometry", geometryToJson(info.geometry)},
                   {"channels", info.channels},
+                  {"volumes", info.volumes},
+                  {"seconds_per_volume", info.secondsPerVolume},
+                  {"warnings", info.warnings},
                   {"pixel_type", core::toString(info.pixelType)},
                   {"bytes", 0}});
 }
@@ -325,6 +333,9 @@ ImageInfo receiveImageInfo(int fd, int /*dataFd*/, double timeoutSeconds) {
     info.format = formatFromString(header.at("format").get<std::string>());
     info.geometry = geometryFromJson(header.at("geometry"));
     info.channels = header.at("channels").get<int>();
+    info.volumes = header.at("volumes").get<int>();
+    info.secondsPerVolume = header.at("seconds_per_volume").get<double>();
+    info.warnings = header.at("warnings").get<std::vector<std::string>>();
     info.pixelType = pixelTypeFromString(header.at("pixel_type").get<std::string>());
     return info;
   });

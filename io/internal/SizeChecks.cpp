@@ -15,6 +15,7 @@
 
 #include "io/core/Error.h"
 #include "io/core/SystemMemory.h"
+#include "io/internal/NiftiHeader.h"
 
 namespace aunet::io::internal {
 
@@ -45,6 +46,7 @@ struct DataLayout {
   std::string dataFile;     // empty: data follows the header in the same file
   uint64_t headerBytes = 0; // where data in the same file starts
   uint64_t compressedBytes = 0;  // MetaImage CompressedDataSize, 0 when absent
+  int64_t byteSkip = 0;     // NRRD: bytes between the header and the data; -1: data ends the file
 };
 
 DataLayout sniffTextHeader(const std::string& path, ImageFormat format) {
@@ -71,8 +73,18 @@ DataLayout sniffTextHeader(const std::string& path, ImageFormat format) {
         const std::string v = lower(value);
         if (v == "raw") layout.known = true;
         else if (v == "gzip" || v == "gz") layout.known = layout.compressed = true;
-      } else if (key == "line skip" || key == "lineskip" || key == "byte skip" || key == "byteskip") {
-        sawEncoding = false;  // data does not start right after the header: leave it to the decoder
+      } else if (key == "byte skip" || key == "byteskip") {
+        // Raw data: N bytes after the header (or the data file's start), or -1: the
+        // last bytes of the file. Compressed data skips inside the stream.
+        char* end = nullptr;
+        const long long skip = std::strtoll(value.c_str(), &end, 10);
+        if (!end || *end != '\0' || skip < -1) {
+          sawEncoding = false;  // leave what we cannot read to the decoder
+          break;
+        }
+        layout.byteSkip = skip;
+      } else if (key == "line skip" || key == "lineskip") {
+        sawEncoding = false;  // lines of the data file: leave it to the decoder
         break;
       } else if (key == "data file" || key == "datafile") {
         layout.dataFile = value;
@@ -93,6 +105,7 @@ DataLayout sniffTextHeader(const std::string& path, ImageFormat format) {
     }
   }
   if (format == ImageFormat::Nrrd && !sawEncoding) layout.known = false;
+  if (layout.compressed && layout.byteSkip != 0) layout.known = false;  // skips inside the stream
   if (!layout.dataFile.empty()) {
     // Lists and printf-style patterns name several files: not checked here.
     if (layout.dataFile.find(' ') != std::string::npos || lower(layout.dataFile) == "list" ||
@@ -107,35 +120,15 @@ DataLayout sniffTextHeader(const std::string& path, ImageFormat format) {
 
 // vox_offset of a NIfTI-1 or NIfTI-2 header (either byte order); 0 when not NIfTI.
 uint64_t niftiVoxOffset(const unsigned char* h, size_t n) {
-  if (n < 4) return 0;
-  auto u32 = [&](size_t at, bool swap) {
-    uint32_t v;
-    std::memcpy(&v, h + at, 4);
-    return swap ? __builtin_bswap32(v) : v;
-  };
-  for (const bool swap : {false, true}) {
-    const uint32_t sizeofHdr = u32(0, swap);
-    if (sizeofHdr == 348 && n >= 112) {
-      const uint32_t bits = u32(108, swap);
-      float f;
-      std::memcpy(&f, &bits, 4);
-      // NaN and values no file can have (the conversion would be undefined) count as
-      // "past any end", so the size checks refuse them.
-      if (!(f < 1.0e15f)) return uint64_t{1} << 50;
-      return f >= 352 ? static_cast<uint64_t>(f) : 352;
-    }
-    if (sizeofHdr == 540 && n >= 176) {
-      uint64_t v;
-      std::memcpy(&v, h + 168, 8);
-      if (swap) v = __builtin_bswap64(v);
-      return v >= 544 ? v : 544;
-    }
+  try {
+    return parseNiftiHeader("", h, n).voxOffset;
+  } catch (const core::Error&) {
+    return 0;
   }
-  return 0;
 }
 
-// A truncated .nii.gz decompresses to fewer bytes than the header needs and ITK
-// does not notice (the missing voxels would read as zeros). The gzip trailer holds
+// A .nii.gz the writer produced must decompress to every byte its header claims
+// (the reader, io/internal/NiftiReader.cpp, counts them as it decodes). The gzip trailer holds
 // the uncompressed size mod 2^32: when it matches, the file is complete; otherwise
 // (truncated, or several gzip members) count the bytes by decompressing.
 void checkGzipComplete(const std::string& path, uint64_t claimedBytes) {
@@ -182,8 +175,8 @@ void checkGzipComplete(const std::string& path, uint64_t claimedBytes) {
 // A gzip stream starting at `offset` of `path` (NRRD's gzip encoding) must inflate
 // to at least `expected` bytes and end with a matching checksum. Fast path: the
 // trailer's size field (mod 2^32) equals the expected size; otherwise inflate it all.
-void checkGzipStream(const std::string& path, uint64_t offset, uint64_t expected) {
-  std::ifstream in(path, std::ios::binary);
+void checkGzipStream(const std::string& path, const std::string& dataFile, uint64_t offset, uint64_t expected) {
+  std::ifstream in(dataFile, std::ios::binary);
   in.seekg(0, std::ios::end);
   const auto end = static_cast<uint64_t>(in.tellg());
   if (end < offset + 18) throw core::Error(path, "compressed data is truncated (no complete gzip stream)");
@@ -223,139 +216,6 @@ void checkGzipStream(const std::string& path, uint64_t offset, uint64_t expected
 }
 
 }  // namespace
-
-int64_t countNiftiNonFinite(const std::string& path) {
-  gzFile gz = gzopen(path.c_str(), "rb");  // reads uncompressed files as they are
-  if (!gz) return 0;
-  unsigned char h[352] = {};
-  const int got = gzread(gz, h, sizeof h);
-  int64_t count = 0;
-  for (const bool swap : {false, true}) {
-    uint32_t sizeofHdr;
-    std::memcpy(&sizeofHdr, h, 4);
-    if (swap) sizeofHdr = __builtin_bswap32(sizeofHdr);
-    if (got < 348 || sizeofHdr != 348) continue;  // NIfTI-2 float data: left to ITK
-    uint16_t datatype;
-    std::memcpy(&datatype, h + 70, 2);
-    if (swap) datatype = __builtin_bswap16(datatype);
-    const size_t width = datatype == 16 ? 4 : datatype == 64 ? 8 : 0;  // FLOAT32, FLOAT64
-    if (width == 0) break;
-    uint64_t offset = niftiVoxOffset(h, static_cast<size_t>(got));
-    // Skip to the voxels, then look at every value.
-    std::vector<unsigned char> chunk(1 << 20);
-    for (uint64_t skipped = static_cast<uint64_t>(got); skipped < offset;) {
-      const int n = gzread(gz, chunk.data(), static_cast<unsigned>(std::min<uint64_t>(chunk.size(), offset - skipped)));
-      if (n <= 0) break;
-      skipped += static_cast<uint64_t>(n);
-    }
-    size_t carry = 0;
-    int n = 0;
-    while ((n = gzread(gz, chunk.data() + carry, static_cast<unsigned>(chunk.size() - carry))) > 0) {
-      const size_t have = carry + static_cast<size_t>(n), whole = have / width * width;
-      for (size_t at = 0; at < whole; at += width) {
-        if (width == 4) {
-          uint32_t bits;
-          std::memcpy(&bits, chunk.data() + at, 4);
-          if (swap) bits = __builtin_bswap32(bits);
-          count += (bits & 0x7f800000u) == 0x7f800000u;  // exponent all ones: Inf or NaN
-        } else {
-          uint64_t bits;
-          std::memcpy(&bits, chunk.data() + at, 8);
-          if (swap) bits = __builtin_bswap64(bits);
-          count += (bits & 0x7ff0000000000000ull) == 0x7ff0000000000000ull;
-        }
-      }
-      carry = have - whole;
-      std::memmove(chunk.data(), chunk.data() + whole, carry);
-    }
-    break;
-  }
-  gzclose(gz);
-  return count;
-}
-
-void checkNiftiDimensions(const std::string& path) {
-  gzFile gz = gzopen(path.c_str(), "rb");  // reads uncompressed files as they are
-  if (!gz) return;                          // the decoder reports unreadable files
-  unsigned char h[540] = {};
-  const int got = gzread(gz, h, sizeof h);
-  gzclose(gz);
-  if (got < 348) return;
-  for (const bool swap : {false, true}) {
-    uint32_t sizeofHdr;
-    std::memcpy(&sizeofHdr, h, 4);
-    if (swap) sizeofHdr = __builtin_bswap32(sizeofHdr);
-    // dim[8]: int16 at byte 40 (NIfTI-1) or int64 at byte 16 (NIfTI-2). The NIfTI
-    // library also reads a header whose sizeof_hdr is wrong when its magic says NIfTI-1
-    // (a sizeof_hdr of 1372 got past this check to a NaN sform, and VNL aborted: found
-    // by fuzz_image_reader), so the magic counts too.
-    const bool nifti1Magic = std::memcmp(h + 344, "n+1", 4) == 0 || std::memcmp(h + 344, "ni1", 4) == 0;
-    const bool knownSize = sizeofHdr == 348 || sizeofHdr == 540;
-    const bool nifti1 = sizeofHdr == 348 || (!knownSize && nifti1Magic);
-    int64_t dim[8] = {};
-    if (nifti1) {
-      for (int d = 0; d < 8; ++d) {
-        uint16_t v;
-        std::memcpy(&v, h + 40 + 2 * d, 2);
-        dim[d] = static_cast<int16_t>(swap ? __builtin_bswap16(v) : v);
-      }
-    } else if (sizeofHdr == 540 && got >= 540) {
-      for (int d = 0; d < 8; ++d) {
-        uint64_t v;
-        std::memcpy(&v, h + 16 + 8 * d, 8);
-        dim[d] = static_cast<int64_t>(swap ? __builtin_bswap64(v) : v);
-      }
-    } else {
-      continue;
-    }
-    if (dim[0] < 1 || dim[0] > 7) {
-      if (knownSize) return;  // not this byte order's header; ITK decides
-      continue;               // by magic only: the other byte order may fit
-    }
-    for (int d = 1; d <= dim[0]; ++d)
-      if (dim[d] <= 0)
-        throw core::Error(path, "header has a zero or negative dimension (dim[" + std::to_string(d) +
-                                    "] = " + std::to_string(dim[d]) + "): corrupt header");
-    // Spacing, quaternion, offsets and the sform must be finite and of a size a real
-    // scanner writes (|v| < 1e9 mm): ITK builds the direction matrix from them, VNL
-    // aborts the process on a NaN matrix and its SVD never ends on huge values.
-    if (nifti1) {
-      for (const size_t at : {size_t{76}, size_t{256}}) {
-        const size_t count = at == 76 ? 8 : 18;  // pixdim[8]; quatern_b..srow_z[4]
-        for (size_t k = 0; k < count; ++k) {
-          uint32_t bits;
-          std::memcpy(&bits, h + at + 4 * k, 4);
-          if (swap) bits = __builtin_bswap32(bits);
-          float value;
-          std::memcpy(&value, &bits, 4);
-          // Subnormal values too: no scanner writes 1e-40 mm, and they slow VNL's SVD down.
-          if (!(std::fabs(value) < 1.0e9f) || std::fpclassify(value) == FP_SUBNORMAL)
-            throw core::Error(path, "header has a NaN, infinite or absurd " +
-                                        std::string(at == 76 ? "voxel spacing (pixdim)" : "orientation or origin") +
-                                        " value: corrupt header");
-        }
-      }
-    }
-    // Where the voxels start: the NIfTI library converts it to an integer unchecked.
-    double voxOffset = 0.0;
-    if (nifti1) {
-      uint32_t bits;
-      std::memcpy(&bits, h + 108, 4);
-      if (swap) bits = __builtin_bswap32(bits);
-      float f;
-      std::memcpy(&f, &bits, 4);
-      voxOffset = f;
-    } else {
-      uint64_t v;
-      std::memcpy(&v, h + 168, 8);
-      voxOffset = static_cast<double>(static_cast<int64_t>(swap ? __builtin_bswap64(v) : v));
-    }
-    if (!(voxOffset >= 0.0 && voxOffset < 1.0e15))
-      throw core::Error(path, "header has an impossible voxel data offset (vox_offset = " + std::to_string(voxOffset) +
-                                  "): corrupt header");
-    return;
-  }
-}
 
 void checkAllocation(const std::string& path, const core::Geometry& geometry, int components,
                      size_t componentBytes, const ReadOptions& options) {
@@ -406,7 +266,8 @@ void checkClaimAgainstFile(const std::string& path, ImageFormat format, uint64_t
     std::error_code ec;
     const uint64_t fileBytes = fs::file_size(dataFile, ec);
     const uint64_t dataStart = layout.dataFile.empty() ? layout.headerBytes : 0;
-    headerBytes = dataStart;
+    // byte skip -1: the voxels are the file's last bytes, after the header at least.
+    headerBytes = dataStart + static_cast<uint64_t>(std::max<int64_t>(layout.byteSkip, 0));
     if (!ec && compressed && layout.compressedBytes > 0 && dataStart + layout.compressedBytes > fileBytes)
       throw core::Error(path, "compressed data is truncated: the header says " +
                                   std::to_string(layout.compressedBytes) + " bytes, the file holds " +
@@ -425,7 +286,7 @@ void checkClaimAgainstFile(const std::string& path, ImageFormat format, uint64_t
                                   std::to_string(fileBytes) + " bytes of compressed data (corrupt header?)");
     // NRRD readers do not all notice a cut or damaged gzip stream (MetaImage's
     // CompressedDataSize is checked above; NIfTI in checkGzipComplete).
-    if (format == ImageFormat::Nrrd) checkGzipStream(dataFile, headerBytes, claimedBytes);
+    if (format == ImageFormat::Nrrd) checkGzipStream(path, dataFile, headerBytes, claimedBytes);
   } else if (claimedBytes + headerBytes > fileBytes) {
     throw core::Error(path, "file is truncated or its header is wrong: it claims " + std::to_string(claimedBytes) +
                                 " bytes of voxel data but " + (dataFile == path ? "the file" : dataFile) + " has " +

@@ -23,20 +23,10 @@ void checkAllocation(const std::string& path, const core::Geometry& geometry, in
 // elsewhere or whose encoding is not known are left to the decoder.
 void checkClaimAgainstFile(const std::string& path, ImageFormat format, uint64_t claimedBytes);
 
-// NIfTI only (.nii or .nii.gz): throws when the raw header's dim[] holds a zero or
-// negative extent. The NIfTI library silently turns those into 1, so a header whose
-// dimensions were damaged would otherwise read as a smaller image.
-void checkNiftiDimensions(const std::string& path);
-
 // MetaImage only (.mha, .mhd): throws when a header line's field name is longer than
 // MetaIO's fixed 255-byte name buffer, which its reader fills with strcpy (a crafted
 // header overflowed it: found by fuzz_image_reader), or when ElementDataFile is a
 // file-name pattern ('%': MetaIO divided by zero on a damaged one).
 void checkMetaImageHeader(const std::string& path);
-
-// NIfTI only (.nii or .nii.gz) with float32/float64 voxels: how many are NaN or
-// infinite in the file. The NIfTI library silently replaces them with 0 while
-// reading, so they must be counted on the file itself.
-int64_t countNiftiNonFinite(const std::string& path);
 
 }  // namespace aunet::io::internal

@@ -235,7 +235,7 @@ TEST_F(ReadIsolationTest, GarbageFromTheHelperIsABrokenAnswer) {
       R"({"status":"ok","geometry":{"size":[2,2,2],"spacing":[1,1,1],"origin":[0,0,0],"direction":[1,0,0,0,1,0,0,0,1]},)"
       R"("channels":1,"original_type":"float32","metadata":{"source_path":"x","modality":"","rescale_applied":false,)"
       R"("rescale_slope":1,"rescale_intercept":0,"series_instance_uid":"","series_description":"",)"
-      R"("patient_description":"","warnings":[]},"bytes":32})";
+      R"("patient_description":"","volume_count":1,"seconds_per_volume":0,"warnings":[]},"bytes":32})";
   test::writeBytes(path("header.json"), header);
   char octal[64];
   std::string lengthOctal;
