@@ -2,7 +2,9 @@
 // (default 512x512x300) as .nii and .nii.gz, writes it as a DICOM series and reads
 // that series back, and prints MB/s. MB = the int16 voxel data (size x 2 bytes,
 // 10^6 bytes per MB), whatever the file size. Every read is checked against the
-// original voxels and geometry, so a fast but wrong reader cannot pass.
+// original voxels and geometry, so a fast but wrong reader cannot pass. NIfTI reads
+// run side by side with ITK's NiftiImageIO (the reader aunet used before its own),
+// with the ratio.
 // Not a test: results go to docs/performance.md.
 
 #include <algorithm>
@@ -16,6 +18,9 @@
 #include <random>
 #include <string>
 #include <vector>
+
+#include <itkImageIORegion.h>
+#include <itkNiftiImageIO.h>
 
 #include "io/ImageReader.h"
 #include "io/ImageWriter.h"
@@ -100,6 +105,31 @@ void report(const std::string& what, const std::vector<double>& times, double me
   std::cout << ")" << std::endl;
 }
 
+// The peer: ITK's NIfTI reader into the same float volume (native buffer, then
+// converted), as aunet read NIfTI before it had its own reader.
+core::Volume readWithItkNifti(const std::string& file) {
+  auto io = itk::NiftiImageIO::New();
+  io->SetFileName(file);
+  io->ReadImageInformation();
+  core::Geometry g;
+  for (unsigned a = 0; a < 3; ++a) {
+    g.size[a] = static_cast<int64_t>(io->GetDimensions(a));
+    g.spacing[a] = io->GetSpacing(a);
+    g.origin[a] = io->GetOrigin(a);
+    const auto column = io->GetDirection(a);
+    for (unsigned r = 0; r < 3; ++r) g.direction[r * 3 + a] = column[r];
+  }
+  if (io->GetComponentType() != itk::IOComponentEnum::SHORT) throw core::Error(file, "the peer expects int16");
+  std::vector<int16_t> native(static_cast<size_t>(g.voxelCount()));
+  itk::ImageIORegion region(3);
+  for (unsigned a = 0; a < 3; ++a) region.SetSize(a, io->GetDimensions(a));
+  io->SetIORegion(region);
+  io->Read(native.data());
+  core::Volume v(g, 1, core::PixelType::Int16);
+  std::copy(native.begin(), native.end(), v.data());
+  return v;
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -153,6 +183,21 @@ int main(int argc, char** argv) {
       for (int r = 0; r < s.repeats; ++r) writes.push_back(seconds([&] { io::writeImage(volume, file); }));
       report("write " + ext, writes, megabytes, bytesOf(file));
       measureReads("read  " + ext, file);
+      std::vector<double> peer, ours;
+      core::Volume back;
+      for (int r = 0; r < s.repeats; ++r) {
+        back = core::Volume();
+        peer.push_back(seconds([&] { back = readWithItkNifti(file); }));
+        check(volume, back, file + " (ITK)");
+        back = core::Volume();
+        ours.push_back(seconds([&] { back = io::readImage(file); }));
+      }
+      report("read  " + ext + " (ITK NiftiImageIO, peer)", peer, megabytes, bytesOf(file));
+      std::cout << "  aunet / ITK time ratio for " << ext << ": " << std::setprecision(2) << median(ours) / median(peer)
+                << " (below 1: aunet's reader is faster)" << std::endl;
+      // ITK's NIfTI library opens x.nii when asked for x.nii.gz if both exist: the
+      // .nii.gz timings need the .nii gone.
+      if (ext == ".nii") fs::remove(file);
     }
 
     const fs::path dicom = s.folder / "dicom";

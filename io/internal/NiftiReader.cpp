@@ -189,17 +189,6 @@ uint64_t prepareRead(NiftiInput& in, Layout& l, int volume, const ReadOptions& o
   return wanted;
 }
 
-template <typename T>
-T loadValue(const unsigned char* p, bool swap) {
-  unsigned char raw[sizeof(T)];
-  std::memcpy(raw, p, sizeof(T));
-  if (swap)
-    for (size_t a = 0, b = sizeof(T) - 1; a < b; ++a, --b) std::swap(raw[a], raw[b]);
-  T v;
-  std::memcpy(&v, raw, sizeof(T));
-  return v;
-}
-
 template <typename F>
 void dispatchStored(int datatype, F&& f) {
   switch (datatype) {
@@ -217,44 +206,55 @@ void dispatchStored(int datatype, F&& f) {
   }
 }
 
-// Streams `wanted` bytes of voxels in chunks and hands every value to
-// put(destination index, stored value). Destinations are channel-major: a 4D file's
-// volumes and an RGB file's interleaved colours both become channels.
+// Streams `wanted` bytes of voxels in chunks that stay in the cache and hands each
+// to consume(first value index, values in this machine's byte order, count).
+template <typename T, typename Consume>
+void streamTyped(NiftiInput& in, const Layout& l, uint64_t wanted, const std::string& path, Consume&& consume) {
+  std::vector<T> chunk((size_t{1} << 20) / sizeof(T));
+  const size_t chunkBytes = chunk.size() * sizeof(T);
+  uint64_t done = 0;
+  while (done < wanted) {
+    const size_t want = static_cast<size_t>(std::min<uint64_t>(chunkBytes, wanted - done));
+    const size_t got = in.read(chunk.data(), want);
+    if (got < want) {
+      std::ostringstream why;
+      why << (in.compressed() ? "compressed file is truncated" : "file is truncated") << ": it holds " << done + got
+          << " bytes of voxel data but the header (" << sizeText(l.header) << ", " << l.stored.name << ") needs "
+          << wanted;
+      throw Error(path, why.str());
+    }
+    const size_t count = got / sizeof(T);
+    if (l.header.byteSwapped && sizeof(T) > 1)
+      for (size_t e = 0; e < count; ++e) {
+        auto* b = reinterpret_cast<unsigned char*>(&chunk[e]);
+        for (size_t x = 0, y = sizeof(T) - 1; x < y; ++x, --y) std::swap(b[x], b[y]);
+      }
+    consume(static_cast<int64_t>(done / sizeof(T)), chunk.data(), static_cast<int64_t>(count));
+    done += got;
+  }
+  in.verifyToEnd();
+}
+
+// Calls put(destination index, stored value) for every value. Destinations are
+// channel-major: a 4D file's volumes and an RGB file's interleaved colours both
+// become channels.
 template <typename Put>
 void streamValues(NiftiInput& in, const Layout& l, uint64_t wanted, const std::string& path, Put&& put) {
   const int64_t n = l.grid.geometry.voxelCount();
-  const int perVoxel = l.stored.valuesPerVoxel;
-  const size_t width = static_cast<size_t>(l.stored.valueBytes);
-  const bool swap = l.header.byteSwapped;
-  std::vector<unsigned char> chunk(size_t{4} << 20);
-  uint64_t done = 0;
+  const int64_t perVoxel = l.stored.valuesPerVoxel;
   dispatchStored(l.header.datatype, [&](auto tag) {
     using T = decltype(tag);
-    while (done < wanted) {
-      const size_t want = static_cast<size_t>(std::min<uint64_t>(chunk.size(), wanted - done));
-      const size_t got = in.read(chunk.data(), want);
-      if (got < want) {
-        std::ostringstream why;
-        why << (in.compressed() ? "compressed file is truncated" : "file is truncated") << ": it holds "
-            << done + got << " bytes of voxel data but the header (" << sizeText(l.header) << ", " << l.stored.name
-            << ") needs " << wanted;
-        throw Error(path, why.str());
-      }
-      const int64_t first = static_cast<int64_t>(done / width);
-      const int64_t count = static_cast<int64_t>(got / width);
+    streamTyped<T>(in, l, wanted, path, [&](int64_t first, const T* values, int64_t count) {
       if (perVoxel == 1) {
-        for (int64_t e = 0; e < count; ++e) put(first + e, loadValue<T>(chunk.data() + static_cast<size_t>(e) * width, swap));
-      } else {
-        for (int64_t e = 0; e < count; ++e) {
-          const int64_t s = first + e, block = s / (n * perVoxel), r = s % (n * perVoxel);
-          put((block * perVoxel + r % perVoxel) * n + r / perVoxel,
-              loadValue<T>(chunk.data() + static_cast<size_t>(e) * width, swap));
-        }
+        put(first, values, count);
+        return;
       }
-      done += got;
-    }
+      for (int64_t e = 0; e < count; ++e) {
+        const int64_t s = first + e, block = s / (n * perVoxel), r = s % (n * perVoxel);
+        put((block * perVoxel + r % perVoxel) * n + r / perVoxel, values + e, 1);
+      }
+    });
   });
-  in.verifyToEnd();
 }
 
 void describeVolumes(core::VolumeMetadata& m, const Layout& l, int volume) {
@@ -287,11 +287,17 @@ core::Volume readNiftiImage(const std::string& path, const ReadOptions& options)
   const bool scaled = l.header.scaled();
   const double slope = l.header.slope(), intercept = l.header.intercept();
   int64_t nonFinite = 0;
-  streamValues(in, l, wanted, path, [&](int64_t at, auto raw) {
-    const float v = scaled ? static_cast<float>(slope * static_cast<double>(raw) + intercept) : static_cast<float>(raw);
-    dst[at] = v;
-    if constexpr (std::is_floating_point_v<decltype(raw)>) nonFinite += !std::isfinite(v);
-    else if (scaled) nonFinite += !std::isfinite(v);
+  // put(first, values, count): values go to first, first + 1, ... in one tight loop.
+  streamValues(in, l, wanted, path, [&](int64_t first, const auto* values, int64_t count) {
+    using T = std::remove_cv_t<std::remove_pointer_t<decltype(values)>>;
+    float* to = dst + first;
+    if (scaled) {
+      for (int64_t e = 0; e < count; ++e) to[e] = static_cast<float>(slope * static_cast<double>(values[e]) + intercept);
+    } else {
+      for (int64_t e = 0; e < count; ++e) to[e] = static_cast<float>(values[e]);
+    }
+    if (scaled || std::is_floating_point_v<T>)
+      for (int64_t e = 0; e < count; ++e) nonFinite += !std::isfinite(to[e]);
   });
   if (nonFinite > 0 && !options.allowNonFinite)
     throw Error(path, std::to_string(nonFinite) + " of " + std::to_string(out.voxels().size()) +
@@ -315,16 +321,18 @@ core::LabelMap readNiftiLabelMap(const std::string& path, const ReadOptions& opt
   const double slope = l.header.slope(), intercept = l.header.intercept();
   int64_t notWhole = 0, negative = 0, tooLarge = 0;
   double exampleNotWhole = 0.0, exampleNegative = 0.0, exampleTooLarge = 0.0;
-  streamValues(in, l, wanted, path, [&](int64_t at, auto raw) {
-    const double x = scaled ? slope * static_cast<double>(raw) + intercept : static_cast<double>(raw);
-    if (!(x == std::floor(x))) {  // also NaN and infinities
-      if (!notWhole++) exampleNotWhole = x;
-    } else if (x < 0.0) {
-      if (!negative++) exampleNegative = x;
-    } else if (x > 65535.0) {
-      if (!tooLarge++) exampleTooLarge = x;
-    } else {
-      dst[at] = static_cast<uint16_t>(x);
+  streamValues(in, l, wanted, path, [&](int64_t first, const auto* values, int64_t count) {
+    for (int64_t e = 0; e < count; ++e) {
+      const double x = scaled ? slope * static_cast<double>(values[e]) + intercept : static_cast<double>(values[e]);
+      if (!(x == std::floor(x))) {  // also NaN and infinities
+        if (!notWhole++) exampleNotWhole = x;
+      } else if (x < 0.0) {
+        if (!negative++) exampleNegative = x;
+      } else if (x > 65535.0) {
+        if (!tooLarge++) exampleTooLarge = x;
+      } else {
+        dst[first + e] = static_cast<uint16_t>(x);
+      }
     }
   });
   if (notWhole)

@@ -10,6 +10,7 @@
 #include <QFile>
 #include <QImage>
 #include <QPushButton>
+#include <QSpinBox>
 
 #include <cmath>
 
@@ -450,6 +451,39 @@ TEST_F(MainWindowTest, OpensTheRealDicomSeriesWhenTheSharedDataIsThere) {
       << errors_.join("\n").toStdString();
   EXPECT_GT(window_->legend()->rowCount(), 3);
   EXPECT_GE(window_->windowCombo()->findText("CT bone", Qt::MatchStartsWith), 0);
+}
+
+}  // namespace
+}  // namespace aunet::gui
+
+namespace aunet::gui {
+namespace {
+
+// A 4D NIfTI (two volumes) opens with a Volume box; choosing volume 1 shows volume 1.
+TEST_F(MainWindowTest, FourDImageShowsTheVolumeChosenInTheVolumeBox) {
+  const core::Geometry g = testing::phantomGrid();
+  core::Volume twoVolumes(g, 2);
+  for (int64_t v = 0; v < g.voxelCount(); ++v) {
+    twoVolumes.channel(0)[v] = static_cast<float>(v % 97);
+    twoVolumes.channel(1)[v] = static_cast<float>(1000 - v % 89);
+  }
+  const std::string file = dir_.filePath("two-volumes.nii.gz").toStdString();
+  io::writeImage(twoVolumes, file);
+  ASSERT_TRUE(window_->openImage(QString::fromStdString(file))) << errors_.join("\n").toStdString();
+  auto* box = window_->findChild<QSpinBox*>("volumeSelector");
+  ASSERT_NE(box, nullptr);
+  EXPECT_EQ(box->maximum(), 1);
+  EXPECT_EQ(window_->viewState().channel(), 0);
+  const QImage first = window_->view(ViewAxis::Axial)->renderedSlice().copy();
+  box->setValue(1);
+  EXPECT_EQ(window_->viewState().channel(), 1);
+  const QImage second = window_->view(ViewAxis::Axial)->renderedSlice().copy();
+  EXPECT_NE(first, second) << "the view still shows volume 0";
+  // A 3D image afterwards: back to its only channel.
+  const auto files = testing::writePhantom(dir_);
+  ASSERT_TRUE(window_->openImage(QString::fromStdString(files.image)));
+  EXPECT_EQ(window_->viewState().channel(), 0);
+  EXPECT_EQ(box->maximum(), 0);
 }
 
 }  // namespace
