@@ -19,9 +19,9 @@
 #include "app/commands/SegmentCommand.h"
 #include "app/commands/TrainCommand.h"
 #include "app/commands/VersionInfo.h"
-#include "io/core/HeapReuse.h"
-#include "io/core/Error.h"
-#include "io/core/Log.h"
+#include "core/HeapReuse.h"
+#include "core/Error.h"
+#include "core/Log.h"
 #include "model/CudaBackend.h"
 #include "model/DeviceSelection.h"
 

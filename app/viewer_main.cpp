@@ -18,12 +18,12 @@
 
 #include "app/commands/ModelLocator.h"
 #include "app/commands/ReadIsolationSetup.h"
-#include "app/pipeline/SegmentationPipeline.h"
+#include "pipeline/SegmentationPipeline.h"
 #include "aunet/Version.h"
 #include "gui/MainWindow.h"
 #include "model/CudaBackend.h"
 #include "model/DeviceSelection.h"
-#include "io/core/HeapReuse.h"
+#include "core/HeapReuse.h"
 
 namespace {
 
@@ -99,7 +99,7 @@ int main(int argc, char** argv) {
   aunet::app::configureReadIsolation(true, aunet::app::kDefaultReadTimeoutSeconds);
 
   aunet::gui::SegmenterFactory factory = [](const std::string& path) -> std::unique_ptr<aunet::model::Segmenter> {
-    return std::make_unique<aunet::app::SegmentationPipeline>(path);
+    return std::make_unique<aunet::pipeline::SegmentationPipeline>(path);
   };
   aunet::gui::MainWindow window(factory);
   const bool measure = parser.isSet(measureOption);

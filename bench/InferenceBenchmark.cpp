@@ -26,12 +26,12 @@
 #include <vector>
 
 #include "OpProfiler.h"
-#include "io/core/Error.h"
-#include "io/core/HeapReuse.h"
+#include "core/Error.h"
+#include "core/HeapReuse.h"
 #if AUNET_BENCH_SEGMENT
-#include "app/pipeline/SegmentationPipeline.h"
+#include "pipeline/SegmentationPipeline.h"
 #include "io/ImageReader.h"
-#include "io/core/Phantom.h"
+#include "core/Phantom.h"
 #endif
 #include "model/AttentionUNet.h"
 #include "model/CudaBackend.h"
@@ -298,7 +298,7 @@ void segmentSection(const Settings& s, const Machine& m) {
     meta.plan.normalization.scheme = "zscore";
     aunet::model::ModelFile::save(modelPath, net, meta);
   }
-  aunet::app::SegmentationPipeline pipeline(modelPath);
+  aunet::pipeline::SegmentationPipeline pipeline(modelPath);
   aunet::model::SegmentationSettings settings;
   settings.device = s.device;
   settings.overlap = s.overlap;
@@ -317,7 +317,7 @@ void segmentSection(const Settings& s, const Machine& m) {
   const std::vector<int64_t> patch{96, 96, 96};
   const auto windows = static_cast<double>(aunet::model::slidingWindowStarts(tensorSize, patch, s.overlap).size());
   const double gflop = windows * NetworkFlops::forward(segmentNetworkOptions(s), patch).total() / 1e9;
-  std::cout << "\nSegmentation (SegmentationPipeline, as `aunet segment`): " << source << " (" << size[0] << "x"
+  std::cout << "\nSegmentation (pipeline::SegmentationPipeline, as `aunet segment`): " << source << " (" << size[0] << "x"
             << size[1] << "x" << size[2] << ", read in " << std::fixed << std::setprecision(2) << readSeconds
             << " s, not counted), patch 96^3, overlap " << s.overlap << ", batch " << s.segmentBatch << ", "
             << static_cast<int64_t>(windows) << " windows"

@@ -1,4 +1,4 @@
-// aunet_train_bench: the training loop of `aunet train` (app/pipeline/Trainer) on
+// aunet_train_bench: the training loop of `aunet train` (pipeline/Trainer) on
 // generated phantoms, for the default 3D network (patch 96^3, batch 2) and a 2D
 // configuration (512^2, batch 3, as the planner gives for 512^2 slices): iterations per second and the share of step
 // time spent waiting for the background loader (sampling + augmentation), with
@@ -12,10 +12,10 @@
 #include <iostream>
 #include <random>
 
-#include "app/pipeline/Trainer.h"
-#include "io/core/HeapReuse.h"
-#include "io/core/Log.h"
-#include "io/core/Phantom.h"
+#include "pipeline/Trainer.h"
+#include "core/HeapReuse.h"
+#include "core/Log.h"
+#include "core/Phantom.h"
 #include "model/CudaBackend.h"
 #include "model/DeviceSelection.h"
 
@@ -35,12 +35,12 @@ struct Row {
 void run(const Row& row, bool augment, int iterations, const std::string& device, const fs::path& scratch) {
   aunet::core::Geometry g;
   g.size = row.caseSize;
-  std::vector<app::TrainingCase> cases;
+  std::vector<pipeline::TrainingCase> cases;
   for (uint64_t seed = 1; seed <= 2; ++seed) {
     const auto p = aunet::core::Phantom::ellipsoids(g, seed, 8.0);
     cases.push_back({"phantom" + std::to_string(seed), p.image, p.labels});
   }
-  app::TrainerOptions o;
+  pipeline::TrainerOptions o;
   o.plan.dataset = "bench";
   o.plan.spatial_dims = row.dims;
   o.plan.preprocessing.target_spacing = {1.0, 1.0, 1.0};
@@ -53,7 +53,7 @@ void run(const Row& row, bool augment, int iterations, const std::string& device
   o.device = device;
   o.seed = 1;
   o.runDir = (scratch / (row.name + (augment ? "-aug" : "-plain"))).string();
-  const auto result = app::trainModel(o, cases, {});
+  const auto result = pipeline::trainModel(o, cases, {});
   const auto& r = result.history.back();
   std::cout << "| " << row.name << " | " << (augment ? "planned" : "off") << " | " << row.batch << " | " << std::fixed
             << std::setprecision(3) << iterations / r.seconds << " | " << std::setprecision(2)

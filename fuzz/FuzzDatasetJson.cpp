@@ -8,11 +8,11 @@
 #include <sstream>
 
 #include "fuzz/FuzzScratch.h"
-#include "io/DatasetChecker.h"
+#include "pipeline/DatasetChecker.h"
 #include "io/ImageWriter.h"
 #include "io/NnUNetDataset.h"
-#include "io/core/Error.h"
-#include "io/core/Phantom.h"
+#include "core/Error.h"
+#include "core/Phantom.h"
 
 namespace {
 
@@ -42,7 +42,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     d.labelValues();
     for (int c = 0; c < static_cast<int>(d.channelNames.size()); ++c) d.isCtChannel(c);
     if (d.training.size() <= 4) {  // reading images is slow; the layout is what varies
-      const aunet::io::DatasetCheckReport report = aunet::io::checkDataset(d);
+      const aunet::pipeline::DatasetCheckReport report = aunet::pipeline::checkDataset(d);
       std::ostringstream out;
       report.print(out, d);
     }

@@ -11,7 +11,7 @@
 
 #include "fuzz/FuzzScratch.h"
 #include "io/ImageReader.h"
-#include "io/core/Error.h"
+#include "core/Error.h"
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   static const char* const kEndings[] = {".nii", ".nii.gz", ".nrrd", ".mha", ".png", ".dcm", ".tif", ".bmp", ".jpg"};

@@ -13,7 +13,7 @@
 #include <string>
 
 #include "fuzz/FuzzScratch.h"
-#include "io/core/Error.h"
+#include "core/Error.h"
 #include "model/ModelFile.h"
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {

@@ -10,7 +10,7 @@
 #include <string>
 
 #include "io/ImageWriter.h"
-#include "io/core/Phantom.h"
+#include "core/Phantom.h"
 #include "model/AttentionUNet.h"
 #include "model/ModelFile.h"
 #include "tests/io/DicomFileBuilder.h"

@@ -7,7 +7,7 @@
 #include <string>
 #include <vector>
 
-#include "io/core/LabelMap.h"
+#include "core/LabelMap.h"
 #include "model/api/LabelInfo.h"
 
 namespace aunet::gui {

@@ -40,11 +40,11 @@
 #include "gui/SliceView.h"
 #include "gui/ViewerDocument.h"
 #include "gui/WindowPresets.h"
-#include "io/core/HeapReuse.h"
+#include "core/HeapReuse.h"
 #include "io/DicomSeriesScanner.h"
 #include "io/ImageReader.h"
 #include "io/ImageWriter.h"
-#include "io/core/Error.h"
+#include "core/Error.h"
 
 namespace aunet::gui {
 

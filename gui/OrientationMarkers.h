@@ -6,7 +6,7 @@
 #include <string>
 
 #include "gui/SliceGeometry.h"
-#include "io/core/Geometry.h"
+#include "core/Geometry.h"
 
 namespace aunet::gui {
 

@@ -8,8 +8,8 @@
 #include <chrono>
 #include <exception>
 
-#include "io/core/Cancelled.h"
-#include "io/core/Error.h"
+#include "core/Cancelled.h"
+#include "core/Error.h"
 
 namespace aunet::gui {
 

@@ -10,8 +10,8 @@
 
 #include <memory>
 
-#include "io/core/Progress.h"
-#include "io/core/Volume.h"
+#include "core/Progress.h"
+#include "core/Volume.h"
 #include "model/api/Segmenter.h"
 
 namespace aunet::gui {

@@ -8,7 +8,7 @@
 #include "gui/SliceRenderer.h"
 #include "gui/WindowPresets.h"
 #include "io/ImageReader.h"
-#include "io/core/Error.h"
+#include "core/Error.h"
 
 namespace aunet::gui {
 

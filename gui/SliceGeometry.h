@@ -7,7 +7,7 @@
 
 #include <cstdint>
 
-#include "io/core/Geometry.h"
+#include "core/Geometry.h"
 
 namespace aunet::gui {
 

@@ -9,8 +9,8 @@
 #include <vector>
 
 #include "gui/SliceGeometry.h"
-#include "io/core/LabelMap.h"
-#include "io/core/Volume.h"
+#include "core/LabelMap.h"
+#include "core/Volume.h"
 #include "model/api/LabelInfo.h"
 
 namespace aunet::gui {

@@ -9,7 +9,7 @@
 #include "gui/SliceGeometry.h"
 #include "gui/SliceRenderer.h"
 #include "gui/ViewTransform.h"
-#include "io/core/Geometry.h"
+#include "core/Geometry.h"
 
 namespace aunet::gui {
 

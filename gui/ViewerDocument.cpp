@@ -6,8 +6,8 @@
 #include <regex>
 
 #include "io/ImageReader.h"
-#include "io/ImageResampler.h"
-#include "io/core/Error.h"
+#include "imaging/ImageResampler.h"
+#include "core/Error.h"
 
 namespace aunet::gui {
 
@@ -62,7 +62,7 @@ core::LabelMap ViewerDocument::readLabelsOnGrid(const std::string& path, const c
     return labels;
   }
   const int64_t before = nonZero(labels);
-  core::LabelMap moved = io::resample(labels, target);
+  core::LabelMap moved = imaging::resample(labels, target);
   if (before > 0 && nonZero(moved) == 0)
     throw core::Error(path, "mask does not overlap the image (" + labels.geometry().describe() + " vs image " +
                                 target.describe() + ")");
@@ -75,7 +75,7 @@ core::Volume ViewerDocument::readAttentionOnGrid(const std::string& path, const 
   core::Volume map = io::readImage(path);
   if (map.channels() != 1) throw core::Error(path, "attention map must have one channel");
   if (!map.geometry().sameGrid(target)) {
-    map = io::resample(map, target, io::Interpolation::Linear);
+    map = imaging::resample(map, target, imaging::Interpolation::Linear);
     if (notes) notes->push_back(path + ": attention grid differs from the image; resampled through physical space");
   }
   map.geometry() = target;

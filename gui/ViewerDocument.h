@@ -13,8 +13,8 @@
 #include <string>
 #include <vector>
 
-#include "io/core/LabelMap.h"
-#include "io/core/Volume.h"
+#include "core/LabelMap.h"
+#include "core/Volume.h"
 #include "model/api/LabelInfo.h"
 
 namespace aunet::gui {

@@ -6,7 +6,7 @@
 #include <vector>
 
 #include "gui/SliceRenderer.h"
-#include "io/core/Volume.h"
+#include "core/Volume.h"
 
 namespace aunet::gui {
 

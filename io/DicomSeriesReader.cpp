@@ -13,7 +13,7 @@
 #include <sstream>
 
 #include "io/DicomSeriesScanner.h"
-#include "io/core/Error.h"
+#include "core/Error.h"
 #include "io/internal/ItkSupport.h"
 #include "io/internal/SizeChecks.h"
 

@@ -8,7 +8,7 @@
 #include <string>
 
 #include "io/ReadOptions.h"
-#include "io/core/Volume.h"
+#include "core/Volume.h"
 
 namespace aunet::io {
 

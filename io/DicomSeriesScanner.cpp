@@ -9,7 +9,7 @@
 #include <filesystem>
 #include <fstream>
 
-#include "io/core/Error.h"
+#include "core/Error.h"
 #include "io/internal/DicomStructureCheck.h"
 #include "io/internal/IsolatedRead.h"
 #include "io/internal/ItkSupport.h"

@@ -17,7 +17,7 @@
 
 #include "io/DicomSeriesReader.h"
 #include "io/RasterImageReader.h"
-#include "io/core/Error.h"
+#include "core/Error.h"
 #include "io/internal/IsolatedRead.h"
 #include "io/internal/ItkSupport.h"
 #include "io/internal/NiftiReader.h"

@@ -10,10 +10,10 @@
 
 #include "io/ImageFormat.h"
 #include "io/ReadOptions.h"
-#include "io/core/Geometry.h"
-#include "io/core/LabelMap.h"
-#include "io/core/PixelType.h"
-#include "io/core/Volume.h"
+#include "core/Geometry.h"
+#include "core/LabelMap.h"
+#include "core/PixelType.h"
+#include "core/Volume.h"
 
 namespace aunet::io {
 

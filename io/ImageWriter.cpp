@@ -19,8 +19,8 @@
 #include <vector>
 
 #include "io/ImageFormat.h"
-#include "io/core/Error.h"
-#include "io/core/FileCommit.h"
+#include "core/Error.h"
+#include "core/FileCommit.h"
 #include "io/internal/SizeChecks.h"
 #include "io/internal/ItkSupport.h"
 

@@ -8,8 +8,8 @@
 #include <string>
 
 #include "io/WriteOptions.h"
-#include "io/core/LabelMap.h"
-#include "io/core/Volume.h"
+#include "core/LabelMap.h"
+#include "core/Volume.h"
 
 namespace aunet::io {
 

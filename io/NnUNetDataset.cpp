@@ -10,7 +10,7 @@
 #include <nlohmann/json.hpp>
 
 #include "io/ImageReader.h"
-#include "io/core/Error.h"
+#include "core/Error.h"
 
 namespace aunet::io {
 

@@ -4,7 +4,7 @@
 // (one file per channel), labelsTr/<case><ending>, optional imagesTs/. The Medical
 // Segmentation Decathlon's layout is read too: imagesTr/<case><ending> as one 4D file
 // whose volumes are the channels (BraTS: FLAIR, T1w, T1gd, T2w). Only the layout is
-// read here, except by readCaseImage(); io/DatasetChecker.h verifies the contents.
+// read here, except by readCaseImage(); pipeline/DatasetChecker.h verifies the contents.
 // Torch-free.
 
 #include <string>
@@ -12,7 +12,7 @@
 #include <vector>
 
 #include "io/ReadOptions.h"
-#include "io/core/Volume.h"
+#include "core/Volume.h"
 
 namespace aunet::io {
 

@@ -8,7 +8,7 @@
 #include <cstring>
 #include <fstream>
 
-#include "io/core/Error.h"
+#include "core/Error.h"
 #include "io/internal/SizeChecks.h"
 
 namespace aunet::io {

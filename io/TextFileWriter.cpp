@@ -6,8 +6,8 @@
 #include <fstream>
 
 #include "io/ImageWriter.h"
-#include "io/core/Error.h"
-#include "io/core/FileCommit.h"
+#include "core/Error.h"
+#include "core/FileCommit.h"
 
 namespace aunet::io {
 

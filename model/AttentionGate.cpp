@@ -5,7 +5,7 @@
 #include <string>
 #include <utility>
 
-#include "io/core/Error.h"
+#include "core/Error.h"
 #include "model/NetworkLayers.h"
 
 namespace aunet::model {

@@ -8,7 +8,7 @@
 #include <c10/core/GradMode.h>
 #include <c10/core/impl/LocalDispatchKeySet.h>
 
-#include "io/core/Error.h"
+#include "core/Error.h"
 #include "model/LinearUpsample2x.h"
 #include "model/NetworkLayers.h"
 #include "model/UpsampleConcatFunction.h"

@@ -7,7 +7,7 @@
 #include <sstream>
 #include <string>
 
-#include "io/core/Error.h"
+#include "core/Error.h"
 
 namespace aunet::model {
 

@@ -5,7 +5,7 @@
 #include <algorithm>
 #include <string>
 
-#include "io/core/Error.h"
+#include "core/Error.h"
 #include "model/KernelTargets.h"
 
 namespace aunet::model {

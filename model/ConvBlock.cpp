@@ -3,7 +3,7 @@
 #include <algorithm>
 #include <utility>
 
-#include "io/core/Error.h"
+#include "core/Error.h"
 #include "model/NetworkLayers.h"
 
 namespace aunet::model {

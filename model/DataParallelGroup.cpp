@@ -2,7 +2,7 @@
 
 #include <cstdlib>
 
-#include "io/core/Error.h"
+#include "core/Error.h"
 #include "model/StoreDataParallelGroup.h"
 
 namespace aunet::model {

@@ -6,7 +6,7 @@
 #include <regex>
 #include <thread>
 
-#include "io/core/Error.h"
+#include "core/Error.h"
 #include "model/CudaBackend.h"
 
 namespace aunet::model {

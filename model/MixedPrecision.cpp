@@ -6,7 +6,7 @@
 #include <cctype>
 #include <cstdlib>
 
-#include "io/core/Error.h"
+#include "core/Error.h"
 
 namespace aunet::model {
 

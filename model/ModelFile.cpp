@@ -13,8 +13,8 @@
 #include <torch/serialize/input-archive.h>
 #include <torch/serialize/output-archive.h>
 
-#include "io/core/Error.h"
-#include "io/core/FileCommit.h"
+#include "core/Error.h"
+#include "core/FileCommit.h"
 #include "model/AttentionUNetOptions.h"
 
 namespace aunet::model {

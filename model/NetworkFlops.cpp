@@ -3,7 +3,7 @@
 #include <algorithm>
 #include <cmath>
 
-#include "io/core/Error.h"
+#include "core/Error.h"
 #include "model/AttentionGate.h"
 
 namespace aunet::model {

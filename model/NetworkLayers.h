@@ -14,7 +14,7 @@
 #include <string>
 #include <vector>
 
-#include "io/core/Error.h"
+#include "core/Error.h"
 #include "model/InstanceNormFunction.h"
 #include "model/InstanceNormInPlace.h"
 #include "model/Normalization.h"

@@ -1,6 +1,6 @@
 #include "model/Normalization.h"
 
-#include "io/core/Error.h"
+#include "core/Error.h"
 
 namespace aunet::model {
 

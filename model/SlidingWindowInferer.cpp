@@ -8,8 +8,8 @@
 #include <chrono>
 #include <sstream>
 
-#include "io/core/Cancelled.h"
-#include "io/core/Error.h"
+#include "core/Cancelled.h"
+#include "core/Error.h"
 #include "model/SlidingWindowPlan.h"
 
 namespace aunet::model {

@@ -13,7 +13,7 @@
 #include <functional>
 #include <vector>
 
-#include "io/core/Progress.h"
+#include "core/Progress.h"
 
 namespace aunet::model {
 

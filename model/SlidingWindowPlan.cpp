@@ -5,7 +5,7 @@
 #include <limits>
 #include <sstream>
 
-#include "io/core/Error.h"
+#include "core/Error.h"
 
 namespace aunet::model {
 

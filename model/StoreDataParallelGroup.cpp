@@ -5,7 +5,7 @@
 #include <chrono>
 #include <cstring>
 
-#include "io/core/Error.h"
+#include "core/Error.h"
 
 namespace aunet::model {
 

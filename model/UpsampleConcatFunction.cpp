@@ -2,7 +2,7 @@
 
 #include <vector>
 
-#include "io/core/Error.h"
+#include "core/Error.h"
 #include "model/LinearUpsample2x.h"
 #include "model/NetworkLayers.h"
 

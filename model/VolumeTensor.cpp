@@ -3,7 +3,7 @@
 #include <algorithm>
 #include <cstring>
 
-#include "io/core/Error.h"
+#include "core/Error.h"
 #include "model/ClassArgmax.h"
 
 namespace aunet::model {

@@ -1,12 +1,12 @@
 #pragma once
-// Conversions between the plain image types of io/core and tensors. A Volume's voxel
+// Conversions between the plain image types of core/ and tensors. A Volume's voxel
 // order (channel, k, j, i) is a tensor's (C, D, H, W), so these are copies, never
 // transposes. 2D networks see a one-slice volume as (C, H, W).
 
 #include <torch/types.h>
 
-#include "io/core/LabelMap.h"
-#include "io/core/Volume.h"
+#include "core/LabelMap.h"
+#include "core/Volume.h"
 
 namespace aunet::model {
 

@@ -6,7 +6,7 @@
 #include <ostream>
 #include <sstream>
 
-#include "io/core/Log.h"
+#include "core/Log.h"
 
 namespace aunet::app {
 

@@ -10,8 +10,8 @@
 
 #include "io/DicomSeriesScanner.h"
 #include "io/ImageFormat.h"
-#include "io/core/Error.h"
-#include "io/core/Log.h"
+#include "core/Error.h"
+#include "core/Log.h"
 
 namespace aunet::app {
 

@@ -4,7 +4,7 @@
 
 #include <ostream>
 
-#include "io/DatasetChecker.h"
+#include "pipeline/DatasetChecker.h"
 
 namespace aunet::app {
 
@@ -19,7 +19,7 @@ void setupCheckDatasetCommand(CLI::App& parent, CheckDatasetOptions& options) {
 
 int runCheckDatasetCommand(const CheckDatasetOptions& options, std::ostream& out) {
   const io::NnUNetDataset dataset = io::NnUNetDataset::load(options.dataset);
-  const io::DatasetCheckReport report = io::checkDataset(dataset);
+  const pipeline::DatasetCheckReport report = pipeline::checkDataset(dataset);
   report.print(out, dataset);
   return report.ok() ? 0 : 1;
 }

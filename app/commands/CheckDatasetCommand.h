@@ -1,5 +1,5 @@
 #pragma once
-// `aunet check-dataset DIR`: verifies an nnU-Net v2 raw dataset (io/DatasetChecker.h)
+// `aunet check-dataset DIR`: verifies an nnU-Net v2 raw dataset (pipeline/DatasetChecker.h)
 // and prints a readable report; exit status 1 when a problem was found.
 
 #include <iosfwd>

@@ -8,8 +8,8 @@
 #include "io/ImageFormat.h"
 #include "io/ImageReader.h"
 #include "io/ImageWriter.h"
-#include "io/core/Error.h"
-#include "io/core/Log.h"
+#include "core/Error.h"
+#include "core/Log.h"
 
 namespace aunet::app {
 

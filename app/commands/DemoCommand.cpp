@@ -15,8 +15,8 @@
 
 #include "aunet/Version.h"
 #include "io/ImageWriter.h"
-#include "io/core/Log.h"
-#include "io/core/Phantom.h"
+#include "core/Log.h"
+#include "core/Phantom.h"
 #include "model/AttentionUNet.h"
 #include "model/DeviceSelection.h"
 #include "model/DiceCELoss.h"

@@ -15,12 +15,12 @@
 
 #include "io/ImageFormat.h"
 #include "io/ImageReader.h"
-#include "io/ImageResampler.h"
-#include "io/LabelStatistics.h"
-#include "io/SegmentationMetrics.h"
+#include "imaging/ImageResampler.h"
+#include "imaging/LabelStatistics.h"
+#include "imaging/SegmentationMetrics.h"
 #include "io/TextFileWriter.h"
-#include "io/core/Error.h"
-#include "io/core/Log.h"
+#include "core/Error.h"
+#include "core/Log.h"
 
 namespace aunet::app {
 
@@ -70,7 +70,7 @@ struct CaseResult {
   std::string prediction;
   std::string reference;
   bool resampled = false;
-  std::map<int, io::LabelMetrics> metrics;  // by label
+  std::map<int, imaging::LabelMetrics> metrics;  // by label
 };
 
 struct Failure {
@@ -88,8 +88,8 @@ std::set<int> presentLabels(const core::LabelMap& map) {
 }
 
 // A label absent from both maps of a case: the convention's perfect "absent".
-io::LabelMetrics absentInBoth(int label) {
-  io::LabelMetrics m;
+imaging::LabelMetrics absentInBoth(int label) {
+  imaging::LabelMetrics m;
   m.label = label;
   m.dice = m.iou = 1.0;
   m.hd95Mm = m.assdMm = m.hausdorffMm = 0.0;
@@ -118,17 +118,17 @@ std::string joined(const std::vector<std::string>& items) {
 // The metrics that get a mean and standard deviation, with their report names.
 struct SummarizedMetric {
   const char* key;
-  std::optional<double> (*value)(const io::LabelMetrics&);
+  std::optional<double> (*value)(const imaging::LabelMetrics&);
 };
 const SummarizedMetric kSummarized[] = {
-    {"dice", [](const io::LabelMetrics& m) -> std::optional<double> { return m.dice; }},
-    {"iou", [](const io::LabelMetrics& m) -> std::optional<double> { return m.iou; }},
-    {"hd95_mm", [](const io::LabelMetrics& m) { return m.hd95Mm; }},
-    {"assd_mm", [](const io::LabelMetrics& m) { return m.assdMm; }},
-    {"hausdorff_mm", [](const io::LabelMetrics& m) { return m.hausdorffMm; }},
+    {"dice", [](const imaging::LabelMetrics& m) -> std::optional<double> { return m.dice; }},
+    {"iou", [](const imaging::LabelMetrics& m) -> std::optional<double> { return m.iou; }},
+    {"hd95_mm", [](const imaging::LabelMetrics& m) { return m.hd95Mm; }},
+    {"assd_mm", [](const imaging::LabelMetrics& m) { return m.assdMm; }},
+    {"hausdorff_mm", [](const imaging::LabelMetrics& m) { return m.hausdorffMm; }},
 };
 
-std::string meanStd(const io::MetricSummary& s, int precision) {
+std::string meanStd(const imaging::MetricSummary& s, int precision) {
   if (!s.mean) return "n/a";
   return number(*s.mean, precision) + " +- " + number(*s.std, precision);
 }
@@ -182,7 +182,7 @@ int runEvaluateCommand(const EvaluateOptions& options, std::ostream& out) {
       if (!prediction.geometry().sameGrid(reference.geometry())) {
         core::log::debug(name + ": prediction grid " + prediction.geometry().describe() +
                          " differs from the reference grid " + reference.geometry().describe() + "; resampling");
-        prediction = io::resample(prediction, reference.geometry());
+        prediction = imaging::resample(prediction, reference.geometry());
         result.resampled = true;
       }
       std::set<int> labels(options.labels.begin(), options.labels.end());
@@ -192,7 +192,7 @@ int runEvaluateCommand(const EvaluateOptions& options, std::ostream& out) {
         labels.insert(predicted.begin(), predicted.end());
         allLabels.insert(labels.begin(), labels.end());
       }
-      for (int label : labels) result.metrics[label] = io::computeLabelMetrics(prediction, reference, label);
+      for (int label : labels) result.metrics[label] = imaging::computeLabelMetrics(prediction, reference, label);
     } catch (const std::exception& e) {
       // core::Error names the file; anything else gets the case name.
       const std::string message = dynamic_cast<const core::Error*>(&e) ? e.what() : name + ": " + e.what();
@@ -209,19 +209,19 @@ int runEvaluateCommand(const EvaluateOptions& options, std::ostream& out) {
       if (!r.metrics.count(label)) r.metrics[label] = absentInBoth(label);
 
   // Mean and standard deviation per label and metric.
-  std::map<int, std::map<std::string, io::MetricSummary>> summary;
+  std::map<int, std::map<std::string, imaging::MetricSummary>> summary;
   for (int label : allLabels)
     for (const auto& metric : kSummarized) {
       std::vector<std::optional<double>> values;
       for (const auto& r : results) values.push_back(metric.value(r.metrics.at(label)));
-      summary[label][metric.key] = io::summarize(values);
+      summary[label][metric.key] = imaging::summarize(values);
     }
 
   if (!options.jsonReport.empty()) {
     nlohmann::json cases = nlohmann::json::array();
     for (const auto& r : results) {
       nlohmann::json labels = nlohmann::json::array();
-      for (const auto& [label, m] : r.metrics) labels.push_back(io::toJson(m));
+      for (const auto& [label, m] : r.metrics) labels.push_back(imaging::toJson(m));
       cases.push_back({{"case", r.name},
                        {"prediction", r.prediction},
                        {"reference", r.reference},
@@ -231,7 +231,7 @@ int runEvaluateCommand(const EvaluateOptions& options, std::ostream& out) {
     nlohmann::json summaryJson = nlohmann::json::array();
     for (const auto& [label, metrics] : summary) {
       nlohmann::json entry{{"label", label}, {"cases", results.size()}};
-      for (const auto& [key, s] : metrics) entry[key] = io::toJson(s);
+      for (const auto& [key, s] : metrics) entry[key] = imaging::toJson(s);
       summaryJson.push_back(std::move(entry));
     }
     nlohmann::json failed = nlohmann::json::array();
@@ -261,7 +261,7 @@ int runEvaluateCommand(const EvaluateOptions& options, std::ostream& out) {
         "case,label,dice,iou,hd95_mm,assd_mm,hausdorff_mm,predicted_voxels,reference_voxels,overlap_voxels,resampled\n";
     for (const auto& r : results)
       for (const auto& [label, m] : r.metrics)
-        csv += io::csvField(r.name) + "," + std::to_string(label) + "," + csvNumber(m.dice) + "," + csvNumber(m.iou) +
+        csv += imaging::csvField(r.name) + "," + std::to_string(label) + "," + csvNumber(m.dice) + "," + csvNumber(m.iou) +
                "," + csvNumber(m.hd95Mm) + "," + csvNumber(m.assdMm) + "," + csvNumber(m.hausdorffMm) + "," +
                std::to_string(m.predictedVoxels) + "," + std::to_string(m.referenceVoxels) + "," +
                std::to_string(m.overlapVoxels) + "," + (r.resampled ? "true" : "false") + "\n";

@@ -1,7 +1,7 @@
 #pragma once
 // `aunet evaluate --pred DIR --ref DIR`: compares predicted label maps with reference
 // ones, case by case (matched by file name without its image extension), per label:
-// Dice, IoU, HD95, ASSD and Hausdorff distance in mm (io/SegmentationMetrics.h for
+// Dice, IoU, HD95, ASSD and Hausdorff distance in mm (imaging/SegmentationMetrics.h for
 // the definitions and the empty-mask conventions). A prediction on another grid is
 // mapped onto the reference grid through physical space (nearest neighbour) first.
 // Prints a table, and optionally writes a JSON and a CSV report (atomically).

@@ -15,7 +15,7 @@
 #include "io/DicomSeriesScanner.h"
 #include "io/ImageFormat.h"
 #include "io/ImageReader.h"
-#include "io/core/Volume.h"
+#include "core/Volume.h"
 
 namespace aunet::app {
 

@@ -4,7 +4,7 @@
 #include <cmath>
 #include <cstdlib>
 
-#include "io/core/Error.h"
+#include "core/Error.h"
 
 namespace aunet::app {
 

@@ -7,9 +7,9 @@
 
 #include <nlohmann/json.hpp>
 
-#include "app/pipeline/ExperimentPlanner.h"
-#include "io/DatasetFingerprint.h"
-#include "io/core/Error.h"
+#include "pipeline/ExperimentPlanner.h"
+#include "pipeline/DatasetFingerprint.h"
+#include "core/Error.h"
 
 namespace aunet::app {
 
@@ -54,7 +54,7 @@ nlohmann::json parseSet(const std::string& set) {
 
 model::TrainingPlan makeTrainingPlan(const io::NnUNetDataset& dataset, const std::string& config,
                                      const std::vector<std::string>& sets) {
-  model::TrainingPlan plan = planExperiment(dataset, io::DatasetFingerprint::compute(dataset));
+  model::TrainingPlan plan = pipeline::planExperiment(dataset, pipeline::DatasetFingerprint::compute(dataset));
   // All overrides first, one validation after: fields that depend on each other
   // (network_channels and patch_size) can change together.
   nlohmann::json overrides = nlohmann::json::object();

@@ -1,7 +1,7 @@
 #include "app/commands/ReadIsolationSetup.h"
 
 #include "io/ReadIsolation.h"
-#include "io/core/Log.h"
+#include "core/Log.h"
 
 namespace aunet::app {
 

@@ -20,15 +20,16 @@
 #include "app/commands/CaseCollector.h"
 #include "app/commands/MemorySize.h"
 #include "app/commands/ModelLocator.h"
-#include "app/pipeline/SegmentationPipeline.h"
+#include "pipeline/SegmentationPipeline.h"
 #include "io/ImageReader.h"
 #include "io/ImageWriter.h"
-#include "io/LabelStatistics.h"
+#include "imaging/LabelStatistics.h"
+#include "io/LabelStatisticsWriter.h"
 #include "io/TextFileWriter.h"
-#include "io/core/Error.h"
-#include "io/core/HeapReuse.h"
-#include "io/core/Log.h"
-#include "io/core/SystemMemory.h"
+#include "core/Error.h"
+#include "core/HeapReuse.h"
+#include "core/Log.h"
+#include "core/SystemMemory.h"
 #include "model/DeviceSelection.h"
 
 namespace aunet::app {
@@ -83,7 +84,7 @@ std::string withShardSuffix(const std::string& stem, const std::string& ext, siz
 // Refuses a case whose segmentation would need more than `limit` bytes (its image
 // included) or, without a limit, more than the memory available now (the image is
 // already held then), before the pipeline allocates anything for it.
-void checkCaseMemory(const SegmentationPipeline& pipeline, const core::Volume& image,
+void checkCaseMemory(const pipeline::SegmentationPipeline& pipeline, const core::Volume& image,
                      const model::SegmentationSettings& settings, uint64_t limit, const std::string& path) {
   const uint64_t imageBytes = static_cast<uint64_t>(image.voxels().size()) * sizeof(float);
   const uint64_t processing = pipeline.estimateMemoryBytes(image.geometry(), image.channels(), settings);
@@ -174,7 +175,7 @@ int runSegmentCommand(const SegmentOptions& options, std::ostream& out) {
   const std::vector<InputCase> cases = CaseCollector::shard(all, shardIndex, shardCount);
 
   // The model first: a broken model file stops the batch before anything is created.
-  SegmentationPipeline pipeline(options.model);
+  pipeline::SegmentationPipeline pipeline(options.model);
   const fs::path dir(options.outputDir);
   std::error_code ec;
   fs::create_directories(dir, ec);
@@ -221,7 +222,7 @@ int runSegmentCommand(const SegmentOptions& options, std::ostream& out) {
   writeSummary();
 
   BatchProgress progress(std::cerr, cases.size(), style);
-  std::vector<io::CaseStatistics> batchStatistics;
+  std::vector<imaging::CaseStatistics> batchStatistics;
   size_t done = 0, skipped = 0, failed = 0;
   double networkSeconds = 0.0;
   for (size_t i = 0; i < cases.size(); ++i) {
@@ -252,7 +253,7 @@ int runSegmentCommand(const SegmentOptions& options, std::ostream& out) {
             const core::LabelMap mask = io::readLabelMap(maskPath);
             const core::Volume image = io::readImage(c.path, readOptions);
             const core::Volume* onGrid = image.geometry().sameGrid(mask.geometry()) ? &image : nullptr;
-            batchStatistics.push_back(io::computeCaseStatistics(c.name, mask, onGrid, labelNames));
+            batchStatistics.push_back(imaging::computeCaseStatistics(c.name, mask, onGrid, labelNames));
           } catch (const std::exception& e) {
             core::log::warning(c.name + ": no statistics for the existing mask: " + firstLine(e.what()));
           }
@@ -283,7 +284,7 @@ int runSegmentCommand(const SegmentOptions& options, std::ostream& out) {
             outputs.push_back(path);
           }
         if (options.stats) {
-          io::CaseStatistics statistics = io::computeCaseStatistics(c.name, result.labels, &image, labelNames);
+          imaging::CaseStatistics statistics = imaging::computeCaseStatistics(c.name, result.labels, &image, labelNames);
           io::writeLabelStatisticsJson(statistics, statsPath);
           outputs.push_back(statsPath);
           batchStatistics.push_back(std::move(statistics));

@@ -15,13 +15,13 @@
 
 #include "app/commands/PlanCommand.h"
 #include "app/commands/TrainingProgressBar.h"
-#include "app/pipeline/PreprocessedCaseCache.h"
-#include "app/pipeline/Trainer.h"
-#include "app/pipeline/TrainingPreprocessor.h"
-#include "io/DatasetChecker.h"
+#include "pipeline/PreprocessedCaseCache.h"
+#include "pipeline/Trainer.h"
+#include "pipeline/TrainingPreprocessor.h"
+#include "pipeline/DatasetChecker.h"
 #include "io/TextFileWriter.h"
-#include "io/core/Error.h"
-#include "io/core/Log.h"
+#include "core/Error.h"
+#include "core/Log.h"
 #include "model/DataParallelGroup.h"
 #include "model/DeviceSelection.h"
 #include "model/MixedPrecision.h"
@@ -92,7 +92,7 @@ int runTrainCommand(const TrainOptions& options, std::ostream& out) {
 
   // 1. The same check as `aunet check-dataset`.
   const io::NnUNetDataset dataset = io::NnUNetDataset::load(options.dataset);
-  const io::DatasetCheckReport report = io::checkDataset(dataset);
+  const pipeline::DatasetCheckReport report = pipeline::checkDataset(dataset);
   if (!report.ok()) {
     report.print(out, dataset);
     throw core::Error(options.dataset, std::to_string(report.problems.size()) + " problem(s) in the dataset (see above)");
@@ -160,8 +160,8 @@ int runTrainCommand(const TrainOptions& options, std::ostream& out) {
   // 3. Every case once.
   //    Kept in RUN_DIR/preprocessed/ for a resumed run (valid only for this plan and
   //    these exact source files).
-  PreprocessedCaseCache cache((fs::path(runDir) / "preprocessed").string(), plan, lead);
-  std::vector<TrainingCase> cases;
+  pipeline::PreprocessedCaseCache cache((fs::path(runDir) / "preprocessed").string(), plan, lead);
+  std::vector<pipeline::TrainingCase> cases;
   for (size_t i = 0; i < dataset.training.size(); ++i) {
     if (lead)
       core::log::info("preparing case " + std::to_string(i + 1) + "/" + std::to_string(dataset.training.size()) + ": " +
@@ -172,21 +172,21 @@ int runTrainCommand(const TrainOptions& options, std::ostream& out) {
     core::log::info(std::to_string(cache.hits()) + " case(s) taken from " + (fs::path(runDir) / "preprocessed").string());
   std::vector<std::string> ids;
   for (const auto& c : dataset.training) ids.push_back(c.id);
-  const FoldSplit split = splitFile.empty() ? splitFold(cases.size(), fold, seed) : splitFromFile(splitFile, fold, ids);
-  std::vector<TrainingCase> train, validation;
+  const pipeline::FoldSplit split = splitFile.empty() ? pipeline::splitFold(cases.size(), fold, seed) : pipeline::splitFromFile(splitFile, fold, ids);
+  std::vector<pipeline::TrainingCase> train, validation;
   for (size_t i : split.train) train.push_back(cases[i]);
   for (size_t i : split.validation) validation.push_back(cases[i]);
   cases.clear();
 
   // 4. Train.
-  TrainerOptions trainer;
+  pipeline::TrainerOptions trainer;
   trainer.plan = plan;
   trainer.runDir = runDir;
   trainer.device = device;
   trainer.group = group;
   const bool bar = lead && (options.progress == "bar" || (options.progress == "auto" && ::isatty(::fileno(stderr))));
   TrainingProgressBar progressBar(std::cerr, bar);
-  trainer.onIteration = [&](const IterationProgress& p) { progressBar.update(p); };
+  trainer.onIteration = [&](const pipeline::IterationProgress& p) { progressBar.update(p); };
   trainer.seed = seed;
   trainer.resume = resume;
   trainer.initFrom = options.initFrom;
@@ -205,9 +205,9 @@ int runTrainCommand(const TrainOptions& options, std::ostream& out) {
         << " on " << on.str();
     out << "\n" << std::flush;
   }
-  const TrainingResult result = [&] {
+  const pipeline::TrainingResult result = [&] {
     try {
-      return trainModel(trainer, train, validation);
+      return pipeline::trainModel(trainer, train, validation);
     } catch (...) {
       progressBar.clear();
       throw;

@@ -1,7 +1,7 @@
 #pragma once
 // `aunet train -d DATASET -o RUN_DIR [...]`: checks the nnU-Net dataset, plans (or
 // takes the plan from --config / --set / flags), prepares every case once in
-// memory, and trains (app/pipeline/Trainer.h). The run folder ends with model.aunet
+// memory, and trains (pipeline/Trainer.h). The run folder ends with model.aunet
 // (best validation Dice, with the plan, the dataset's labels and provenance).
 // Started by torchrun or srun (WORLD_SIZE > 1), each process trains on its share of
 // every batch and rank 0 writes the run folder (docs/training.md).

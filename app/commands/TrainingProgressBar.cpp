@@ -14,7 +14,7 @@ constexpr int kBarWidth = 24;
 
 TrainingProgressBar::TrainingProgressBar(std::ostream& terminal, bool enabled) : terminal_(terminal), enabled_(enabled) {}
 
-void TrainingProgressBar::update(const IterationProgress& p) {
+void TrainingProgressBar::update(const pipeline::IterationProgress& p) {
   if (!enabled_) return;
   if (p.iteration == p.iterations) {  // the epoch's log line follows: leave the line empty
     clear();

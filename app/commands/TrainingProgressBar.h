@@ -6,7 +6,7 @@
 #include <chrono>
 #include <iosfwd>
 
-#include "app/pipeline/Trainer.h"
+#include "pipeline/Trainer.h"
 
 namespace aunet::app {
 
@@ -16,7 +16,7 @@ class TrainingProgressBar {
   // this epoch's pace (validation time not included).
   TrainingProgressBar(std::ostream& terminal, bool enabled);
 
-  void update(const IterationProgress& progress);  // redraws at most 10 times a second
+  void update(const pipeline::IterationProgress& progress);  // redraws at most 10 times a second
   void clear();                                    // before anything else is printed
 
  private:

@@ -13,7 +13,7 @@
 #include <cstdlib>
 
 #include "gui/SliceRenderer.h"
-#include "io/core/Phantom.h"
+#include "core/Phantom.h"
 
 using namespace aunet;
 

@@ -24,9 +24,9 @@
 
 #include "io/ImageReader.h"
 #include "io/ImageWriter.h"
-#include "io/core/HeapReuse.h"
+#include "core/HeapReuse.h"
 #include "io/ReadIsolation.h"
-#include "io/core/Error.h"
+#include "core/Error.h"
 #include "io/internal/DicomSeriesWriter.h"
 
 namespace fs = std::filesystem;

@@ -11,7 +11,7 @@
 #include <memory>
 #include <sstream>
 
-#include "io/core/Error.h"
+#include "core/Error.h"
 #include "io/internal/ItkSupport.h"
 
 namespace aunet::io::internal {

@@ -7,7 +7,7 @@
 #include <string>
 #include <vector>
 
-#include "io/core/Volume.h"
+#include "core/Volume.h"
 
 namespace aunet::io::internal {
 

@@ -3,7 +3,7 @@
 #include <sstream>
 
 #include "io/ReadIsolation.h"
-#include "io/core/Error.h"
+#include "core/Error.h"
 #include "io/internal/ReaderProcess.h"
 #include "io/internal/ReaderProtocol.h"
 

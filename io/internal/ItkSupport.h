@@ -10,9 +10,9 @@
 #include <cstdint>
 #include <string>
 
-#include "io/core/Error.h"
-#include "io/core/Geometry.h"
-#include "io/core/PixelType.h"
+#include "core/Error.h"
+#include "core/Geometry.h"
+#include "core/PixelType.h"
 
 namespace aunet::io::internal {
 

@@ -4,7 +4,7 @@
 #include <cmath>
 #include <sstream>
 
-#include "io/core/Error.h"
+#include "core/Error.h"
 
 namespace aunet::io::internal {
 

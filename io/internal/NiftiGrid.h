@@ -5,7 +5,7 @@
 #include <string>
 #include <vector>
 
-#include "io/core/Geometry.h"
+#include "core/Geometry.h"
 #include "io/internal/NiftiHeader.h"
 
 namespace aunet::io::internal {

@@ -3,7 +3,7 @@
 #include <cmath>
 #include <cstring>
 
-#include "io/core/Error.h"
+#include "core/Error.h"
 
 namespace aunet::io::internal {
 

@@ -10,7 +10,7 @@
 #include <type_traits>
 #include <vector>
 
-#include "io/core/Error.h"
+#include "core/Error.h"
 #include "io/internal/NiftiGrid.h"
 #include "io/internal/NiftiHeader.h"
 #include "io/internal/SizeChecks.h"

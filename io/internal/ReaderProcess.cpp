@@ -13,7 +13,7 @@
 #include <cstring>
 #include <vector>
 
-#include "io/core/Error.h"
+#include "core/Error.h"
 
 extern char** environ;
 

@@ -11,7 +11,7 @@
 #include <stdexcept>
 #include <system_error>
 
-#include "io/core/Error.h"
+#include "core/Error.h"
 
 namespace aunet::io::internal {
 

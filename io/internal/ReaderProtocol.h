@@ -13,8 +13,8 @@
 #include "io/DicomSeriesInfo.h"
 #include "io/ImageReader.h"
 #include "io/ReadOptions.h"
-#include "io/core/LabelMap.h"
-#include "io/core/Volume.h"
+#include "core/LabelMap.h"
+#include "core/Volume.h"
 
 namespace aunet::io::internal {
 

@@ -13,8 +13,8 @@
 #include <cstdlib>
 #include <cstring>
 
-#include "io/core/Error.h"
-#include "io/core/SystemMemory.h"
+#include "core/Error.h"
+#include "core/SystemMemory.h"
 #include "io/internal/NiftiHeader.h"
 
 namespace aunet::io::internal {

@@ -7,7 +7,7 @@
 
 #include "io/ImageFormat.h"
 #include "io/ReadOptions.h"
-#include "io/core/Geometry.h"
+#include "core/Geometry.h"
 
 namespace aunet::io::internal {
 

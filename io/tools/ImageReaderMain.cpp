@@ -15,7 +15,7 @@
 
 #include "io/DicomSeriesScanner.h"
 #include "io/ImageReader.h"
-#include "io/core/Error.h"
+#include "core/Error.h"
 #include "io/internal/ReaderProtocol.h"
 
 namespace {

@@ -3,7 +3,7 @@
 #include <set>
 #include <stdexcept>
 
-#include "io/core/Error.h"
+#include "core/Error.h"
 
 namespace aunet::model {
 

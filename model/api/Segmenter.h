@@ -8,9 +8,9 @@
 #include <string>
 #include <vector>
 
-#include "io/core/LabelMap.h"
-#include "io/core/Progress.h"
-#include "io/core/Volume.h"
+#include "core/LabelMap.h"
+#include "core/Progress.h"
+#include "core/Volume.h"
 #include "model/api/ModelMetadata.h"
 
 namespace aunet::model {

@@ -2,7 +2,7 @@
 
 #include <nlohmann/json.hpp>
 
-#include "io/core/Error.h"
+#include "core/Error.h"
 
 namespace aunet::model {
 

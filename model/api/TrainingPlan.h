@@ -1,7 +1,7 @@
 #pragma once
 // Everything `aunet train` decides before the first step: the preprocessing plan
 // (stored in the model file), the network's size and the optimization settings.
-// Made by app/pipeline/ExperimentPlanner from a dataset fingerprint; every field can
+// Made by pipeline/ExperimentPlanner from a dataset fingerprint; every field can
 // be overridden by a JSON config (merged over toJson()) or a command-line flag.
 // Torch-free.
 

@@ -16,7 +16,7 @@
 #include <nlohmann/json.hpp>
 
 #include "io/ImageWriter.h"
-#include "io/core/Phantom.h"
+#include "core/Phantom.h"
 #include "model/AttentionUNet.h"
 #include "model/ModelFile.h"
 #include "tests/app/ChildProcess.h"

@@ -12,7 +12,7 @@
 #include "app/commands/DemoCommand.h"
 #include "app/commands/InfoCommand.h"
 #include "io/ImageReader.h"
-#include "io/core/Error.h"
+#include "core/Error.h"
 #include "model/ModelFile.h"
 
 namespace aunet::app {

@@ -12,7 +12,7 @@
 
 #include <nlohmann/json.hpp>
 
-#include "io/core/Error.h"
+#include "core/Error.h"
 #include "model/DataParallelGroup.h"
 #include "model/ModelFile.h"
 #include "tests/io/IoTestSupport.h"

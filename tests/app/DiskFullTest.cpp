@@ -13,7 +13,7 @@
 #include <nlohmann/json.hpp>
 
 #include "io/ImageWriter.h"
-#include "io/core/Phantom.h"
+#include "core/Phantom.h"
 #include "model/AttentionUNet.h"
 #include "model/ModelFile.h"
 #include "tests/app/TinyModelFile.h"

@@ -14,7 +14,7 @@
 #include "app/commands/ErrorHint.h"
 #include "app/commands/SegmentCommand.h"
 #include "io/NnUNetDataset.h"
-#include "io/core/Error.h"
+#include "core/Error.h"
 #include "model/ModelFile.h"
 
 namespace aunet::app {

@@ -14,7 +14,7 @@
 
 #include "app/commands/EvaluateCommand.h"
 #include "io/ImageWriter.h"
-#include "io/core/Error.h"
+#include "core/Error.h"
 
 namespace aunet::app {
 namespace {

@@ -15,7 +15,7 @@
 #include "io/DicomSeriesScanner.h"
 #include "io/ImageReader.h"
 #include "io/ImageWriter.h"
-#include "io/core/Error.h"
+#include "core/Error.h"
 #include "tests/io/IoTestSupport.h"
 
 namespace aunet::app {

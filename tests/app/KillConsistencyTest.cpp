@@ -25,8 +25,8 @@
 
 #include "io/ImageReader.h"
 #include "io/ImageWriter.h"
-#include "io/core/Error.h"
-#include "io/core/Phantom.h"
+#include "core/Error.h"
+#include "core/Phantom.h"
 #include "model/AttentionUNet.h"
 #include "model/ModelFile.h"
 #include "tests/app/TinyModelFile.h"

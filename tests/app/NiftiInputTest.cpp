@@ -14,14 +14,14 @@
 
 #include "app/commands/ConvertCommand.h"
 #include "app/commands/SegmentCommand.h"
-#include "app/pipeline/SegmentationPipeline.h"
-#include "app/pipeline/TrainingPreprocessor.h"
-#include "io/DatasetChecker.h"
+#include "pipeline/SegmentationPipeline.h"
+#include "pipeline/TrainingPreprocessor.h"
+#include "pipeline/DatasetChecker.h"
 #include "io/ImageReader.h"
 #include "io/ImageWriter.h"
 #include "io/NnUNetDataset.h"
-#include "io/core/Error.h"
-#include "io/core/Phantom.h"
+#include "core/Error.h"
+#include "core/Phantom.h"
 #include "model/AttentionUNet.h"
 #include "model/ModelFile.h"
 #include "tests/app/TinyModelFile.h"
@@ -128,7 +128,7 @@ TEST_F(NiftiInputTest, FourDFileIsChannelsOrANamedError) {
   meta.plan.patch_size = {16, 16, 16};
   meta.plan.normalization.scheme = "zscore";
   model::ModelFile::save(path("two-channel.aunet"), net, meta);
-  SegmentationPipeline twoChannel(path("two-channel.aunet"));
+  pipeline::SegmentationPipeline twoChannel(path("two-channel.aunet"));
   model::SegmentationSettings settings;
   settings.device = "cpu";
   const core::Volume fourD = io::readImage(path("two.nii.gz"));
@@ -138,7 +138,7 @@ TEST_F(NiftiInputTest, FourDFileIsChannelsOrANamedError) {
 
   // A one-channel model names the 4th axis; with time units, it says time.
   test::writeTinyModelFile(path("one-channel.aunet"), 5);
-  SegmentationPipeline oneChannel(path("one-channel.aunet"));
+  pipeline::SegmentationPipeline oneChannel(path("one-channel.aunet"));
   try {
     oneChannel.segment(fourD, settings);
     FAIL() << "a 4D file was segmented by a one-channel model";
@@ -205,7 +205,7 @@ TEST_F(NiftiInputTest, DecathlonFourDDatasetTrainsOnTheSameCases) {
   const io::NnUNetDataset fourD = io::NnUNetDataset::load((dir_ / "fourd").string());
   ASSERT_TRUE(fourD.channelsInOneFile);
   ASSERT_EQ(fourD.training.size(), perChannel.training.size());
-  EXPECT_TRUE(io::checkDataset(fourD).problems.empty()) << ::testing::PrintToString(io::checkDataset(fourD).problems);
+  EXPECT_TRUE(pipeline::checkDataset(fourD).problems.empty()) << ::testing::PrintToString(pipeline::checkDataset(fourD).problems);
 
   model::TrainingPlan plan;
   plan.spatial_dims = 3;
@@ -213,8 +213,8 @@ TEST_F(NiftiInputTest, DecathlonFourDDatasetTrainsOnTheSameCases) {
   plan.preprocessing.target_spacing = {1.2, 1.2, 2.2};
   plan.preprocessing.normalization.scheme = "zscore";
   for (size_t i = 0; i < fourD.training.size(); ++i) {
-    const TrainingCase a = preprocessTrainingCase(perChannel.training[i], plan);
-    const TrainingCase b = preprocessTrainingCase(fourD.training[i], plan);
+    const pipeline::TrainingCase a = pipeline::preprocessTrainingCase(perChannel.training[i], plan);
+    const pipeline::TrainingCase b = pipeline::preprocessTrainingCase(fourD.training[i], plan);
     ASSERT_EQ(a.image.channels(), 2);
     ASSERT_EQ(b.image.channels(), 2);
     EXPECT_TRUE(a.image.geometry().sameGrid(b.image.geometry(), 1e-5));
@@ -232,7 +232,7 @@ TEST_F(NiftiInputTest, DecathlonFourDDatasetTrainsOnTheSameCases) {
   one.bitpix = 32;
   one.setValues(std::vector<float>(static_cast<size_t>(io::readCaseImage(perChannel.training[0]).geometry().voxelCount()), 1.0f));
   one.write((dir_ / "fourd" / "imagesTr" / (fourD.training[0].id + ".nii.gz")).string());
-  const auto report = io::checkDataset(io::NnUNetDataset::load((dir_ / "fourd").string()));
+  const auto report = pipeline::checkDataset(io::NnUNetDataset::load((dir_ / "fourd").string()));
   ASSERT_FALSE(report.problems.empty());
   EXPECT_NE(report.problems[0].find("holds 1 volume(s), but dataset.json names 2 channel(s)"), std::string::npos)
       << report.problems[0];

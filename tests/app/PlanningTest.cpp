@@ -9,10 +9,10 @@
 
 #include "app/commands/CheckDatasetCommand.h"
 #include "app/commands/PlanCommand.h"
-#include "app/pipeline/ExperimentPlanner.h"
-#include "app/pipeline/PlanNormalization.h"
-#include "io/DatasetFingerprint.h"
-#include "io/core/Error.h"
+#include "pipeline/ExperimentPlanner.h"
+#include "pipeline/PlanNormalization.h"
+#include "pipeline/DatasetFingerprint.h"
+#include "core/Error.h"
 #include "tests/io/IoTestSupport.h"
 #include "tests/io/NnUNetTestDataset.h"
 
@@ -31,12 +31,12 @@ io::NnUNetDataset fakeDataset(std::vector<std::string> channels) {
   return d;
 }
 
-io::DatasetFingerprint fakeFingerprint(const std::vector<core::Vec3>& spacings, const core::Index3& size) {
-  io::DatasetFingerprint f;
+pipeline::DatasetFingerprint fakeFingerprint(const std::vector<core::Vec3>& spacings, const core::Index3& size) {
+  pipeline::DatasetFingerprint f;
   f.channels = 1;
   f.spacings = spacings;
   f.croppedSizes.assign(spacings.size(), size);
-  io::IntensityStatistics s;
+  imaging::IntensityStatistics s;
   s.count = 100;
   s.mean = 40;
   s.std = 20;
@@ -47,7 +47,7 @@ io::DatasetFingerprint fakeFingerprint(const std::vector<core::Vec3>& spacings, 
 }
 
 TEST(ExperimentPlannerTest, MedianSpacingAndBudgetedDivisiblePatch) {
-  const auto plan = planExperiment(fakeDataset({"MR"}),
+  const auto plan = pipeline::planExperiment(fakeDataset({"MR"}),
                                    fakeFingerprint({{1.0, 1.0, 2.0}, {0.8, 0.8, 2.5}, {1.2, 1.2, 2.0}}, {200, 180, 90}));
   EXPECT_EQ(plan.spatial_dims, 3);
   EXPECT_EQ(plan.preprocessing.target_spacing, (std::vector<double>{1.0, 1.0, 2.0}));
@@ -65,7 +65,7 @@ TEST(ExperimentPlannerTest, MedianSpacingAndBudgetedDivisiblePatch) {
 
 TEST(ExperimentPlannerTest, AnisotropicAxisTakesTenthPercentile) {
   // Median (0.8, 0.8, 5): ratio 6.25 > 3, so k gets the 10th percentile of {3, 4, 5, 6, 7} = 3.4.
-  const auto plan = planExperiment(
+  const auto plan = pipeline::planExperiment(
       fakeDataset({"CT"}),
       fakeFingerprint({{0.8, 0.8, 3.0}, {0.8, 0.8, 4.0}, {0.8, 0.8, 5.0}, {0.8, 0.8, 6.0}, {0.8, 0.8, 7.0}}, {64, 64, 20}));
   EXPECT_NEAR(plan.preprocessing.target_spacing[2], 3.4, 1e-9);
@@ -79,7 +79,7 @@ TEST(ExperimentPlannerTest, AnisotropicAxisTakesTenthPercentile) {
 }
 
 TEST(ExperimentPlannerTest, SingleSliceCasesGive2dPlan) {
-  const auto plan = planExperiment(fakeDataset({"MR"}), fakeFingerprint({{0.5, 0.5, 1.0}, {0.6, 0.6, 1.0}}, {300, 260, 1}));
+  const auto plan = pipeline::planExperiment(fakeDataset({"MR"}), fakeFingerprint({{0.5, 0.5, 1.0}, {0.6, 0.6, 1.0}}, {300, 260, 1}));
   EXPECT_EQ(plan.spatial_dims, 2);
   EXPECT_EQ(plan.preprocessing.patch_size[2], 1);
   EXPECT_GE(plan.batch_size, 2);
@@ -87,7 +87,7 @@ TEST(ExperimentPlannerTest, SingleSliceCasesGive2dPlan) {
 }
 
 TEST(ExperimentPlannerTest, OverridesMergeAndInvalidValuesAreRejected) {
-  const auto plan = planExperiment(fakeDataset({"MR"}), fakeFingerprint({{1, 1, 1}}, {64, 64, 64}));
+  const auto plan = pipeline::planExperiment(fakeDataset({"MR"}), fakeFingerprint({{1, 1, 1}}, {64, 64, 64}));
   const auto changed = plan.withOverrides(nlohmann::json{{"batch_size", 5}, {"optimizer", "adamw"}}, "cfg.json");
   EXPECT_EQ(changed.batch_size, 5);
   EXPECT_EQ(changed.optimizer, "adamw");
@@ -114,16 +114,16 @@ TEST(PlanNormalizationTest, SchemesMapToTheNormalizer) {
   ct.mean = {3.0};
   ct.std = {2.0};
   core::Volume a = v;
-  applyPlanNormalization(a, ct, "x");
+  pipeline::applyPlanNormalization(a, ct, "x");
   EXPECT_EQ(a.voxels(), (std::vector<float>{-1.0f, -0.5f, 0.5f, 1.0f}));
   model::IntensityNormalization z;  // zscore over the non-zero voxels only
   core::Volume b = v;
-  applyPlanNormalization(b, z, "x");
+  pipeline::applyPlanNormalization(b, z, "x");
   EXPECT_EQ(b.voxels()[0], 0.0f);
   EXPECT_NEAR(b.voxels()[2], 0.0f, 1e-6);
   model::IntensityNormalization bad;
   bad.scheme = "minmax";
-  EXPECT_THROW(applyPlanNormalization(b, bad, "x"), core::Error);
+  EXPECT_THROW(pipeline::applyPlanNormalization(b, bad, "x"), core::Error);
 }
 
 class PlanCommandTest : public ScratchTest {};

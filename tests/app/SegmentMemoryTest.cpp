@@ -11,10 +11,10 @@
 
 #include "app/commands/MemorySize.h"
 #include "app/commands/SegmentCommand.h"
-#include "app/pipeline/SegmentationPipeline.h"
+#include "pipeline/SegmentationPipeline.h"
 #include "io/ImageWriter.h"
-#include "io/core/Error.h"
-#include "io/core/Phantom.h"
+#include "core/Error.h"
+#include "core/Phantom.h"
 #include "model/AttentionUNet.h"
 #include "model/ModelFile.h"
 #include "tests/app/TinyModelFile.h"
@@ -69,7 +69,7 @@ class SegmentMemoryTest : public io::test::ScratchTest {
 };
 
 TEST_F(SegmentMemoryTest, EstimateGrowsWithTheImageAndCoversTheProbabilities) {
-  SegmentationPipeline pipeline(model_);
+  pipeline::SegmentationPipeline pipeline(model_);
   model::SegmentationSettings settings;
   const uint64_t small = pipeline.estimateMemoryBytes(cube(32), 1, settings);
   const uint64_t large = pipeline.estimateMemoryBytes(cube(64), 1, settings);
@@ -98,7 +98,7 @@ TEST_F(SegmentMemoryTest, CaseAboveMaxMemoryFailsAloneBeforeItRuns) {
   const std::string small = path("small.nii.gz"), big = path("big.nii.gz");
   io::writeImage(core::Phantom::ellipsoids(cube(20), 1).image, small);
   io::writeImage(core::Phantom::ellipsoids(cube(72), 2).image, big);
-  SegmentationPipeline pipeline(model_);
+  pipeline::SegmentationPipeline pipeline(model_);
   model::SegmentationSettings settings;
   settings.device = "cpu";
   const uint64_t smallNeed = pipeline.estimateMemoryBytes(cube(20), 1, settings) + 20 * 20 * 20 * 4;

@@ -19,13 +19,13 @@
 
 #include "app/commands/CaseCollector.h"
 #include "app/commands/SegmentCommand.h"
-#include "app/pipeline/SegmentationPipeline.h"
+#include "pipeline/SegmentationPipeline.h"
 #include "io/ImageReader.h"
 #include "io/ImageWriter.h"
-#include "io/Reorientation.h"
-#include "io/core/Cancelled.h"
-#include "io/core/Error.h"
-#include "io/core/Phantom.h"
+#include "imaging/Reorientation.h"
+#include "core/Cancelled.h"
+#include "core/Error.h"
+#include "core/Phantom.h"
 #include "model/AttentionUNet.h"
 #include "model/ModelFile.h"
 
@@ -154,10 +154,10 @@ TEST_F(SegmentPipelineTest, OutputsLieOnTheInputGridInEveryOrientationAndSpacing
   const core::Volume obl = core::Phantom::ellipsoids(grid({20, 18, 16}, {1.5, 1.5, 1.5}, oblique()), 4).image;
   std::vector<Case> cases{
       {"lps", lps, ""},
-      {"ras", io::reorient(lps, "LPI"), "lps"},
-      {"permuted", io::reorient(lps, "SAL"), "lps"},
+      {"ras", imaging::reorient(lps, "LPI"), "lps"},
+      {"permuted", imaging::reorient(lps, "SAL"), "lps"},
       {"oblique", obl, ""},
-      {"oblique_flipped", io::reorient(obl, "LAS"), "oblique"},
+      {"oblique_flipped", imaging::reorient(obl, "LAS"), "oblique"},
       {"anisotropic", core::Phantom::ellipsoids(grid({30, 24, 8}, {1.0, 1.1, 3.2}, {-1, 0, 0, 0, 1, 0, 0, 0, -1}), 5).image, ""},
   };
   std::vector<std::string> inputs;
@@ -191,7 +191,7 @@ TEST_F(SegmentPipelineTest, OutputsLieOnTheInputGridInEveryOrientationAndSpacing
     EXPECT_LE(*hi, 1.0f);
     if (!c.referenceCode.empty()) {
       const core::Volume& reference = probabilities.at(c.referenceCode);
-      const core::Volume back = io::reorient(prob, reference.geometry().orientationCode());
+      const core::Volume back = imaging::reorient(prob, reference.geometry().orientationCode());
       ASSERT_TRUE(back.geometry().sameGrid(reference.geometry()));
       float maxDifference = 0.0f;
       for (size_t v = 0; v < back.voxels().size(); ++v)
@@ -251,7 +251,7 @@ TEST_F(SegmentPipelineTest, CorruptFileFailsAloneAndRerunsSkipFinishedCases) {
 TEST_F(SegmentPipelineTest, TwoRunsGiveIdenticalMasks) {
   core::Volume image = core::Phantom::ellipsoids(grid({20, 17, 14}, {1.2, 1.7, 2.0}, oblique()), 5).image;
   image.metadata().sourcePath = "phantom";
-  SegmentationPipeline pipeline(model3d_);
+  pipeline::SegmentationPipeline pipeline(model3d_);
   model::SegmentationSettings settings;
   settings.device = "cpu";
   settings.testTimeAugmentation = true;
@@ -266,7 +266,7 @@ TEST_F(SegmentPipelineTest, TwoRunsGiveIdenticalMasks) {
 // to fp32; fp16 needs CUDA and is refused before any work.
 TEST_F(SegmentPipelineTest, PrecisionSettingChangesOnlyTheArithmetic) {
   const core::Volume image = core::Phantom::ellipsoids(grid({20, 18, 16}, {1.5, 1.5, 1.5}), 3).image;
-  SegmentationPipeline pipeline(model3d_);
+  pipeline::SegmentationPipeline pipeline(model3d_);
   model::SegmentationSettings settings;
   settings.device = "cpu";
   settings.withProbabilities = true;
@@ -294,7 +294,7 @@ TEST_F(SegmentPipelineTest, PrecisionSettingChangesOnlyTheArithmetic) {
 
 TEST_F(SegmentPipelineTest, ProgressAndCancellation) {
   const core::Volume image = core::Phantom::ellipsoids(grid({30, 30, 30}, {1.5, 1.5, 1.5}), 6).image;
-  SegmentationPipeline pipeline(model3d_);
+  pipeline::SegmentationPipeline pipeline(model3d_);
   model::SegmentationSettings settings;
   settings.device = "cpu";
   settings.batch = 1;
@@ -317,7 +317,7 @@ TEST_F(SegmentPipelineTest, ProgressAndCancellation) {
 TEST_F(SegmentPipelineTest, WrongChannelCountNamesTheImage) {
   core::Volume image(grid({16, 16, 16}, {1.5, 1.5, 1.5}), 2);
   image.metadata().sourcePath = "/data/two-channels.nii.gz";
-  SegmentationPipeline pipeline(model3d_);
+  pipeline::SegmentationPipeline pipeline(model3d_);
   try {
     pipeline.segment(image, {});
     FAIL() << "a 2-channel image was accepted by a 1-channel model";

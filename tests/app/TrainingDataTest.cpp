@@ -13,12 +13,12 @@
 
 #include <nlohmann/json.hpp>
 
-#include "app/pipeline/BatchPrefetcher.h"
-#include "app/pipeline/PatchSampler.h"
-#include "app/pipeline/PreprocessedCaseCache.h"
-#include "app/pipeline/TrainingAugmenter.h"
-#include "app/pipeline/TrainingPreprocessor.h"
-#include "io/core/Error.h"
+#include "pipeline/BatchPrefetcher.h"
+#include "pipeline/PatchSampler.h"
+#include "pipeline/PreprocessedCaseCache.h"
+#include "pipeline/TrainingAugmenter.h"
+#include "pipeline/TrainingPreprocessor.h"
+#include "core/Error.h"
 #include "tests/io/IoTestSupport.h"
 #include "tests/io/NnUNetTestDataset.h"
 
@@ -28,8 +28,8 @@ namespace {
 namespace fs = std::filesystem;
 
 // A 2D case whose value encodes its position: image(y, x) = 100 y + x, labels by quadrant.
-CaseTensors rampCase(int64_t h, int64_t w) {
-  CaseTensors c;
+pipeline::CaseTensors rampCase(int64_t h, int64_t w) {
+  pipeline::CaseTensors c;
   const torch::Tensor y = torch::arange(h, torch::kFloat).view({h, 1}), x = torch::arange(w, torch::kFloat).view({1, w});
   c.image = (y * 100 + x).unsqueeze(0).contiguous();
   c.labels = ((y >= h / 2).to(torch::kLong) * 2 + (x >= w / 2).to(torch::kLong)).contiguous();
@@ -41,9 +41,9 @@ CaseTensors rampCase(int64_t h, int64_t w) {
 }
 
 TEST(TrainingAugmenterTest, IdentityTransformIsAnExactCrop) {
-  const CaseTensors c = rampCase(40, 50);
-  const TrainingAugmenter aug(model::AugmentationPlan::none(), {16, 16}, {1.0, 1.0});
-  SpatialTransform t;
+  const pipeline::CaseTensors c = rampCase(40, 50);
+  const pipeline::TrainingAugmenter aug(model::AugmentationPlan::none(), {16, 16}, {1.0, 1.0});
+  pipeline::SpatialTransform t;
   t.active = true;
   t.matrix = {1, 0, 0, 1};
   torch::Tensor img = torch::empty({1, 16, 16}), lab = torch::empty({16, 16}, torch::kLong);
@@ -53,9 +53,9 @@ TEST(TrainingAugmenterTest, IdentityTransformIsAnExactCrop) {
 }
 
 TEST(TrainingAugmenterTest, QuarterTurnMapsEveryVoxelWhereTheMatrixSays) {
-  const CaseTensors c = rampCase(40, 40);
-  const TrainingAugmenter aug(model::AugmentationPlan::none(), {8, 8}, {1.0, 1.0});
-  SpatialTransform t;
+  const pipeline::CaseTensors c = rampCase(40, 40);
+  const pipeline::TrainingAugmenter aug(model::AugmentationPlan::none(), {8, 8}, {1.0, 1.0});
+  pipeline::SpatialTransform t;
   t.active = true;
   t.matrix = {0, -1, 1, 0};  // source offset = (-ox, oy) for output offset (oy, ox)
   torch::Tensor img = torch::empty({1, 8, 8}), lab = torch::empty({8, 8}, torch::kLong);
@@ -70,14 +70,14 @@ TEST(TrainingAugmenterTest, QuarterTurnMapsEveryVoxelWhereTheMatrixSays) {
 }
 
 TEST(TrainingAugmenterTest, OutsideTheCaseIsZeroAndLabelsStayLabels) {
-  const CaseTensors c = rampCase(30, 30);
+  const pipeline::CaseTensors c = rampCase(30, 30);
   model::AugmentationPlan plan;  // defaults, with every spatial transform forced on
   plan.rotation = plan.scaling = plan.deformation = 1.0;
-  const TrainingAugmenter aug(plan, {32, 32}, {1.0, 1.0});
+  const pipeline::TrainingAugmenter aug(plan, {32, 32}, {1.0, 1.0});
   std::set<int64_t> seen;
   for (uint64_t seed = 0; seed < 20; ++seed) {
     std::mt19937_64 rng(seed);
-    const SpatialTransform t = aug.drawSpatial(rng);
+    const pipeline::SpatialTransform t = aug.drawSpatial(rng);
     ASSERT_TRUE(t.active);
     ASSERT_TRUE(t.displacement.defined());
     torch::Tensor img = torch::empty({1, 32, 32}), lab = torch::empty({32, 32}, torch::kLong);
@@ -93,8 +93,8 @@ TEST(TrainingAugmenterTest, OutsideTheCaseIsZeroAndLabelsStayLabels) {
 TEST(TrainingAugmenterTest, MirrorAndBlurDoWhatTheySay) {
   model::AugmentationPlan plan = model::AugmentationPlan::none();
   plan.mirror = 1.0;
-  const TrainingAugmenter mirror(plan, {8, 10}, {1.0, 1.0});
-  const CaseTensors c = rampCase(8, 10);
+  const pipeline::TrainingAugmenter mirror(plan, {8, 10}, {1.0, 1.0});
+  const pipeline::CaseTensors c = rampCase(8, 10);
   torch::Tensor img = c.image.clone(), lab = c.labels.clone();
   std::mt19937_64 rng(1);
   mirror.applyIntensityAndMirror(img, lab, rng);
@@ -103,7 +103,7 @@ TEST(TrainingAugmenterTest, MirrorAndBlurDoWhatTheySay) {
 
   plan = model::AugmentationPlan::none();
   plan.blur = 1.0;
-  const TrainingAugmenter blur(plan, {32, 32}, {1.0, 1.0});
+  const pipeline::TrainingAugmenter blur(plan, {32, 32}, {1.0, 1.0});
   torch::Tensor noise = torch::randn({1, 32, 32}, at::detail::createCPUGenerator(5)), labels = torch::zeros({32, 32}, torch::kLong);
   const torch::Tensor before = noise.clone();
   blur.applyIntensityAndMirror(noise, labels, rng);
@@ -112,34 +112,34 @@ TEST(TrainingAugmenterTest, MirrorAndBlurDoWhatTheySay) {
 }
 
 TEST(PatchSamplerTest, DeterministicPerSeedAndForegroundOversampled) {
-  std::vector<CaseTensors> cases{rampCase(60, 60)};
+  std::vector<pipeline::CaseTensors> cases{rampCase(60, 60)};
   // Only a small foreground blob: label 1 in a 4x4 corner, the rest background.
   cases[0].labels.zero_();
   cases[0].labels.slice(0, 50, 54).slice(1, 50, 54).fill_(1);
   cases[0].foreground.assign(2, {});
   for (int64_t y = 50; y < 54; ++y)
     for (int64_t x = 50; x < 54; ++x) cases[0].foreground[1].push_back(y * 60 + x);
-  const PatchSampler sampler(cases, {16, 16}, 2, 1.0, TrainingAugmenter(model::AugmentationPlan(), {16, 16}, {1.0, 1.0}));
-  const uint64_t seed = PatchSampler::sampleSeed(7, 1, 0, 0);
-  const TrainingBatch a = sampler.batch({seed, seed + 1}), b = sampler.batch({seed, seed + 1});
+  const pipeline::PatchSampler sampler(cases, {16, 16}, 2, 1.0, pipeline::TrainingAugmenter(model::AugmentationPlan(), {16, 16}, {1.0, 1.0}));
+  const uint64_t seed = pipeline::PatchSampler::sampleSeed(7, 1, 0, 0);
+  const pipeline::TrainingBatch a = sampler.batch({seed, seed + 1}), b = sampler.batch({seed, seed + 1});
   EXPECT_TRUE(torch::equal(a.image, b.image));
   EXPECT_TRUE(torch::equal(a.labels, b.labels));
   EXPECT_FALSE(torch::equal(a.image[0], a.image[1]));
-  EXPECT_NE(PatchSampler::sampleSeed(7, 1, 0, 0), PatchSampler::sampleSeed(7, 1, 0, 1));
-  EXPECT_NE(PatchSampler::sampleSeed(7, 1, 0, 0), PatchSampler::sampleSeed(7, 2, 0, 0));
+  EXPECT_NE(pipeline::PatchSampler::sampleSeed(7, 1, 0, 0), pipeline::PatchSampler::sampleSeed(7, 1, 0, 1));
+  EXPECT_NE(pipeline::PatchSampler::sampleSeed(7, 1, 0, 0), pipeline::PatchSampler::sampleSeed(7, 2, 0, 0));
   // foreground_fraction 1: every patch sees the blob (centred on it, then augmented).
   int withForeground = 0;
-  for (int i = 0; i < 20; ++i) withForeground += sampler.batch({PatchSampler::sampleSeed(1, 1, i, 0)}).labels.sum().item<int64_t>() > 0;
+  for (int i = 0; i < 20; ++i) withForeground += sampler.batch({pipeline::PatchSampler::sampleSeed(1, 1, i, 0)}).labels.sum().item<int64_t>() > 0;
   EXPECT_GE(withForeground, 18);
 }
 
 TEST(BatchPrefetcherTest, DeliversInOrderAndPassesErrorsOn) {
   std::atomic<int> produced{0};
   {
-    BatchPrefetcher loader(
+    pipeline::BatchPrefetcher loader(
         [&](int64_t i) {
           ++produced;
-          return TrainingBatch{torch::full({1}, static_cast<double>(i)), torch::zeros({1}, torch::kLong)};
+          return pipeline::TrainingBatch{torch::full({1}, static_cast<double>(i)), torch::zeros({1}, torch::kLong)};
         },
         6, 2);
     for (int i = 0; i < 6; ++i) EXPECT_EQ(loader.next().image.item<double>(), i);
@@ -147,17 +147,17 @@ TEST(BatchPrefetcherTest, DeliversInOrderAndPassesErrorsOn) {
     EXPECT_GE(loader.waitSeconds(), 0.0);
   }
   EXPECT_EQ(produced.load(), 6);
-  BatchPrefetcher failing(
-      [](int64_t i) -> TrainingBatch {
+  pipeline::BatchPrefetcher failing(
+      [](int64_t i) -> pipeline::TrainingBatch {
         if (i == 2) throw core::Error("case_002", "unreadable");
-        return TrainingBatch{torch::zeros({1}), torch::zeros({1}, torch::kLong)};
+        return pipeline::TrainingBatch{torch::zeros({1}), torch::zeros({1}, torch::kLong)};
       },
       5, 3);
   failing.next();
   failing.next();
   EXPECT_THROW(failing.next(), core::Error);
   // Destroying a loader with batches left over stops its thread (no hang).
-  BatchPrefetcher abandoned([](int64_t) { return TrainingBatch{torch::zeros({1}), torch::zeros({1}, torch::kLong)}; }, 100, 2);
+  pipeline::BatchPrefetcher abandoned([](int64_t) { return pipeline::TrainingBatch{torch::zeros({1}), torch::zeros({1}, torch::kLong)}; }, 100, 2);
   abandoned.next();
 }
 
@@ -170,17 +170,17 @@ TEST_F(SplitFileTest, ReadsNnUNetSplitsAndRejectsUnknownCases) {
     out << R"([{"train": ["a", "b", "c"], "val": ["d"]}, {"train": ["d", "c"], "val": ["b", "a"]}])";
   }
   const std::string path = (dir_ / "splits_final.json").string();
-  FoldSplit s = splitFromFile(path, "1", ids);
+  pipeline::FoldSplit s = pipeline::splitFromFile(path, "1", ids);
   EXPECT_EQ(s.train, (std::vector<size_t>{2, 3}));
   EXPECT_EQ(s.validation, (std::vector<size_t>{0, 1}));
-  EXPECT_THROW(splitFromFile(path, "2", ids), core::Error);
-  EXPECT_THROW(splitFromFile(path, "all", ids), core::Error);
+  EXPECT_THROW(pipeline::splitFromFile(path, "2", ids), core::Error);
+  EXPECT_THROW(pipeline::splitFromFile(path, "all", ids), core::Error);
   {
     std::ofstream out(dir_ / "bad.json");
     out << R"([{"train": ["a", "zz"], "val": []}])";
   }
   try {
-    splitFromFile((dir_ / "bad.json").string(), "0", ids);
+    pipeline::splitFromFile((dir_ / "bad.json").string(), "0", ids);
     FAIL() << "unknown case accepted";
   } catch (const core::Error& e) {
     EXPECT_NE(std::string(e.what()).find("unknown case 'zz'"), std::string::npos) << e.what();
@@ -199,11 +199,11 @@ TEST_F(PreprocessedCaseCacheTest, SecondLoadIsAnExactHitAndChangedSourcesArePrep
   plan.preprocessing.patch_size = {16, 16, 8};
   const std::string folder = (dir_ / "run" / "preprocessed").string();
 
-  PreprocessedCaseCache first(folder, plan);
-  const TrainingCase a = first.load(dataset.training[0]);
+  pipeline::PreprocessedCaseCache first(folder, plan);
+  const pipeline::TrainingCase a = first.load(dataset.training[0]);
   EXPECT_EQ(first.misses(), 1);
-  PreprocessedCaseCache second(folder, plan);
-  const TrainingCase b = second.load(dataset.training[0]);
+  pipeline::PreprocessedCaseCache second(folder, plan);
+  const pipeline::TrainingCase b = second.load(dataset.training[0]);
   EXPECT_EQ(second.hits(), 1);
   EXPECT_EQ(b.image.voxels(), a.image.voxels());
   EXPECT_EQ(b.labels.labels(), a.labels.labels());
@@ -212,17 +212,17 @@ TEST_F(PreprocessedCaseCacheTest, SecondLoadIsAnExactHitAndChangedSourcesArePrep
   // Another plan, or a newer source file: prepared again.
   model::TrainingPlan other = plan;
   other.preprocessing.target_spacing = {2.0, 2.0, 2.0};
-  PreprocessedCaseCache third(folder, other);
+  pipeline::PreprocessedCaseCache third(folder, other);
   third.load(dataset.training[0]);
   EXPECT_EQ(third.misses(), 1);
   fs::last_write_time(dataset.training[0].labelPath, fs::file_time_type::clock::now() + std::chrono::hours(1));
-  PreprocessedCaseCache fourth(folder, other);
+  pipeline::PreprocessedCaseCache fourth(folder, other);
   fourth.load(dataset.training[0]);
   EXPECT_EQ(fourth.misses(), 1);
   // A damaged entry is not fatal: prepared again.
   std::ofstream(folder + "/" + dataset.training[0].id + "_image.nrrd", std::ios::trunc) << "garbage";
-  PreprocessedCaseCache fifth(folder, other);
-  const TrainingCase again = fifth.load(dataset.training[0]);
+  pipeline::PreprocessedCaseCache fifth(folder, other);
+  const pipeline::TrainingCase again = fifth.load(dataset.training[0]);
   EXPECT_EQ(fifth.misses(), 1);
   EXPECT_EQ(again.image.voxels().size(), static_cast<size_t>(again.image.geometry().voxelCount()));
 }

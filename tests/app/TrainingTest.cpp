@@ -10,11 +10,11 @@
 #include <nlohmann/json.hpp>
 
 #include "app/commands/TrainCommand.h"
-#include "app/pipeline/SegmentationPipeline.h"
-#include "app/pipeline/Trainer.h"
-#include "app/pipeline/TrainingPreprocessor.h"
+#include "pipeline/SegmentationPipeline.h"
+#include "pipeline/Trainer.h"
+#include "pipeline/TrainingPreprocessor.h"
 #include "io/ImageReader.h"
-#include "io/core/Error.h"
+#include "core/Error.h"
 #include "model/DiceCELoss.h"
 #include "model/ModelFile.h"
 #include "tests/io/IoTestSupport.h"
@@ -58,7 +58,7 @@ class TrainingTest : public io::test::ScratchTest {
     core::Geometry g;
     g.size = {32, 32, 1};
     const core::Phantom p = core::Phantom::ellipsoids(g, 99, 4.0);
-    SegmentationPipeline pipeline(modelPath);
+    pipeline::SegmentationPipeline pipeline(modelPath);
     model::SegmentationSettings settings;
     settings.device = "cpu";
     const auto result = pipeline.segment(p.image, settings);
@@ -145,24 +145,24 @@ TEST_F(TrainingTest, InterruptedAndResumedRunMatchesUninterrupted) {
   plan.batch_size = 4;
   plan.epochs = 3;
   plan.iterations_per_epoch = 4;
-  std::vector<TrainingCase> cases;
-  for (const auto& c : dataset.training) cases.push_back(preprocessTrainingCase(c, plan));
-  TrainerOptions o;
+  std::vector<pipeline::TrainingCase> cases;
+  for (const auto& c : dataset.training) cases.push_back(pipeline::preprocessTrainingCase(c, plan));
+  pipeline::TrainerOptions o;
   o.plan = plan;
   o.metadata.labels = model::LabelInfo::defaults(3);
   o.device = "cpu";
   o.seed = 3;
   o.runDir = (dir_ / "straight").string();
-  trainModel(o, cases, cases);
+  pipeline::trainModel(o, cases, cases);
 
   o.runDir = (dir_ / "interrupted").string();
-  o.onEpoch = [](const EpochRecord& r) {
+  o.onEpoch = [](const pipeline::EpochRecord& r) {
     if (r.epoch == 2) throw std::runtime_error("simulated interruption");
   };
-  EXPECT_THROW(trainModel(o, cases, cases), std::runtime_error);
+  EXPECT_THROW(pipeline::trainModel(o, cases, cases), std::runtime_error);
   o.onEpoch = nullptr;
   o.resume = true;
-  const TrainingResult resumed = trainModel(o, cases, cases);
+  const pipeline::TrainingResult resumed = pipeline::trainModel(o, cases, cases);
   ASSERT_EQ(resumed.history.size(), 3u);
 
   const auto a = model::ModelFile::load((dir_ / "straight" / "checkpoint_last.aunet").string());

@@ -4,9 +4,9 @@
 
 #include <cmath>
 
-#include "io/core/Error.h"
-#include "io/core/Geometry.h"
-#include "io/core/Phantom.h"
+#include "core/Error.h"
+#include "core/Geometry.h"
+#include "core/Phantom.h"
 
 namespace aunet::core {
 namespace {

@@ -8,7 +8,7 @@
 #include <cstdlib>
 #include <cstring>
 
-#include "io/core/HeapReuse.h"
+#include "core/HeapReuse.h"
 
 namespace aunet::core {
 namespace {

@@ -13,9 +13,9 @@
 #include <thread>
 
 #include "io/ImageWriter.h"
-#include "io/core/Cancelled.h"
-#include "io/core/Error.h"
-#include "io/core/Phantom.h"
+#include "core/Cancelled.h"
+#include "core/Error.h"
+#include "core/Phantom.h"
 #include "model/api/Segmenter.h"
 
 namespace aunet::gui::testing {

@@ -16,7 +16,7 @@
 
 #include "io/ImageReader.h"
 #include "io/ImageWriter.h"
-#include "io/core/Error.h"
+#include "core/Error.h"
 #include "tests/io/DicomFileBuilder.h"
 #include "tests/io/IoTestSupport.h"
 

@@ -12,7 +12,7 @@
 #include <vector>
 
 #include "io/ImageReader.h"
-#include "io/core/Error.h"
+#include "core/Error.h"
 #include "tests/io/IoTestSupport.h"
 
 namespace aunet::io {

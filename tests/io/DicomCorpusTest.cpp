@@ -8,7 +8,7 @@
 
 #include "io/DicomSeriesScanner.h"
 #include "io/ImageReader.h"
-#include "io/core/Error.h"
+#include "core/Error.h"
 #include "io/internal/DicomStructureCheck.h"
 #include "tests/io/DicomFileBuilder.h"
 #include "tests/io/IoTestSupport.h"

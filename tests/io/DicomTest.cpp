@@ -8,7 +8,7 @@
 
 #include "io/DicomSeriesScanner.h"
 #include "io/ImageReader.h"
-#include "io/core/Error.h"
+#include "core/Error.h"
 #include "io/internal/DicomSeriesWriter.h"
 #include "tests/io/IoTestSupport.h"
 

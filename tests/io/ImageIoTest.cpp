@@ -17,7 +17,7 @@
 
 #include "io/ImageReader.h"
 #include "io/ImageWriter.h"
-#include "io/core/Error.h"
+#include "core/Error.h"
 #include "tests/io/IoTestSupport.h"
 
 namespace aunet::io {

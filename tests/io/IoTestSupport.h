@@ -12,9 +12,9 @@
 #include <string>
 #include <vector>
 
-#include "io/core/Geometry.h"
-#include "io/core/LabelMap.h"
-#include "io/core/Volume.h"
+#include "core/Geometry.h"
+#include "core/LabelMap.h"
+#include "core/Volume.h"
 
 namespace aunet::io::test {
 

@@ -10,7 +10,7 @@
 #include <nlohmann/json.hpp>
 
 #include "io/ImageWriter.h"
-#include "io/core/Phantom.h"
+#include "core/Phantom.h"
 
 namespace aunet::io::test {
 

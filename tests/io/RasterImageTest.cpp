@@ -8,7 +8,7 @@
 #include <utility>
 
 #include "io/ImageReader.h"
-#include "io/core/Error.h"
+#include "core/Error.h"
 #include "tests/io/IoTestSupport.h"
 
 namespace aunet::io {

@@ -14,7 +14,7 @@
 #include "io/ImageReader.h"
 #include "io/ImageWriter.h"
 #include "io/ReadIsolation.h"
-#include "io/core/Error.h"
+#include "core/Error.h"
 #include "io/internal/DicomSeriesWriter.h"
 #include "tests/io/DicomFileBuilder.h"
 #include "tests/io/IoTestSupport.h"

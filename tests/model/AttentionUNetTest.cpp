@@ -10,7 +10,7 @@
 #include <string>
 #include <vector>
 
-#include "io/core/Error.h"
+#include "core/Error.h"
 #include "tests/model/NormTestSupport.h"
 #include "model/AttentionUNet.h"
 #include "model/MixedPrecision.h"

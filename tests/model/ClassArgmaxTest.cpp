@@ -10,7 +10,7 @@
 #include <limits>
 #include <vector>
 
-#include "io/core/Error.h"
+#include "core/Error.h"
 #include "model/ClassArgmax.h"
 #include "model/CudaBackend.h"
 

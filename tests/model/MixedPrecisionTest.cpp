@@ -8,7 +8,7 @@
 
 #include <ATen/autocast_mode.h>
 
-#include "io/core/Error.h"
+#include "core/Error.h"
 #include "model/MixedPrecision.h"
 
 namespace aunet::model {

@@ -16,7 +16,7 @@
 
 #include <nlohmann/json.hpp>
 
-#include "io/core/Error.h"
+#include "core/Error.h"
 #include "model/ModelFile.h"
 
 namespace aunet::model {

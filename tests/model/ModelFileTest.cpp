@@ -6,7 +6,7 @@
 #include <filesystem>
 #include <fstream>
 
-#include "io/core/Error.h"
+#include "core/Error.h"
 #include "model/ModelFile.h"
 
 namespace aunet::model {

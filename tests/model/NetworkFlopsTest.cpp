@@ -2,7 +2,7 @@
 
 #include <gtest/gtest.h>
 
-#include "io/core/Error.h"
+#include "core/Error.h"
 
 namespace aunet::model {
 namespace {

@@ -8,8 +8,8 @@
 
 #include <cmath>
 
-#include "io/core/Cancelled.h"
-#include "io/core/Error.h"
+#include "core/Cancelled.h"
+#include "core/Error.h"
 #include "model/SlidingWindowInferer.h"
 #include "model/SlidingWindowPlan.h"
 

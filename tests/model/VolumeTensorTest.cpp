@@ -4,7 +4,7 @@
 #include <gtest/gtest.h>
 #include <torch/torch.h>
 
-#include "io/core/Error.h"
+#include "core/Error.h"
 #include "model/VolumeTensor.h"
 
 namespace aunet::model {
