@@ -11,8 +11,8 @@
 #
 # Environment: AUNET_ASAN_BUILD_DIR (default build-asan), AUNET_VENV (default .venv),
 # AUNET_JOBS (build parallelism, default: all cores), AUNET_ASAN_SUITES (test suites to
-# build and run, any of core io model app; default all four: the io suite alone, where
-# the file parsers are, builds in a fraction of the time). Needs what scripts/setup.sh
+# build and run, any of core imaging io model pipeline app; default all: the io suite
+# alone, where the file parsers are, builds in a fraction of the time). Needs what scripts/setup.sh
 # installs; run that once first.
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -37,13 +37,13 @@ if [ ! -f "$BUILD_DIR/build.ninja" ]; then
     >"$BUILD_DIR/configure.log" 2>&1 || { cat "$BUILD_DIR/configure.log" >&2; exit 1; }
 fi
 say "Building (ASan + UBSan)"
-SUITES=(${AUNET_ASAN_SUITES:-core io model app})
+SUITES=(${AUNET_ASAN_SUITES:-core imaging io model pipeline app})
 TARGETS=()
 LABELS=""
 for suite in "${SUITES[@]}"; do
   case "$suite" in
-    core | io | model | app) TARGETS+=("aunet_${suite}_tests"); LABELS="${LABELS:+$LABELS|}^$suite\$" ;;
-    *) echo "sanitize.sh: unknown suite '$suite' (core, io, model, app)" >&2; exit 2 ;;
+    core | imaging | io | model | pipeline | app) TARGETS+=("aunet_${suite}_tests"); LABELS="${LABELS:+$LABELS|}^$suite\$" ;;
+    *) echo "sanitize.sh: unknown suite '$suite' (core, imaging, io, model, pipeline, app)" >&2; exit 2 ;;
   esac
 done
 # The CLI binary only with the app suite (its tests run it).
