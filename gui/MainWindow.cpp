@@ -40,6 +40,7 @@
 #include "gui/SliceView.h"
 #include "gui/ViewerDocument.h"
 #include "gui/WindowPresets.h"
+#include "imaging/ModelSpace.h"
 #include "core/HeapReuse.h"
 #include "io/DicomSeriesScanner.h"
 #include "io/ImageReader.h"
@@ -974,6 +975,16 @@ void MainWindow::updateInfoPanel() {
   html += QString("Size: %1 x %2 x %3 voxels<br>").arg(g.size[0]).arg(g.size[1]).arg(g.size[2]);
   html += QString("Spacing: %1 x %2 x %3 mm<br>").arg(g.spacing[0], 0, 'g', 4).arg(g.spacing[1], 0, 'g', 4).arg(g.spacing[2], 0, 'g', 4);
   html += QString("Orientation: %1<br>").arg(QString::fromStdString(g.orientationCode()));
+  if (segmenter_) {
+    // Where the model will see this image: the grid segmentation and training share.
+    const auto& model = segmenter_->metadata();
+    const imaging::ModelSpace space(g, imaging::ModelGridPlan::of(model.plan, model.architecture.value("spatial_dims", 3)));
+    const core::Geometry& m = space.grid();
+    html += QString("Model grid: %1 x %2 x %3 at %4 x %5 x %6 mm%7<br>")
+                .arg(m.size[0]).arg(m.size[1]).arg(m.size[2])
+                .arg(m.spacing[0], 0, 'g', 4).arg(m.spacing[1], 0, 'g', 4).arg(m.spacing[2], 0, 'g', 4)
+                .arg(space.resamples() ? " (resampled)" : space.reorients() ? " (reoriented)" : "");
+  }
   if (image->channels() > 1)
     html += QString("%1: %2, showing %3 (Volume box)<br>")
                 .arg(m.volumeCount > 1 ? "Volumes" : "Channels")

@@ -33,7 +33,9 @@ PreprocessedCaseCache::PreprocessedCaseCache(std::string folder, const model::Tr
     : folder_(std::move(folder)), plan_(plan), writable_(writable) {}
 
 std::string PreprocessedCaseCache::keyFor(const io::NnUNetCase& source) const {
-  nlohmann::json key{{"format", 1},
+  // format 2: cases cropped on the model grid (imaging/ModelSpace.h) instead of
+  // resampled from the crop's own corner; format-1 entries are prepared again.
+  nlohmann::json key{{"format", 2},
                      {"spatial_dims", plan_.spatial_dims},
                      {"preprocessing", plan_.preprocessing.toJson()},
                      {"label", fileStamp(source.labelPath)},

@@ -13,8 +13,8 @@
 #include <new>
 #include <sstream>
 
-#include "pipeline/PlanNormalization.h"
-#include "imaging/ImageResampler.h"
+#include "imaging/ModelSpace.h"
+#include "pipeline/ModelInput.h"
 #include "imaging/IntensityNormalizer.h"
 #include "imaging/LabelPostprocessing.h"
 #include "imaging/Reorientation.h"
@@ -89,23 +89,14 @@ uint64_t SegmentationPipeline::estimateMemoryBytes(const core::Geometry& grid, i
   const double f = sizeof(float);
   const double classes = static_cast<double>(options.num_classes());
   const double c = std::max(1, channels);
-  // Voxels on the model grid: the plan's orientation (a permutation of the axes),
-  // then its spacing; padded up to one patch.
-  const core::Geometry oriented =
-      plan.orientation.empty() || plan.orientation == grid.orientationCode() || (dims == 2 && grid.size[2] == 1)
-          ? grid
-          : imaging::reorientedGeometry(grid, plan.orientation);
-  std::array<double, 3> modelSize{};
-  for (int a = 0; a < 3; ++a) modelSize[a] = static_cast<double>(std::max<int64_t>(1, oriented.size[a]));
-  for (size_t a = 0; a < std::min<size_t>(plan.target_spacing.size(), dims == 2 ? 2 : 3); ++a)
-    if (plan.target_spacing[a] > 0 && oriented.spacing[a] > 0)
-      modelSize[a] = std::ceil(modelSize[a] * oriented.spacing[a] / plan.target_spacing[a]);
-  const double modelVoxels = modelSize[0] * modelSize[1] * modelSize[2];
+  // Voxels on the model grid and padded to one patch: the same ModelSpace the run uses.
+  const imaging::ModelSpace space(grid, imaging::ModelGridPlan::of(plan, dims));
+  const double modelVoxels = static_cast<double>(space.grid().voxelCount());
+  const double paddedVoxels = static_cast<double>(space.paddedVoxelCount());
   double patchVoxels = 1.0;
   for (int d = 0; d < dims && d < static_cast<int>(plan.patch_size.size()); ++d)
     patchVoxels *= static_cast<double>(std::max<int64_t>(1, plan.patch_size[static_cast<size_t>(d)]));
   if (plan.patch_size.empty()) patchVoxels = modelVoxels;
-  const double paddedVoxels = std::max(modelVoxels, patchVoxels);
   const double inputVoxels = static_cast<double>(std::max<int64_t>(1, grid.voxelCount()));
   const double gates = settings.withAttention ? static_cast<double>(options.gated_levels().size()) : 0.0;
 
@@ -193,29 +184,9 @@ model::SegmentationResult SegmentationPipeline::segment(const core::Volume& imag
     };
     model::SegmentationResult result;
 
-    // 1. The plan's orientation (an exact axis permutation). A 2D model keeps a
-    //    single-slice image as it is when reorienting would move the slice axis.
-    core::Volume work = image;
-    if (!plan.orientation.empty() && plan.orientation != inputGrid.orientationCode()) {
-      if (dims == 2 && imaging::reorientedGeometry(inputGrid, plan.orientation).size[2] != 1)
-        core::log::debug(what + ": 2D model, slice kept in its own orientation");
-      else
-        work = imaging::reorient(work, plan.orientation);
-    }
-    // 2. The plan's spacing (only the in-plane axes for a 2D model).
-    bool resampled = false;
-    if (!plan.target_spacing.empty()) {
-      core::Vec3 spacing = work.geometry().spacing;
-      const size_t axes = std::min<size_t>(plan.target_spacing.size(), dims == 2 ? 2 : 3);
-      for (size_t d = 0; d < axes; ++d) spacing[d] = plan.target_spacing[d];
-      const core::Geometry target = imaging::withSpacing(work.geometry(), spacing);
-      if (!target.sameGrid(work.geometry(), 1e-6)) {
-        work = imaging::resample(work, target, imaging::Interpolation::Linear);
-        resampled = true;
-      }
-    }
-    // 3. Intensities.
-    applyPlanNormalization(work, plan.normalization, what);
+    // 1-3. The model's grid (the plan's orientation, then its spacing) and intensities.
+    const imaging::ModelSpace space(inputGrid, imaging::ModelGridPlan::of(plan, dims));
+    core::Volume work = modelInput(image, space, plan.normalization, what);
     checkCancel();
     const core::Geometry modelGrid = work.geometry();
     // Pinned host memory: the copy to the GPU runs at full PCIe/NVLink speed.
@@ -256,35 +227,7 @@ model::SegmentationResult SegmentationPipeline::segment(const core::Volume& imag
     report(0.9, "postprocessing");
 
     // 5. Back onto the input grid.
-    const bool sameGrid = modelGrid.sameGrid(inputGrid);
-    auto volumeToInput = [&](const core::Volume& v) {
-      if (sameGrid) {
-        core::Volume out = v;
-        out.geometry() = inputGrid;
-        return out;
-      }
-      if (!resampled) {  // only reoriented: permute the axes back, exactly
-        core::Volume out = imaging::reorient(v, inputGrid.orientationCode());
-        if (out.geometry().sameGrid(inputGrid)) {
-          out.geometry() = inputGrid;
-          return out;
-        }
-      }
-      return imaging::resample(v, inputGrid, imaging::Interpolation::Linear);
-    };
-    auto labelsToInput = [&](const core::LabelMap& l) {
-      if (!resampled && !sameGrid) {
-        core::LabelMap out = imaging::reorient(l, inputGrid.orientationCode());
-        if (out.geometry().sameGrid(inputGrid)) {
-          out.geometry() = inputGrid;
-          return out;
-        }
-      }
-      core::LabelMap out = sameGrid ? l : imaging::resample(l, inputGrid);
-      out.geometry() = inputGrid;
-      return out;
-    };
-
+    const bool sameGrid = !space.reorients() && !space.resamples();
     const int64_t classes = inferred.probabilities.size(0);
     // Class index -> label value written in the mask.
     const auto& labelInfo = impl_->model.metadata.labels;
@@ -301,13 +244,13 @@ model::SegmentationResult SegmentationPipeline::segment(const core::Volume& imag
     } else if (viaProbabilities) {
       // Linear interpolation of the probabilities, then argmax: smoother borders
       // than nearest-neighbour labels when the model's spacing is coarser.
-      core::Volume onInput = volumeToInput(model::volumeFromTensor(inferred.probabilities, modelGrid));
+      core::Volume onInput = space.toInput(model::volumeFromTensor(inferred.probabilities, modelGrid));
       inferred.probabilities = torch::Tensor();
       const torch::Tensor p = torch::from_blob(onInput.data(), {classes, inputGrid.voxelCount()}, torch::kFloat32);
       result.labels = model::labelMapFromScores(p, inputGrid);
       if (settings.withProbabilities) result.probabilities = std::move(onInput);
     } else {
-      result.labels = labelsToInput(model::labelMapFromScores(inferred.probabilities, modelGrid));
+      result.labels = space.toInput(model::labelMapFromScores(inferred.probabilities, modelGrid));
     }
     inferred.probabilities = torch::Tensor();
     for (uint16_t& v : result.labels.labels()) v = valueOf[v];
@@ -319,7 +262,7 @@ model::SegmentationResult SegmentationPipeline::segment(const core::Volume& imag
     if (settings.withAttention && !inferred.attention.empty()) {
       const torch::Tensor stacked = torch::stack(inferred.attention);
       inferred.attention.clear();
-      result.attention = splitChannels(volumeToInput(model::volumeFromTensor(stacked, modelGrid)));
+      result.attention = splitChannels(space.toInput(model::volumeFromTensor(stacked, modelGrid)));
       for (auto& a : result.attention)  // linear interpolation stays in [0, 1] up to rounding
         for (float& v : a.voxels()) v = std::clamp(v, 0.0f, 1.0f);
       result.attentionLevels = attentionLevels;

@@ -10,8 +10,7 @@
 #include "pipeline/PlanNormalization.h"
 #include "imaging/ForegroundCrop.h"
 #include "io/ImageReader.h"
-#include "imaging/ImageResampler.h"
-#include "imaging/Reorientation.h"
+#include "imaging/ModelSpace.h"
 #include "core/Error.h"
 
 namespace aunet::pipeline {
@@ -26,25 +25,15 @@ TrainingCase preprocessTrainingCase(const io::NnUNetCase& source, const model::T
   if (!labels.geometry().sameGrid(image.geometry()))
     throw core::Error(source.labelPath, "label grid differs from the image");
 
-  if (!pre.orientation.empty() && pre.orientation != image.geometry().orientationCode()) {
-    const bool keepSlice =
-        plan.spatial_dims == 2 && imaging::reorientedGeometry(image.geometry(), pre.orientation).size[2] != 1;
-    if (!keepSlice) {
-      image = imaging::reorient(image, pre.orientation);
-      labels = imaging::reorient(labels, pre.orientation);
-    }
-  }
-  imaging::CroppedCase cropped = imaging::cropToNonZero(image, &labels);
-  image = std::move(cropped.image);
-  labels = std::move(cropped.labels);
-
-  core::Vec3 spacing = image.geometry().spacing;
-  for (int d = 0; d < (plan.spatial_dims == 2 ? 2 : 3); ++d) spacing[static_cast<size_t>(d)] = pre.target_spacing[static_cast<size_t>(d)];
-  const core::Geometry target = imaging::withSpacing(image.geometry(), spacing);
-  if (!target.sameGrid(image.geometry(), 1e-6)) {
-    image = imaging::resample(image, target, imaging::Interpolation::Linear);
-    labels = imaging::resample(labels, target, imaging::LabelInterpolation::PerLabelLinear);
-  }
+  // The grid segmentation uses (imaging/ModelSpace.h), restricted to the box that
+  // holds the image's non-zero voxels (nnU-Net's crop: only zeros are left out, so
+  // the z-score's non-zero statistics are those of the whole image).
+  const imaging::ModelSpace space(image.geometry(), imaging::ModelGridPlan::of(pre, plan.spatial_dims));
+  const core::Volume oriented = space.orient(image);
+  const core::LabelMap orientedLabels = space.orient(labels);
+  const imaging::CropBox box = space.boxOnGrid(imaging::nonZeroBoundingBox(oriented));
+  image = space.toModel(oriented, box);
+  labels = space.toModel(orientedLabels, box);
   applyPlanNormalization(image, pre.normalization, source.imagePaths[0]);
   out.image = std::move(image);
   out.labels = std::move(labels);
