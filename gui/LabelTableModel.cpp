@@ -8,7 +8,7 @@ namespace aunet::gui {
 
 LabelTableModel::LabelTableModel(QObject* parent) : QAbstractTableModel(parent) {}
 
-void LabelTableModel::setContents(std::vector<LabelStatistic> stats, std::vector<model::LabelInfo> palette,
+void LabelTableModel::setContents(std::vector<imaging::LabelStatistics> stats, std::vector<model::LabelInfo> palette,
                                   bool withDice) {
   beginResetModel();
   stats_ = std::move(stats);
@@ -35,12 +35,12 @@ void LabelTableModel::setLabelVisible(int value, bool visible) {
   else
     hidden_.push_back(value);
   for (int row = 0; row < rowCount(); ++row)
-    if (stats_[static_cast<size_t>(row)].value == value) Q_EMIT dataChanged(index(row, Name), index(row, Name));
+    if (stats_[static_cast<size_t>(row)].label == value) Q_EMIT dataChanged(index(row, Name), index(row, Name));
   Q_EMIT visibilityChanged();
 }
 
 int LabelTableModel::labelValueAt(int row) const {
-  return row >= 0 && row < rowCount() ? stats_[static_cast<size_t>(row)].value : -1;
+  return row >= 0 && row < rowCount() ? stats_[static_cast<size_t>(row)].label : -1;
 }
 
 int LabelTableModel::rowCount(const QModelIndex& parent) const {
@@ -54,17 +54,17 @@ int LabelTableModel::columnCount(const QModelIndex& parent) const {
 
 QVariant LabelTableModel::data(const QModelIndex& index, int role) const {
   if (!index.isValid() || index.row() >= rowCount()) return {};
-  const LabelStatistic& s = stats_[static_cast<size_t>(index.row())];
-  const model::LabelInfo* l = info(s.value);
+  const imaging::LabelStatistics& s = stats_[static_cast<size_t>(index.row())];
+  const model::LabelInfo* l = info(s.label);
   switch (index.column()) {
     case Name:
       if (role == Qt::DisplayRole)
-        return QString("%1  %2").arg(s.value).arg(l ? QString::fromStdString(l->name) : QString("label %1").arg(s.value));
-      if (role == Qt::CheckStateRole) return isHidden(s.value) ? Qt::Unchecked : Qt::Checked;
+        return QString("%1  %2").arg(s.label).arg(l ? QString::fromStdString(l->name) : QString("label %1").arg(s.label));
+      if (role == Qt::CheckStateRole) return isHidden(s.label) ? Qt::Unchecked : Qt::Checked;
       if (role == Qt::DecorationRole && l) return QColor(l->color[0], l->color[1], l->color[2]);
       break;
     case Voxels:
-      if (role == Qt::DisplayRole) return QVariant::fromValue<qlonglong>(s.voxels);
+      if (role == Qt::DisplayRole) return QVariant::fromValue<qlonglong>(s.voxelCount);
       if (role == Qt::TextAlignmentRole) return int(Qt::AlignRight | Qt::AlignVCenter);
       break;
     case Volume:
@@ -77,13 +77,13 @@ QVariant LabelTableModel::data(const QModelIndex& index, int role) const {
       break;
     default: break;
   }
-  if (role == Qt::UserRole) return s.value;
+  if (role == Qt::UserRole) return s.label;
   return {};
 }
 
 bool LabelTableModel::setData(const QModelIndex& index, const QVariant& value, int role) {
   if (!index.isValid() || index.column() != Name || role != Qt::CheckStateRole) return false;
-  setLabelVisible(stats_[static_cast<size_t>(index.row())].value,
+  setLabelVisible(stats_[static_cast<size_t>(index.row())].label,
                   static_cast<Qt::CheckState>(value.toInt()) == Qt::Checked);
   return true;
 }

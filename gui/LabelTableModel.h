@@ -7,7 +7,7 @@
 
 #include <vector>
 
-#include "gui/LabelStatistics.h"
+#include "imaging/LabelStatistics.h"
 #include "model/api/LabelInfo.h"
 
 namespace aunet::gui {
@@ -20,8 +20,8 @@ class LabelTableModel : public QAbstractTableModel {
   explicit LabelTableModel(QObject* parent = nullptr);
 
   // New statistics and palette; hidden labels that still exist stay hidden.
-  void setContents(std::vector<LabelStatistic> stats, std::vector<model::LabelInfo> palette, bool withDice);
-  const std::vector<LabelStatistic>& statistics() const { return stats_; }
+  void setContents(std::vector<imaging::LabelStatistics> stats, std::vector<model::LabelInfo> palette, bool withDice);
+  const std::vector<imaging::LabelStatistics>& statistics() const { return stats_; }
   std::vector<int> hiddenLabels() const { return hidden_; }
   void setLabelVisible(int value, bool visible);
   int labelValueAt(int row) const;
@@ -40,7 +40,7 @@ class LabelTableModel : public QAbstractTableModel {
   const model::LabelInfo* info(int value) const;
   bool isHidden(int value) const;
 
-  std::vector<LabelStatistic> stats_;
+  std::vector<imaging::LabelStatistics> stats_;
   std::vector<model::LabelInfo> palette_;
   std::vector<int> hidden_;
   bool withDice_ = false;

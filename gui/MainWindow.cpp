@@ -31,7 +31,6 @@
 #include <cmath>
 #include <exception>
 
-#include "gui/LabelStatistics.h"
 #include "gui/LabelTableModel.h"
 #include "gui/OverlayPanel.h"
 #include "gui/SegmentationJob.h"
@@ -40,9 +39,12 @@
 #include "gui/SliceView.h"
 #include "gui/ViewerDocument.h"
 #include "gui/WindowPresets.h"
+#include "imaging/LabelStatistics.h"
 #include "imaging/ModelSpace.h"
+#include "io/LabelStatisticsWriter.h"
 #include "core/HeapReuse.h"
 #include "io/DicomSeriesScanner.h"
+#include "io/ImageFormat.h"
 #include "io/ImageReader.h"
 #include "io/ImageWriter.h"
 #include "core/Error.h"
@@ -674,15 +676,18 @@ bool MainWindow::saveStatistics(const QString& path) {
     return false;
   }
   return guarded([&] {
-    // A save right after a new mask may come before the legend's job: count now then.
-    const std::vector<LabelStatistic> stats =
-        statisticsCurrent_ ? legend_->statistics() : LabelStatistics::compute(*document_->labels(), document_->reference());
-    const std::string csv = LabelStatistics::toCsv(stats, document_->palette());
-    QSaveFile file(path);  // temporary file + rename: never a half-written CSV
-    if (!file.open(QIODevice::WriteOnly))
-      throw core::Error(path.toStdString(), "cannot write: " + file.errorString().toStdString());
-    file.write(csv.data(), static_cast<qint64>(csv.size()));
-    if (!file.commit()) throw core::Error(path.toStdString(), "cannot write: " + file.errorString().toStdString());
+    // The same report as `aunet segment --stats`, named like the image, written atomically.
+    const core::LabelMap& labels = *document_->labels();
+    const auto image = document_->image();
+    std::map<int, std::string> names;
+    for (const auto& l : document_->palette())
+      if (l.value > 0) names[l.value] = l.name;
+    const std::string file = QFileInfo(QString::fromStdString(document_->imagePath())).fileName().toStdString();
+    const std::string caseName = file.substr(0, file.size() - io::imageExtension(file).size());
+    const imaging::CaseStatistics stats = imaging::computeCaseStatistics(
+        caseName, labels, image && image->geometry().sameGrid(labels.geometry()) ? image.get() : nullptr, names,
+        document_->reference());
+    io::writeLabelStatisticsCsv({stats}, path.toStdString());
     notify("Saved " + path);
   });
 }
@@ -772,7 +777,7 @@ bool MainWindow::isMaximized(ViewAxis axis) const { return maximized_ == ViewSta
 bool MainWindow::jumpToLabel(int label) {
   const core::LabelMap* labels = document_->labels() ? document_->labels() : document_->reference();
   core::Index3 voxel{};
-  if (!labels || label <= 0 || !LabelStatistics::findLabelCentre(*labels, label, voxel)) return false;
+  if (!labels || label <= 0 || !imaging::labelCentreVoxel(*labels, label, voxel)) return false;
   state_.setCursor(voxel);
   refreshAllViews(false);
   notify(QString("Crosshair on %1").arg(QString::fromStdString(document_->labelName(label))));
@@ -902,7 +907,8 @@ void MainWindow::recomputeStatistics() {
   const int generation = ++statisticsGeneration_;
   if ((!labels && !reference) || (labels == statisticsLabels_ && reference == statisticsReference_ && statisticsCurrent_)) {
     // Nothing to count, or only the palette changed: no pass over the volume.
-    std::vector<LabelStatistic> stats = labels || reference ? legend_->statistics() : std::vector<LabelStatistic>{};
+    std::vector<imaging::LabelStatistics> stats =
+        labels || reference ? legend_->statistics() : std::vector<imaging::LabelStatistics>{};
     legend_->setContents(std::move(stats), document_->palette(), withDice);
     overlays_.labels.hidden = legend_->hiddenLabels();
     statisticsLabels_ = labels;
@@ -913,8 +919,9 @@ void MainWindow::recomputeStatistics() {
   // One pass over the volume (counts and Dice): on a worker, the legend follows.
   statisticsCurrent_ = false;
   runInBackground({}, [this, labels, reference, withDice, generation]() -> UiStep {
-    auto stats = std::make_shared<std::vector<LabelStatistic>>(
-        labels ? LabelStatistics::compute(*labels, reference.get()) : LabelStatistics::compute(*reference));
+    auto stats = std::make_shared<std::vector<imaging::LabelStatistics>>(
+        labels ? imaging::computeLabelStatistics(*labels, nullptr, {}, reference.get())
+               : imaging::computeLabelStatistics(*reference));
     return [this, stats, labels, reference, withDice, generation] {
       if (generation != statisticsGeneration_) return;  // newer masks: their own job follows
       legend_->setContents(std::move(*stats), document_->palette(), withDice);
@@ -978,12 +985,17 @@ void MainWindow::updateInfoPanel() {
   if (segmenter_) {
     // Where the model will see this image: the grid segmentation and training share.
     const auto& model = segmenter_->metadata();
-    const imaging::ModelSpace space(g, imaging::ModelGridPlan::of(model.plan, model.architecture.value("spatial_dims", 3)));
-    const core::Geometry& m = space.grid();
-    html += QString("Model grid: %1 x %2 x %3 at %4 x %5 x %6 mm%7<br>")
-                .arg(m.size[0]).arg(m.size[1]).arg(m.size[2])
-                .arg(m.spacing[0], 0, 'g', 4).arg(m.spacing[1], 0, 'g', 4).arg(m.spacing[2], 0, 'g', 4)
-                .arg(space.resamples() ? " (resampled)" : space.reorients() ? " (reoriented)" : "");
+    const int dims = model.architecture.is_object() ? model.architecture.value("spatial_dims", 3) : 3;
+    try {
+      const imaging::ModelSpace space(g, imaging::ModelGridPlan::of(model.plan, dims));
+      const core::Geometry& m = space.grid();
+      html += QString("Model grid: %1 x %2 x %3 at %4 x %5 x %6 mm%7<br>")
+                  .arg(m.size[0]).arg(m.size[1]).arg(m.size[2])
+                  .arg(m.spacing[0], 0, 'g', 4).arg(m.spacing[1], 0, 'g', 4).arg(m.spacing[2], 0, 'g', 4)
+                  .arg(space.resamples() ? " (resampled)" : space.reorients() ? " (reoriented)" : "");
+    } catch (const core::Error&) {
+      // A plan this image cannot take: segmenting says why.
+    }
   }
   if (image->channels() > 1)
     html += QString("%1: %2, showing %3 (Volume box)<br>")

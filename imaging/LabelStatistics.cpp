@@ -14,6 +14,8 @@ namespace {
 // Per label accumulators of the single pass.
 struct Accumulator {
   int64_t count = 0;
+  int64_t referenceCount = 0;  // voxels of this label in the reference
+  int64_t overlap = 0;         // voxels of this label in both
   core::Index3 min{std::numeric_limits<int64_t>::max(), std::numeric_limits<int64_t>::max(),
                    std::numeric_limits<int64_t>::max()};
   core::Index3 max{-1, -1, -1};
@@ -33,10 +35,14 @@ nlohmann::json indexJson(const core::Index3& v) { return nlohmann::json::array({
 }  // namespace
 
 std::vector<LabelStatistics> computeLabelStatistics(const core::LabelMap& labels, const core::Volume* image,
-                                                    const std::map<int, std::string>& names) {
+                                                    const std::map<int, std::string>& names,
+                                                    const core::LabelMap* reference) {
   const core::Geometry& g = labels.geometry();
   if (image && !image->geometry().sameGrid(g))
     throw core::Error("label statistics", "the image grid (" + image->geometry().describe() +
+                                              ") differs from the label map grid (" + g.describe() + ")");
+  if (reference && !reference->geometry().sameGrid(g))
+    throw core::Error("label statistics", "the reference grid (" + reference->geometry().describe() +
                                               ") differs from the label map grid (" + g.describe() + ")");
   const int channels = image ? image->channels() : 0;
   std::map<int, Accumulator> acc;
@@ -53,6 +59,15 @@ std::vector<LabelStatistics> computeLabelStatistics(const core::LabelMap& labels
       const int64_t rowOffset = g.offset(0, j, k);
       for (int64_t i = 0; i < g.size[0]; ++i) {
         const uint16_t l = data[rowOffset + i];
+        if (reference) {
+          const uint16_t r = reference->data()[rowOffset + i];
+          if (r != 0) {
+            Accumulator& ra = acc[r];
+            ++ra.referenceCount;
+            ra.overlap += r == l;
+            if (ra.sums.size() != static_cast<size_t>(channels)) ra.sums.assign(channels, 0.0);
+          }
+        }
         if (l == 0) continue;
         if (!current || l != lastLabel) {
           current = &acc[l];
@@ -79,6 +94,8 @@ std::vector<LabelStatistics> computeLabelStatistics(const core::LabelMap& labels
     s.name = named != names.end() ? named->second : "label_" + std::to_string(value);
     s.voxelCount = a.count;
     s.volumeMl = static_cast<double>(a.count) * voxelMl;
+    if (reference && a.count + a.referenceCount > 0)
+      s.dice = 2.0 * static_cast<double>(a.overlap) / static_cast<double>(a.count + a.referenceCount);
     if (a.count > 0) {
       for (int c = 0; c < channels; ++c) s.meanIntensity.push_back(a.sums[c] / static_cast<double>(a.count));
       s.boundingBoxMin = a.min;
@@ -106,8 +123,40 @@ std::vector<LabelStatistics> computeLabelStatistics(const core::LabelMap& labels
 }
 
 CaseStatistics computeCaseStatistics(const std::string& caseName, const core::LabelMap& labels,
-                                     const core::Volume* image, const std::map<int, std::string>& names) {
-  return {caseName, labels.geometry(), computeLabelStatistics(labels, image, names)};
+                                     const core::Volume* image, const std::map<int, std::string>& names,
+                                     const core::LabelMap* reference) {
+  return {caseName, labels.geometry(), computeLabelStatistics(labels, image, names, reference)};
+}
+
+bool labelCentreVoxel(const core::LabelMap& labels, int label, core::Index3& voxel) {
+  const core::Geometry& g = labels.geometry();
+  double sum[3] = {0, 0, 0};
+  int64_t n = 0;
+  for (int64_t k = 0; k < g.size[2]; ++k)
+    for (int64_t j = 0; j < g.size[1]; ++j)
+      for (int64_t i = 0; i < g.size[0]; ++i)
+        if (labels.at(i, j, k) == label) {
+          sum[0] += static_cast<double>(i);
+          sum[1] += static_cast<double>(j);
+          sum[2] += static_cast<double>(k);
+          ++n;
+        }
+  if (n == 0) return false;
+  const double c[3] = {sum[0] / n, sum[1] / n, sum[2] / n};
+  double best = -1.0;
+  for (int64_t k = 0; k < g.size[2]; ++k)
+    for (int64_t j = 0; j < g.size[1]; ++j)
+      for (int64_t i = 0; i < g.size[0]; ++i) {
+        if (labels.at(i, j, k) != label) continue;
+        // Distance in mm, so anisotropic grids pick the physically nearest voxel.
+        const double dx = (i - c[0]) * g.spacing[0], dy = (j - c[1]) * g.spacing[1], dz = (k - c[2]) * g.spacing[2];
+        const double d = dx * dx + dy * dy + dz * dz;
+        if (best < 0 || d < best) {
+          best = d;
+          voxel = {i, j, k};
+        }
+      }
+  return true;
 }
 
 nlohmann::json toJson(const CaseStatistics& statistics) {
@@ -115,6 +164,7 @@ nlohmann::json toJson(const CaseStatistics& statistics) {
   nlohmann::json labels = nlohmann::json::array();
   for (const auto& s : statistics.labels) {
     nlohmann::json j{{"label", s.label}, {"name", s.name}, {"voxel_count", s.voxelCount}, {"volume_ml", s.volumeMl}};
+    if (s.dice) j["dice"] = *s.dice;
     j["mean_intensity"] = s.meanIntensity.empty() ? nlohmann::json(nullptr) : nlohmann::json(s.meanIntensity[0]);
     if (s.meanIntensity.size() > 1) j["mean_intensity_per_channel"] = s.meanIntensity;
     if (s.voxelCount > 0)
@@ -149,7 +199,7 @@ std::string csvField(const std::string& value) {
 
 std::string labelStatisticsCsvHeader() {
   return "case,label,name,voxel_count,volume_ml,mean_intensity,bbox_min_i,bbox_min_j,bbox_min_k,"
-         "bbox_max_i,bbox_max_j,bbox_max_k,extent_i_mm,extent_j_mm,extent_k_mm\n";
+         "bbox_max_i,bbox_max_j,bbox_max_k,extent_i_mm,extent_j_mm,extent_k_mm,dice\n";
 }
 
 std::string labelStatisticsCsvRows(const CaseStatistics& statistics) {
@@ -161,7 +211,7 @@ std::string labelStatisticsCsvRows(const CaseStatistics& statistics) {
     for (int d = 0; d < 3; ++d) out << ',' << (box ? std::to_string(s.boundingBoxMin[d]) : "");
     for (int d = 0; d < 3; ++d) out << ',' << (box ? std::to_string(s.boundingBoxMax[d]) : "");
     for (int d = 0; d < 3; ++d) out << ',' << (box ? formatNumber(s.extentMm[d]) : "");
-    out << '\n';
+    out << ',' << (s.dice ? formatNumber(*s.dice) : "") << '\n';
   }
   return out.str();
 }

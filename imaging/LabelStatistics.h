@@ -1,7 +1,9 @@
 #pragma once
 // Per-label measurements of a segmentation: voxel count, volume in mL, mean image
-// intensity inside the label, and the bounding box (voxel indices and physical
-// extent). Written as JSON per case and as CSV rows for a batch.
+// intensity inside the label, the bounding box (voxel indices and physical extent)
+// and, given a reference mask, Dice. The one implementation: `aunet segment --stats`,
+// the viewer's legend and its CSV export all use it. JSON per case, CSV rows for a
+// batch (io/LabelStatisticsWriter.h writes them to files).
 // Label names come as a plain map so io/ does not depend on model/.
 
 #include <cstdint>
@@ -36,6 +38,8 @@ struct LabelStatistics {
   // (for an oblique grid this is larger than extentMm).
   core::Vec3 physicalMin{0, 0, 0};
   core::Vec3 physicalMax{0, 0, 0};
+  // 2|A and B| / (|A| + |B|) against the reference, when one was given.
+  std::optional<double> dice;
 };
 
 struct CaseStatistics {
@@ -48,13 +52,21 @@ struct CaseStatistics {
 // (absent ones with count 0, so a batch has the same rows for every case).
 // `image`, when given, must lie on the label map's grid (Geometry::sameGrid), else
 // core::Error. One pass over the voxels.
+// With a `reference` (same grid), every non-zero label of the reference counts too,
+// and each label gets its Dice.
 std::vector<LabelStatistics> computeLabelStatistics(const core::LabelMap& labels,
                                                     const core::Volume* image = nullptr,
-                                                    const std::map<int, std::string>& names = {});
+                                                    const std::map<int, std::string>& names = {},
+                                                    const core::LabelMap* reference = nullptr);
 
 CaseStatistics computeCaseStatistics(const std::string& caseName, const core::LabelMap& labels,
                                      const core::Volume* image = nullptr,
-                                     const std::map<int, std::string>& names = {});
+                                     const std::map<int, std::string>& names = {},
+                                     const core::LabelMap* reference = nullptr);
+
+// A voxel of `label` nearest (in mm) to the label's centroid, so it lies on the label
+// even for curved shapes; false when the label is absent. The viewer jumps there.
+bool labelCentreVoxel(const core::LabelMap& labels, int label, core::Index3& voxel);
 
 // {"case", "geometry": {size, spacing, origin, direction}, "voxel_volume_ml",
 //  "labels": [{label, name, voxel_count, volume_ml, mean_intensity (channel 0 or
@@ -66,7 +78,7 @@ nlohmann::json toJson(const CaseStatistics& statistics);
 // empty fields for values that do not exist (mean without image, box of an empty
 // label). Columns: case,label,name,voxel_count,volume_ml,mean_intensity,
 // bbox_min_i,bbox_min_j,bbox_min_k,bbox_max_i,bbox_max_j,bbox_max_k,
-// extent_i_mm,extent_j_mm,extent_k_mm
+// extent_i_mm,extent_j_mm,extent_k_mm,dice (empty without a reference)
 std::string labelStatisticsCsvHeader();
 std::string labelStatisticsCsvRows(const CaseStatistics& statistics);
 

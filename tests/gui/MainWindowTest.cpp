@@ -20,6 +20,7 @@
 #include "gui/SegmentationPanel.h"
 #include "gui/SliceView.h"
 #include "gui/ViewerDocument.h"
+#include "imaging/LabelStatistics.h"
 #include "io/ImageReader.h"
 #include "io/ReadIsolation.h"
 #include "tests/gui/GuiTestSupport.h"
@@ -60,8 +61,8 @@ TEST_F(MainWindowTest, OpensAGeneratedNiftiWithItsMask) {
   // The legend lists both phantom labels with their exact voxel counts.
   LabelTableModel* legend = window_->legend();
   ASSERT_EQ(legend->rowCount(), 2);
-  EXPECT_EQ(legend->statistics()[0].voxels, files.phantom.labels.count(1));
-  EXPECT_EQ(legend->statistics()[1].voxels, files.phantom.labels.count(2));
+  EXPECT_EQ(legend->statistics()[0].voxelCount, files.phantom.labels.count(1));
+  EXPECT_EQ(legend->statistics()[1].voxelCount, files.phantom.labels.count(2));
   EXPECT_NEAR(legend->statistics()[0].volumeMl, files.phantom.labels.count(1) * 2.5 / 1000.0, 1e-9);
   EXPECT_TRUE(errors_.isEmpty());
   EXPECT_EQ(window_->settings().recentFiles().front(), QString::fromStdString(files.mask));
@@ -90,7 +91,7 @@ TEST_F(MainWindowTest, MasksModelsAndStatisticsLoadInTheBackground) {
   ASSERT_NE(window_->document().reference(), nullptr);
   // The statistics job ran after the masks arrived: counts and Dice are in the legend.
   ASSERT_EQ(window_->legend()->rowCount(), 2);
-  EXPECT_EQ(window_->legend()->statistics()[0].voxels, files.phantom.labels.count(1));
+  EXPECT_EQ(window_->legend()->statistics()[0].voxelCount, files.phantom.labels.count(1));
   ASSERT_TRUE(window_->legend()->statistics()[0].dice.has_value());
   EXPECT_DOUBLE_EQ(*window_->legend()->statistics()[0].dice, 1.0);
   EXPECT_TRUE(window_->segmentationPanel()->segmentButton()->isEnabled());
@@ -293,7 +294,9 @@ TEST_F(MainWindowTest, SegmentsInTheBackgroundAndShowsTheResult) {
   QFile csv(dir_.filePath("stats.csv"));
   ASSERT_TRUE(csv.open(QIODevice::ReadOnly));
   const QString text = QString::fromUtf8(csv.readAll());
-  EXPECT_TRUE(text.startsWith("label,name,voxels,volume_ml,dice\n1,\"organ\",")) << text.toStdString();
+  // The report `aunet segment --stats` writes, named after the image.
+  EXPECT_TRUE(text.startsWith(QString::fromStdString(imaging::labelStatisticsCsvHeader()) + "image,1,organ,"))
+      << text.toStdString();
 }
 
 TEST_F(MainWindowTest, CancelledSegmentationLeavesTheMaskAlone) {

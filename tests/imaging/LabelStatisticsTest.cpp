@@ -8,6 +8,7 @@
 #include <algorithm>
 
 #include "imaging/LabelStatistics.h"
+#include "imaging/SegmentationMetrics.h"
 #include "core/Error.h"
 
 namespace aunet::imaging {
@@ -124,11 +125,66 @@ TEST(LabelStatisticsTest, CsvRowsQuoteFieldsAndLeaveMissingValuesEmpty) {
   EXPECT_EQ(j["labels"][0]["voxel_count"], 120);
   EXPECT_DOUBLE_EQ(j["labels"][0]["volume_ml"].get<double>(), 0.09);
   const std::string csv = labelStatisticsCsvHeader() + labelStatisticsCsvRows(a) + labelStatisticsCsvRows(b);
-  EXPECT_NE(csv.find("\na,1,liver,120,0.09,,3,2,4,6,6,9,2,3.75,12\n"), std::string::npos) << csv;
-  EXPECT_NE(csv.find("\na,2,\"tumour, left\",0,0,,,,,,,,,,\n"), std::string::npos) << csv;
+  EXPECT_NE(csv.find("\na,1,liver,120,0.09,,3,2,4,6,6,9,2,3.75,12,\n"), std::string::npos) << csv;
+  EXPECT_NE(csv.find("\na,2,\"tumour, left\",0,0,,,,,,,,,,,\n"), std::string::npos) << csv;
   EXPECT_NE(csv.find("\n\"b,\"\"odd\"\"\",1,liver,"), std::string::npos) << csv;
   // 1 header + 2 cases x 3 labels
   EXPECT_EQ(std::count(csv.begin(), csv.end(), '\n'), 7);
+}
+
+
+core::LabelMap flatMap(core::Vec3 spacing) {
+  core::Geometry g;
+  g.size = {10, 10, 10};
+  g.spacing = spacing;
+  return core::LabelMap(g);
+}
+
+TEST(LabelStatisticsTest, VolumesUseTheVoxelSpacing) {
+  core::LabelMap m = flatMap({0.5, 0.5, 2.0});  // 0.5 mm^3 per voxel
+  for (int i = 0; i < 200; ++i) m.labels()[static_cast<size_t>(i)] = 1;
+  for (int i = 200; i < 210; ++i) m.labels()[static_cast<size_t>(i)] = 7;
+  const auto stats = computeLabelStatistics(m);
+  ASSERT_EQ(stats.size(), 2u);
+  EXPECT_EQ(stats[0].label, 1);
+  EXPECT_EQ(stats[0].voxelCount, 200);
+  EXPECT_DOUBLE_EQ(stats[0].volumeMl, 0.1);  // 200 * 0.5 mm^3 = 100 mm^3
+  EXPECT_EQ(stats[1].label, 7);
+  EXPECT_EQ(stats[1].voxelCount, 10);
+  EXPECT_FALSE(stats[0].dice.has_value());
+}
+
+TEST(LabelStatisticsTest, DicePerLabelAgainstAReference) {
+  core::LabelMap a = flatMap({1, 1, 1}), b = flatMap({1, 1, 1});
+  for (int i = 0; i < 100; ++i) a.labels()[static_cast<size_t>(i)] = 1;       // 0..99
+  for (int i = 50; i < 150; ++i) b.labels()[static_cast<size_t>(i)] = 1;      // 50..149: 50 shared
+  for (int i = 300; i < 310; ++i) b.labels()[static_cast<size_t>(i)] = 2;     // only in the reference
+  const auto stats = computeLabelStatistics(a, nullptr, {}, &b);
+  ASSERT_EQ(stats.size(), 2u);
+  ASSERT_TRUE(stats[0].dice.has_value());
+  EXPECT_DOUBLE_EQ(*stats[0].dice, 0.5);  // 2*50 / (100 + 100)
+  EXPECT_EQ(stats[1].label, 2);
+  EXPECT_EQ(stats[1].voxelCount, 0);
+  EXPECT_DOUBLE_EQ(*stats[1].dice, 0.0);
+  // Dice here agrees with the evaluation metrics' Dice (imaging/SegmentationMetrics.h).
+  EXPECT_DOUBLE_EQ(*stats[0].dice, computeLabelMetrics(a, b, 1).dice);
+  const CaseStatistics c = computeCaseStatistics("c", a, nullptr, {}, &b);
+  EXPECT_NE(labelStatisticsCsvRows(c).find(",0.5\n"), std::string::npos) << labelStatisticsCsvRows(c);
+  EXPECT_DOUBLE_EQ(toJson(c)["labels"][0]["dice"].get<double>(), 0.5);
+  core::LabelMap elsewhere(core::Geometry{});
+  EXPECT_THROW(computeLabelStatistics(a, nullptr, {}, &elsewhere), core::Error);
+}
+
+TEST(LabelStatisticsTest, LabelCentreLiesOnTheLabel) {
+  core::LabelMap m = flatMap({1, 1, 1});
+  // A "C" shape: its centroid (about i = 4) is outside the label.
+  for (int64_t j = 2; j <= 8; ++j) m.at(2, j, 5) = 3;
+  for (int64_t i = 2; i <= 8; ++i) m.at(i, 2, 5) = m.at(i, 8, 5) = 3;
+  core::Index3 v{};
+  ASSERT_TRUE(labelCentreVoxel(m, 3, v));
+  EXPECT_EQ(m.at(v[0], v[1], v[2]), 3);
+  EXPECT_EQ(v[2], 5);
+  EXPECT_FALSE(labelCentreVoxel(m, 4, v));
 }
 
 }  // namespace
