@@ -59,6 +59,9 @@ int main(int argc, char** argv) {
   CLI::App app{"aunet: medical image segmentation with an attention-gated U-Net (2D and 3D, CPU and CUDA)", "aunet"};
   app.set_version_flag("--version", aunet::app::versionText());
   app.require_subcommand(1);
+  // Global options also after the subcommand (`aunet segment --threads 2 ...`): one
+  // definition each, no per-command copies.
+  app.fallthrough();
   int threads = 0;
   bool verbose = false, quiet = false;
   app.add_option("--threads", threads, "CPU threads for LibTorch (0 = all cores)")->capture_default_str();
@@ -102,6 +105,7 @@ int main(int argc, char** argv) {
     return app.exit(e);
   }
 
+  segment.quiet = quiet;
   namespace log = aunet::core::log;
   log::setLevel(quiet ? log::Level::Warning : verbose ? log::Level::Debug : log::Level::Info);
   aunet::app::configureReadIsolation(!readInProcess, readTimeout);

@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "core/Error.h"
+#include "core/ThreadCount.h"
 
 namespace aunet::imaging {
 
@@ -33,10 +34,10 @@ IndexMap indexMap(const core::Geometry& in, const core::Geometry& out) {
   return m;
 }
 
-// Runs body(k) for every output slice on all cores.
+// Runs body(k) for every output slice on the process's thread budget (--threads).
 template <typename F>
 void forEachSlice(int64_t slices, F&& body) {
-  const int64_t threads = std::max<int64_t>(1, std::min<int64_t>(std::thread::hardware_concurrency(), slices));
+  const int64_t threads = std::max<int64_t>(1, std::min<int64_t>(core::threadCount(), slices));
   if (threads == 1) {
     for (int64_t k = 0; k < slices; ++k) body(k);
     return;

@@ -7,6 +7,7 @@
 #include <thread>
 
 #include "core/Error.h"
+#include "core/ThreadCount.h"
 #include "model/CudaBackend.h"
 
 namespace aunet::model {
@@ -32,6 +33,7 @@ int configureThreads(int requested) {
   if (requested < 0) throw core::Error("--threads must be 0 (all cores) or a positive number");
   const int cores = static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
   at::set_num_threads(requested == 0 ? cores : requested);
+  core::setThreadCount(at::get_num_threads());  // the same budget for aunet's own pools
   return at::get_num_threads();
 }
 

@@ -11,7 +11,8 @@ namespace aunet::model {
 // "auto" (CUDA when available, else CPU), "cpu", "cuda" or "cuda:N".
 torch::Device selectDevice(const std::string& spec);
 
-// Sets LibTorch's intra-op threads; 0 means every core. Returns the count in effect.
+// Sets LibTorch's intra-op threads and aunet's own pools (core/ThreadCount.h); 0 means
+// every core. Returns the count in effect.
 // (Some LibTorch builds start with one thread unless told otherwise.)
 int configureThreads(int requested);
 

@@ -142,15 +142,13 @@ void setupSegmentCommand(CLI::App& parent, SegmentOptions& options) {
   cmd->add_flag("--stats", options.stats,
                 "Also write <case>_stats.json per case and statistics.csv (volume, mean intensity, bounding box per label)");
   cmd->add_option("--device", options.device, "auto, cpu, cuda or cuda:N")->capture_default_str();
-  cmd->add_option("--threads", options.threads, "CPU threads for LibTorch (0 = as set globally)")
-      ->check(CLI::Range(0, 1024));
   cmd->add_flag("--overwrite", options.overwrite, "Segment cases whose <case>.nii.gz exists (default: skip them)");
   cmd->add_option("--max-memory", options.maxMemory,
-                  "Most memory one case may need, e.g. 8G or 512M (default: what the machine has available); "
-                  "larger cases fail alone before they are read or run");
+                  "Most memory one case may need, e.g. 8G or 512M (default: what the machine has available). "
+                  "A case fails alone: while its header is read when its voxel buffers exceed it, after reading and "
+                  "before it runs when the image plus the pipeline's estimate does");
   cmd->add_option("--shard", options.shard,
                   "Process only cases i, i+n, i+2n, ... (i/n, 0-based); default from SLURM_ARRAY_TASK_ID/COUNT");
-  cmd->add_flag("--quiet", options.quiet, "No progress output; only warnings and errors");
   cmd->add_option("--progress", options.progress, "auto (bar on a terminal, else log lines), bar, lines or none")
       ->capture_default_str()
       ->check(CLI::IsMember({"auto", "bar", "lines", "none"}));
@@ -159,7 +157,6 @@ void setupSegmentCommand(CLI::App& parent, SegmentOptions& options) {
 int runSegmentCommand(const SegmentOptions& options, std::ostream& out) {
   const auto batchStart = Clock::now();
   if (options.quiet) core::log::setLevel(core::log::Level::Warning);
-  if (options.threads > 0) model::configureThreads(options.threads);
   if (!(options.overlap >= 0.0 && options.overlap < 1.0))
     throw core::Error("invalid --overlap " + std::to_string(options.overlap) + ": must be in [0, 1)");
   if (options.batch < 1) throw core::Error("invalid --batch " + std::to_string(options.batch) + ": must be at least 1");

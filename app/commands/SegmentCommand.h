@@ -29,14 +29,13 @@ struct SegmentOptions {
   bool saveAttention = false;
   bool stats = false;
   std::string device = "auto";
-  int threads = 0;              // 0: leave LibTorch's setting (the global --threads) alone
   bool overwrite = false;
   // "8G", "512M", ...: the most memory one case may need (its image plus the
   // pipeline's estimate, SegmentationPipeline::estimateMemoryBytes); larger cases fail
   // alone, before anything is allocated for them. Empty: the memory available.
   std::string maxMemory;
   std::string shard;            // "i/n"; empty: SLURM_ARRAY_TASK_ID/COUNT when set, else everything
-  bool quiet = false;
+  bool quiet = false;            // the global -q/--quiet: no progress output
   // Progress display: "auto" (a bar when stderr is a terminal, else log lines),
   // "bar", "lines" or "none".
   std::string progress = "auto";

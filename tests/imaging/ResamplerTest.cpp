@@ -9,6 +9,7 @@
 #include "imaging/ImageResampler.h"
 #include "imaging/Reorientation.h"
 #include "core/Error.h"
+#include "core/ThreadCount.h"
 #include "tests/io/IoTestSupport.h"
 
 namespace aunet::imaging {
@@ -95,6 +96,31 @@ TEST(Reorientation, PermutesAndFlipsExactlyAndBack) {
   EXPECT_THROW(reorient(v, "XYZ"), core::Error);
 }
 
+
+}  // namespace
+}  // namespace aunet::imaging
+
+namespace aunet::imaging {
+namespace {
+
+// --threads bounds the resampler's pool (core/ThreadCount.h), and the result does not
+// depend on the count.
+TEST(Resampler, ThreadBudgetChangesNothingButTheThreads) {
+  const core::Geometry in = io::test::obliqueGeometry({23, 19, 11});
+  const core::Volume v = io::test::ellipsoidVolume(in);
+  core::Geometry target = in;
+  target.spacing = {0.6, 0.9, 1.7};
+  target.size = {29, 27, 17};
+  core::setThreadCount(1);
+  EXPECT_EQ(core::threadCount(), 1);
+  const core::Volume one = resample(v, target, Interpolation::Linear);
+  core::setThreadCount(3);
+  EXPECT_EQ(core::threadCount(), 3);
+  const core::Volume three = resample(v, target, Interpolation::Linear);
+  core::setThreadCount(0);
+  EXPECT_GE(core::threadCount(), 1);
+  EXPECT_EQ(one.voxels(), three.voxels());
+}
 
 }  // namespace
 }  // namespace aunet::imaging
