@@ -45,9 +45,9 @@ std::string mainFooter() {
          "Documentation: docs/cli.md (installed: share/doc/aunet/docs/cli.md).";
 }
 
-void printError(const std::string& message) {
+void printError(const std::string& message, aunet::core::ErrorKind kind = aunet::core::ErrorKind::General) {
   std::cerr << "aunet: error: " << message << "\n";
-  const std::string hint = aunet::app::errorHint(message);
+  const std::string hint = aunet::app::errorHint(kind);
   if (!hint.empty()) std::cerr << "aunet: hint: " << hint << "\n";
 }
 
@@ -121,7 +121,7 @@ int main(int argc, char** argv) {
     if (app.got_subcommand("plan")) return aunet::app::runPlanCommand(plan, std::cout);
     if (app.got_subcommand("train")) return aunet::app::runTrainCommand(train, std::cout);
   } catch (const aunet::core::Error& e) {
-    printError(e.what());
+    printError(e.what(), e.kind());
     return 1;
   } catch (const c10::Error& e) {
     printError(e.what_without_backtrace());

@@ -157,8 +157,8 @@ core::Volume readDicom(const std::string& path, const ReadOptions& options) {
     const std::string problem = checkSlicePositions(series.files, &meanGap);
     if (!problem.empty()) {
       if (!options.allowUnevenSlices)
-        throw Error(path, problem + " (set allowUnevenSlices to read it with a mean spacing of " +
-                              std::to_string(meanGap) + " mm)");
+        throw Error(core::ErrorKind::UnevenSlices, path,
+                    problem + " (it can be read with the mean spacing, " + std::to_string(meanGap) + " mm)");
       warnings.push_back(problem + "; read with a mean spacing, positions between slices are approximate");
     }
   }

@@ -110,11 +110,11 @@ std::vector<NnUNetCase> collectCases(const fs::path& imageFolder, const fs::path
 
 NnUNetDataset NnUNetDataset::load(const std::string& folder) {
   std::error_code ec;
-  if (!fs::is_directory(folder, ec)) throw core::Error(folder, "dataset folder does not exist");
+  if (!fs::is_directory(folder, ec)) throw core::Error(core::ErrorKind::DatasetNotFound, folder, "dataset folder does not exist");
   const fs::path jsonPath = fs::path(folder) / "dataset.json";
   const std::string where = jsonPath.string();
   std::ifstream in(jsonPath);
-  if (!in) throw core::Error(where, "missing or unreadable dataset.json");
+  if (!in) throw core::Error(core::ErrorKind::DatasetNotFound, where, "missing or unreadable dataset.json");
   nlohmann::json j;
   try {
     j = nlohmann::json::parse(in);

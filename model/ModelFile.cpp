@@ -63,7 +63,7 @@ struct RawModel {
 
 RawModel readVerified(const std::string& path) {
   std::error_code ec;
-  if (!std::filesystem::exists(path, ec)) throw core::Error(path, "model file does not exist");
+  if (!std::filesystem::exists(path, ec)) throw core::Error(core::ErrorKind::ModelNotFound, path, "model file does not exist");
   if (std::filesystem::is_directory(path, ec)) throw core::Error(path, "is a directory, not a model file");
   const uint64_t fileSize = std::filesystem::file_size(path, ec);
   if (ec) throw core::Error(path, "cannot read model file size: " + ec.message());

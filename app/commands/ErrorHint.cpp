@@ -6,8 +6,6 @@ namespace aunet::app {
 
 namespace {
 
-bool contains(const std::string& text, const char* part) { return text.find(part) != std::string::npos; }
-
 std::string installedModels() {
   std::string names;
   for (const auto& [name, path] : ModelLocator::available()) names += (names.empty() ? "" : ", ") + name;
@@ -21,16 +19,23 @@ std::string installedModels() {
 
 }  // namespace
 
-std::string errorHint(const std::string& message) {
-  if (contains(message, "model file does not exist"))
-    return "give the path of a .aunet file, or the name of an installed model; " + installedModels() +
-           "; `aunet train` writes new ones";
-  if (contains(message, "dataset folder does not exist") || contains(message, "missing or unreadable dataset.json"))
-    return "a dataset is an nnU-Net v2 raw folder: dataset.json, imagesTr/<case>_0000.nii.gz, labelsTr/<case>.nii.gz "
-           "(see docs/training.md); `aunet check-dataset DIR` checks one";
-  if (contains(message, "no input images found"))
-    return "-i takes image files (.nii.gz, .nrrd, .mha, .png, ...), DICOM folders, folders of images or .txt lists; "
-           "`aunet info PATH` shows what aunet reads in a path";
+std::string errorHint(core::ErrorKind kind) {
+  switch (kind) {
+    case core::ErrorKind::ModelNotFound:
+      return "give the path of a .aunet file, or the name of an installed model; " + installedModels() +
+             "; `aunet train` writes new ones";
+    case core::ErrorKind::DatasetNotFound:
+      return "a dataset is an nnU-Net v2 raw folder: dataset.json, imagesTr/<case>_0000.nii.gz, labelsTr/<case>.nii.gz "
+             "(see docs/training.md); `aunet check-dataset DIR` checks one";
+    case core::ErrorKind::NoInputImages:
+      return "-i takes image files (.nii.gz, .nrrd, .mha, .png, ...), DICOM folders, folders of images or .txt lists; "
+             "`aunet info PATH` shows what aunet reads in a path";
+    case core::ErrorKind::UnevenSlices:
+      return "add --allow-uneven-slices (segment, convert) to read the series with its mean spacing; positions "
+             "between slices are then approximate";
+    case core::ErrorKind::General:
+      break;
+  }
   return {};
 }
 

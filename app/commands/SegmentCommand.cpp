@@ -1,5 +1,7 @@
 #include "app/commands/SegmentCommand.h"
 
+#include "app/commands/ErrorHint.h"
+
 #include <CLI/CLI.hpp>
 #include <unistd.h>
 
@@ -142,6 +144,8 @@ void setupSegmentCommand(CLI::App& parent, SegmentOptions& options) {
   cmd->add_flag("--stats", options.stats,
                 "Also write <case>_stats.json per case and statistics.csv (volume, mean intensity, bounding box per label)");
   cmd->add_option("--device", options.device, "auto, cpu, cuda or cuda:N")->capture_default_str();
+  cmd->add_flag("--allow-uneven-slices", options.allowUnevenSlices,
+                "Read DICOM series with missing or unevenly spaced slices using their mean spacing (warns)");
   cmd->add_flag("--overwrite", options.overwrite, "Segment cases whose <case>.nii.gz exists (default: skip them)");
   cmd->add_option("--max-memory", options.maxMemory,
                   "Most memory one case may need, e.g. 8G or 512M (default: what the machine has available). "
@@ -168,7 +172,7 @@ int runSegmentCommand(const SegmentOptions& options, std::ostream& out) {
   model::selectDevice(options.device);  // a bad --device fails before any work
 
   const std::vector<InputCase> all = CaseCollector::collect(options.inputs);
-  if (all.empty()) throw core::Error("no input images found in the given inputs");
+  if (all.empty()) throw core::Error(core::ErrorKind::NoInputImages, "-i", "no input images found in the given inputs");
   const std::vector<InputCase> cases = CaseCollector::shard(all, shardIndex, shardCount);
 
   // The model first: a broken model file stops the batch before anything is created.
@@ -233,6 +237,7 @@ int runSegmentCommand(const SegmentOptions& options, std::ostream& out) {
     io::ReadOptions readOptions;
     readOptions.dicomSeriesUid = c.dicomSeries;
     readOptions.memoryLimitBytes = memoryLimit;
+    readOptions.allowUnevenSlices = options.allowUnevenSlices;
     progress.startCase(i, c.name);
     const auto caseStart = Clock::now();
     try {
@@ -309,6 +314,9 @@ int runSegmentCommand(const SegmentOptions& options, std::ostream& out) {
       entry["status"] = "failed";
       entry["seconds"] = seconds;
       entry["error"] = reason;
+      // What to do about it, where the fix is known (by the error's kind).
+      if (const auto* error = dynamic_cast<const core::Error*>(&e))
+        if (const std::string hint = errorHint(error->kind()); !hint.empty()) entry["hint"] = hint;
       entry.erase("outputs");
       ++failed;
       progress.finishCase("failed", seconds, reason);

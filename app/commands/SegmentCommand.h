@@ -30,6 +30,7 @@ struct SegmentOptions {
   bool stats = false;
   std::string device = "auto";
   bool overwrite = false;
+  bool allowUnevenSlices = false;  // DICOM: read irregular slice spacing with its mean (warns)
   // "8G", "512M", ...: the most memory one case may need (its image plus the
   // pipeline's estimate, SegmentationPipeline::estimateMemoryBytes); larger cases fail
   // alone, before anything is allocated for them. Empty: the memory available.

@@ -74,6 +74,8 @@ TEST_F(Dicom, MonaiSeriesWithAGapIsAnErrorUnlessAllowed) {
     ADD_FAILURE() << "a 202.5 mm gap in a 1.25 mm series must be reported";
   } catch (const core::Error& e) {
     EXPECT_NE(std::string(e.what()).find("missing slice(s): a gap of 202.5 mm"), std::string::npos) << e.what();
+    EXPECT_EQ(e.kind(), core::ErrorKind::UnevenSlices);  // the CLI's hint names --allow-uneven-slices
+    EXPECT_EQ(std::string(e.what()).find("allowUnevenSlices"), std::string::npos) << "an internal name in a message";
   }
   ReadOptions tolerant;
   tolerant.allowUnevenSlices = true;
