@@ -21,10 +21,6 @@ int64_t nonZero(const core::LabelMap& labels) {
 
 ViewerDocument::ViewerDocument(QObject* parent) : QObject(parent) { refreshPalette(); }
 
-void ViewerDocument::loadImage(const std::string& path, const std::string& dicomSeriesUid) {
-  setImage(readImage(path, dicomSeriesUid), path);
-}
-
 core::Volume ViewerDocument::readImage(const std::string& path, const std::string& dicomSeriesUid) {
   io::ReadOptions options;
   options.dicomSeriesUid = dicomSeriesUid;
@@ -96,22 +92,6 @@ int64_t ViewerDocument::attentionLevelFor(const std::string& path, const std::ve
   return levels.empty() ? 0 : *std::max_element(levels.begin(), levels.end()) + 1;
 }
 
-void ViewerDocument::loadLabels(const std::string& path, std::vector<std::string>* notes) {
-  requireImage(path, "mask");
-  setLabels(readLabelsOnGrid(path, image_->geometry(), notes), path);
-}
-
-void ViewerDocument::loadReference(const std::string& path, std::vector<std::string>* notes) {
-  requireImage(path, "reference mask");
-  setReference(readLabelsOnGrid(path, image_->geometry(), notes), path);
-}
-
-void ViewerDocument::loadAttention(const std::string& path, std::vector<std::string>* notes) {
-  requireImage(path, "attention map");
-  core::Volume map = readAttentionOnGrid(path, image_->geometry(), notes);
-  addAttention(std::move(map), attentionLevelFor(path, attentionLevels_));
-}
-
 void ViewerDocument::addAttention(core::Volume map, int64_t level) {
   if (!image_ || !map.geometry().sameGrid(image_->geometry()))
     throw core::Error(map.metadata().sourcePath, "attention map is not on the image grid");
@@ -148,14 +128,6 @@ void ViewerDocument::setAttention(std::vector<core::Volume> maps, std::vector<in
 
 void ViewerDocument::setPalette(std::vector<model::LabelInfo> palette) {
   modelPalette_ = std::move(palette);
-  refreshPalette();
-  Q_EMIT labelsChanged();
-}
-
-void ViewerDocument::clearLabels() {
-  labels_.reset();
-  labelsPath_.clear();
-  reference_.reset();
   refreshPalette();
   Q_EMIT labelsChanged();
 }

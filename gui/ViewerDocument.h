@@ -27,7 +27,6 @@ class ViewerDocument : public QObject {
   // Reads an image as the viewer opens it (uneven DICOM series accepted with a warning).
   static core::Volume readImage(const std::string& path, const std::string& dicomSeriesUid = {});
   // Replaces everything (masks and attention maps belong to the previous image).
-  void loadImage(const std::string& path, const std::string& dicomSeriesUid = {});
   void setImage(core::Volume image, const std::string& path);
   // Reading and moving onto `grid` without touching the document, so it can run on a
   // worker thread; the window then hands the result to setLabels()/setReference()/
@@ -41,17 +40,12 @@ class ViewerDocument : public QObject {
   static int64_t attentionLevelFor(const std::string& path, const std::vector<int64_t>& levels);
   // Adds one attention map (already on the image grid) at `level`.
   void addAttention(core::Volume map, int64_t level);
-  // Need an image first. `notes` receives what a user should hear (e.g. resampled).
-  void loadLabels(const std::string& path, std::vector<std::string>* notes = nullptr);
-  void loadReference(const std::string& path, std::vector<std::string>* notes = nullptr);
-  void loadAttention(const std::string& path, std::vector<std::string>* notes = nullptr);
   void setLabels(core::LabelMap labels, const std::string& path);
   void setReference(core::LabelMap labels, const std::string& path);
   // Attention maps on the image grid, values in [0, 1], one per gate level.
   void setAttention(std::vector<core::Volume> maps, std::vector<int64_t> levels);
   // Label names/colours (from a model); empty restores the default palette.
   void setPalette(std::vector<model::LabelInfo> palette);
-  void clearLabels();
 
   bool hasImage() const { return image_ != nullptr; }
   std::shared_ptr<const core::Volume> image() const { return image_; }

@@ -13,11 +13,6 @@ namespace aunet::imaging {
 enum class Interpolation {
   Nearest,  // the input voxel whose centre is closest (ties round up)
   Linear,   // trilinear between the 8 surrounding voxel centres (edges clamped)
-  // Cubic B-spline (order 3, as ITK's BSplineInterpolateImageFunction and scipy's
-  // order=3): interpolating, smoother than linear; may overshoot near edges (values
-  // slightly outside the input range). Mirror boundary conditions. Needs a prefilter
-  // pass, so it costs one more float copy of the input.
-  BSpline,
 };
 
 // How label maps are moved between grids.
