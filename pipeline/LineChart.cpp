@@ -98,7 +98,10 @@ void drawPanel(cv::Mat& canvas, const ChartPanel& panel, int top, int width, int
 }  // namespace
 
 void writeLineChartPng(const std::string& path, const std::vector<ChartPanel>& panels, int width, int panelHeight) {
-  if (panels.empty() || width < 300 || panelHeight < 150) throw core::Error(path, "nothing to draw or chart too small");
+  if (panels.empty()) throw core::Error(path, "nothing to draw");
+  if (width < 300 || panelHeight < 150)
+    throw core::Error(path, "chart too small: " + std::to_string(width) + "x" + std::to_string(panelHeight) +
+                                " pixels per panel (at least 300x150)");
   XRange x{std::numeric_limits<double>::infinity(), -std::numeric_limits<double>::infinity(), true};
   for (const auto& panel : panels)
     for (const auto& s : panel.series)

@@ -2,6 +2,8 @@
 // through the code that raises it, then checks the hint main() would print.
 
 #include <gtest/gtest.h>
+
+#include "tests/support/SharedData.h"
 #include "tests/app/TinyModelFile.h"
 #include <nlohmann/json.hpp>
 
@@ -83,10 +85,7 @@ TEST_F(ErrorHintTest, SegmentWithoutImagesListsWhatInputsCanBe) {
 // reads with --allow-uneven-slices.
 TEST_F(ErrorHintTest, UnevenDicomSeriesNamesTheFlagThatReadsIt) {
   const fs::path shared = fs::path(AUNET_SOURCE_DIR) / ".." / "shared" / "data" / "monai-testing" / "CT_DICOM";
-  if (!fs::is_directory(shared)) {
-    if (std::getenv("CI")) FAIL() << shared << " is missing; CI always has ../shared/data";
-    GTEST_SKIP() << "shared data not found: " << shared;
-  }
+  if (!fs::is_directory(shared)) AUNET_SHARED_MISSING("shared data not found: " << shared);
   test::writeTinyModelFile((dir_ / "tiny.aunet").string(), 3);
   SegmentOptions options;
   options.model = (dir_ / "tiny.aunet").string();

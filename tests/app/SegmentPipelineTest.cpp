@@ -4,6 +4,8 @@
 // DICOM inputs, a corrupt file in a batch, resuming, determinism, bad channels.
 
 #include <gtest/gtest.h>
+
+#include "tests/support/SharedData.h"
 #include <unistd.h>
 #include <zlib.h>
 
@@ -349,7 +351,7 @@ TEST_F(SegmentPipelineTest, DicomSeriesFolderInput) {
   const char* env = std::getenv("AUNET_SHARED_DATA");
   const fs::path data = env && *env ? fs::path(env) : fs::path(AUNET_SOURCE_DIR) / ".." / "shared" / "data";
   const fs::path series = data / "totalsegmentator-example" / "ct_dicom";
-  if (!fs::is_directory(series)) GTEST_SKIP() << "shared data not found (" << series << "); set AUNET_SHARED_DATA";
+  if (!fs::is_directory(series)) AUNET_SHARED_MISSING("shared data not found (" << series << "); set AUNET_SHARED_DATA");
   // A coarse plan keeps the 512x512 slices cheap.
   model::LoadedModel loaded = model::ModelFile::load(model3d_);
   loaded.metadata.plan.target_spacing = {6.0, 6.0, 6.0};

@@ -5,6 +5,8 @@
 
 #include <gtest/gtest.h>
 
+#include "tests/support/SharedData.h"
+
 #include <QComboBox>
 #include <QDir>
 #include <QFile>
@@ -446,7 +448,7 @@ TEST_F(MainWindowTest, OpensTheRealDicomSeriesWhenTheSharedDataIsThere) {
   QString data = qEnvironmentVariable("AUNET_SHARED_DATA");
   if (data.isEmpty()) data = QString(AUNET_SOURCE_DIR) + "/../shared/data";
   const QString series = data + "/totalsegmentator-example/ct_dicom";
-  if (!QFileInfo(series).isDir()) GTEST_SKIP() << "shared data not found at " << data.toStdString();
+  if (!QFileInfo(series).isDir()) AUNET_SHARED_MISSING("shared data not found at " << data.toStdString());
   ASSERT_TRUE(window_->openImage(series)) << errors_.join("\n").toStdString();
   EXPECT_EQ(window_->viewState().geometry().size, (core::Index3{512, 512, 20}));
   // The segmentation's rows run the other way; through physical space it lines up.

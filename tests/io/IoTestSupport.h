@@ -15,6 +15,7 @@
 #include "core/Geometry.h"
 #include "core/LabelMap.h"
 #include "core/Volume.h"
+#include "tests/support/SharedData.h"
 
 namespace aunet::io::test {
 
@@ -30,12 +31,13 @@ inline fs::path sharedDataDir() {
   return {};
 }
 
-// The path of a shared data file, or skips the test with a message when absent.
+// The path of a shared data file; when absent the test skips with a message, or fails
+// in CI (tests/support/SharedData.h).
 #define AUNET_REQUIRE_SHARED(var, relative)                                                       \
   const fs::path var = ::aunet::io::test::sharedDataDir() / (relative);                           \
   if (::aunet::io::test::sharedDataDir().empty() || !fs::exists(var))                              \
-  GTEST_SKIP() << "shared data not found (" << (relative)                                          \
-               << "); set AUNET_SHARED_DATA to the shared/data folder to run this test"
+  AUNET_SHARED_MISSING("shared data not found (" << (relative)                                     \
+                       << "); set AUNET_SHARED_DATA to the shared/data folder to run this test")
 
 // A fresh folder per test, removed afterwards.
 class ScratchTest : public ::testing::Test {

@@ -455,10 +455,8 @@ RawSform rawSform(const std::string& file) {
 // the voxels ITK reads, on the sform's grid when the file has one (several of the
 // atlases' qforms point elsewhere, where ITK 5.2 followed them), else on ITK's grid.
 TEST_F(NiftiReaderTest, RealFilesReadTheVoxelsItkReadsOnTheSformGrid) {
-  if (test::sharedDataDir().empty()) {
-    if (std::getenv("CI")) FAIL() << "../shared/data is missing; CI always has it";
-    GTEST_SKIP() << "shared data not found; set AUNET_SHARED_DATA to the shared/data folder";
-  }
+  if (test::sharedDataDir().empty())
+    AUNET_SHARED_MISSING("shared data not found; set AUNET_SHARED_DATA to the shared/data folder");
   std::vector<fs::path> files;
   for (const fs::path& folder : {test::sharedDataDir(), fs::path("/usr/share/mricron/templates")}) {
     if (!fs::is_directory(folder)) continue;

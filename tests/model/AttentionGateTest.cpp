@@ -2,6 +2,8 @@
 // GridAttentionBlock (concatenation mode, eval), plus its shape contract.
 
 #include <gtest/gtest.h>
+
+#include "tests/support/SharedData.h"
 #include <torch/torch.h>
 
 #include <nlohmann/json.hpp>
@@ -49,8 +51,8 @@ double batchNormEps(const std::shared_ptr<torch::nn::Module>& module) {
 TEST(AttentionGateTest, MatchesOktayReferenceVectors) {
   const auto path = sharedDataDir() / "reference" / "attention_gate_vectors.json";
   if (!std::filesystem::exists(path))
-    GTEST_SKIP() << "reference vectors not found at " << path
-                 << " (set AUNET_SHARED_DATA to the shared data folder)";
+    AUNET_SHARED_MISSING("reference vectors not found at " << path
+                                                            << " (set AUNET_SHARED_DATA to the shared data folder)");
   std::ifstream in(path);
   const nlohmann::json reference = nlohmann::json::parse(in);
   const auto& cases = reference.at("cases");

@@ -3,6 +3,8 @@
 
 #include <gtest/gtest.h>
 
+#include <filesystem>
+
 #include <cmath>
 
 #include "io/ImageReader.h"
@@ -15,6 +17,7 @@ namespace {
 
 using namespace aunet::io;  // readers, writers and the dataset layout under test
 namespace test = aunet::io::test;
+namespace fs = std::filesystem;
 
 class LineChartTest : public test::ScratchTest {};
 
@@ -47,9 +50,21 @@ TEST_F(LineChartTest, DrawsStackedPanelsWithTheirSeries) {
   EXPECT_GT(dark, 1000u);
   for (const auto& name : entries()) EXPECT_EQ(name, "curves.png");  // no temporary left behind
 
-  EXPECT_THROW(pipeline::writeLineChartPng(path("empty.png"), {}), core::Error);
-  EXPECT_THROW(pipeline::writeLineChartPng((dir_ / "missing-dir-is-created" / "x.png").string(), {pipeline::ChartPanel{"a", "", "", {loss}}}, 10, 10),
-               core::Error);
+  // Each refusal for its own reason: nothing to draw, a chart too small to draw.
+  const pipeline::ChartPanel one{"a", "", "", {loss}};
+  for (const auto& [panels, width] : {std::pair{std::vector<pipeline::ChartPanel>{}, 900},
+                                      std::pair{std::vector<pipeline::ChartPanel>{one}, 10}}) {
+    try {
+      pipeline::writeLineChartPng(path("refused.png"), panels, width, 360);
+      ADD_FAILURE() << "drew " << panels.size() << " panel(s) at width " << width;
+    } catch (const core::Error& e) {
+      EXPECT_NE(std::string(e.what()).find(panels.empty() ? "nothing to draw" : "too small"), std::string::npos)
+          << e.what();
+    }
+  }
+  // A missing folder is created, as for every file aunet writes.
+  pipeline::writeLineChartPng((dir_ / "missing-dir-is-created" / "x.png").string(), {one});
+  EXPECT_TRUE(fs::is_regular_file(dir_ / "missing-dir-is-created" / "x.png"));
 }
 
 }  // namespace
