@@ -37,6 +37,7 @@
 #include "gui/SegmentationPanel.h"
 #include "gui/SeriesPickerDialog.h"
 #include "gui/SliceView.h"
+#include "gui/ViewerController.h"
 #include "gui/ViewerDocument.h"
 #include "gui/WindowPresets.h"
 #include "imaging/LabelStatistics.h"
@@ -78,7 +79,10 @@ MainWindow::MainWindow(SegmenterFactory factory, std::unique_ptr<ViewerSettings>
     : QMainWindow(parent),
       factory_(std::move(factory)),
       settings_(settings ? std::move(settings) : std::make_unique<ViewerSettings>()),
-      document_(new ViewerDocument(this)),
+      controller_(new ViewerController(this)),
+      state_(controller_->viewState()),
+      overlays_(controller_->overlays()),
+      document_(&controller_->document()),
       legend_(new LabelTableModel(this)),
       job_(new SegmentationJob(this)) {
   setWindowTitle("aunet viewer");
@@ -101,6 +105,20 @@ MainWindow::MainWindow(SegmenterFactory factory, std::unique_ptr<ViewerSettings>
   windowSaveTimer_->setInterval(500);
   connect(windowSaveTimer_, &QTimer::timeout, this, &MainWindow::rememberWindow);
 
+  TaskRunner& tasks = controller_->tasks();
+  connect(&tasks, &TaskRunner::started, this, [this](const QString& what) {
+    loadingBar_->show();
+    if (!what.isEmpty()) statusBar()->showMessage(what);
+  });
+  connect(&tasks, &TaskRunner::failed, this, &MainWindow::reportError);
+  connect(&tasks, &TaskRunner::dropped, this, [this](const QString& what) {
+    if (!what.isEmpty()) notify("Discarded a result that belonged to the previous image");
+  });
+  connect(&tasks, &TaskRunner::idle, this, [this] {
+    loadingBar_->hide();
+    Q_EMIT backgroundJobsFinished();
+  });
+  connect(controller_, &ViewerController::notice, this, &MainWindow::notify);
   connect(document_, &ViewerDocument::imageChanged, this, &MainWindow::onImageChanged);
   connect(document_, &ViewerDocument::labelsChanged, this, &MainWindow::onLabelsChanged);
   connect(document_, &ViewerDocument::attentionChanged, this, &MainWindow::onAttentionChanged);
@@ -263,6 +281,18 @@ void MainWindow::buildMenus() {
   file->addSeparator();
   file->addAction("&Quit", QKeySequence::Quit, this, &QWidget::close);
 
+  // One undo stack for every change to the mask (ViewerController::history()).
+  QMenu* edit = menuBar()->addMenu("&Edit");
+  QAction* undo = edit->addAction("&Undo", QKeySequence::Undo, this, [this] { undoEdit(); });
+  QAction* redo = edit->addAction("&Redo", QKeySequence::Redo, this, [this] { redoEdit(); });
+  connect(edit, &QMenu::aboutToShow, this, [this, undo, redo] {
+    const EditHistory& h = controller_->history();
+    undo->setEnabled(h.canUndo());
+    redo->setEnabled(h.canRedo());
+    undo->setText(h.canUndo() ? "&Undo " + QString::fromStdString(h.undoText()) : QString("&Undo"));
+    redo->setText(h.canRedo() ? "&Redo " + QString::fromStdString(h.redoText()) : QString("&Redo"));
+  });
+
   QMenu* viewMenu = menuBar()->addMenu("&View");
   viewMenu->addAction("2x2 layout", QKeySequence("F4"), this, &MainWindow::showAllViews);
   viewMenu->addAction("Axial only", QKeySequence("F1"), this, [this] { maximizeView(ViewAxis::Axial); });
@@ -383,9 +413,6 @@ QString MainWindow::chooseDicomSeries(const QString& folder, bool* cancelled) {
 
 bool MainWindow::openImage(const QString& path, const QString& dicomSeriesId) {
   if (path.isEmpty()) return false;
-  ++loadGeneration_;  // a background load still running is superseded
-  loading_ = false;
-  loadingBar_->setVisible(pendingJobs_ > 0);
   return guarded([&] {
     QString series = dicomSeriesId;
     if (QFileInfo(path).isDir() && series.isEmpty()) {
@@ -393,7 +420,8 @@ bool MainWindow::openImage(const QString& path, const QString& dicomSeriesId) {
       series = chooseDicomSeries(path, &cancelled);
       if (cancelled) return;
     }
-    // Read fully before touching the open study, so a bad file leaves it as it was.
+    // Read fully before touching the open study: a bad file leaves it (and a
+    // background open still running) as it was.
     adoptImage(ViewerDocument::readImage(path.toStdString(), series.toStdString()), path);
   });
 }
@@ -404,50 +432,17 @@ void MainWindow::openImageInBackground(const QString& path) {
   bool cancelled = false;
   if (QFileInfo(path).isDir() && !guarded([&] { series = chooseDicomSeries(path, &cancelled); })) return;
   if (cancelled) return;
-  struct Outcome {
-    std::shared_ptr<core::Volume> volume;
-    QString error;
-  };
-  const int generation = ++loadGeneration_;
-  auto* watcher = new QFutureWatcher<Outcome>(this);
-  connect(watcher, &QFutureWatcher<Outcome>::finished, this, [this, watcher, generation, path] {
-    watcher->deleteLater();
-    if (generation != loadGeneration_) return;  // another image was opened meanwhile
-    loading_ = false;
-    loadingBar_->setVisible(pendingJobs_ > 0);
-    Outcome out = watcher->result();
-    if (!out.volume) {
-      reportError(out.error);
-      return;
-    }
-    guarded([&] { adoptImage(std::move(*out.volume), path); });
-  });
-  loading_ = true;
-  loadingBar_->show();
-  statusBar()->showMessage("Loading " + path);
-  const std::string p = path.toStdString(), s = series.toStdString();
-  watcher->setFuture(QtConcurrent::run([p, s]() {
-    Outcome out;
-    try {
-      out.volume = std::make_shared<core::Volume>(ViewerDocument::readImage(p, s));
-    } catch (const std::bad_alloc&) {
-      out.error = QString::fromStdString(p) + ": not enough memory to load this image";
-    } catch (const std::exception& e) {
-      out.error = QString::fromStdString(e.what());
-    } catch (...) {
-      out.error = QString::fromStdString(p) + ": unexpected error while reading";
-    }
-    return out;
-  }));
+  controller_->openImageInBackground(path, series);
 }
 
-bool MainWindow::isLoading() const { return loading_; }
+bool MainWindow::isLoading() const { return controller_->tasks().pending() > 0; }
+
+int MainWindow::pendingJobs() const { return controller_->tasks().pending(); }
 
 void MainWindow::adoptImage(core::Volume image, const QString& path) {
   if (job_->running()) job_->cancel();
   rememberWindow();
-  document_->setImage(std::move(image), QFileInfo(path).absoluteFilePath().toStdString());
-  for (const auto& w : document_->image()->metadata().warnings) notify(QString::fromStdString(w));
+  controller_->adoptImage(std::move(image), QFileInfo(path).absoluteFilePath().toStdString());
   settings_->addRecentFile(path);
   updateRecentMenu();
   setWindowTitle(QString("aunet viewer - %1").arg(QFileInfo(path).fileName()));
@@ -456,82 +451,19 @@ void MainWindow::adoptImage(core::Volume image, const QString& path) {
 
 // ---------------------------------------------------------------------------- background jobs
 
-void MainWindow::runInBackground(const QString& what, std::function<UiStep()> work, bool sameImage) {
-  struct Outcome {
-    UiStep apply;
-    QString error;
-  };
-  // The result of a job started on one image must not land on the next one.
-  const std::shared_ptr<const core::Volume> image = sameImage ? document_->image() : nullptr;
-  ++pendingJobs_;
-  loadingBar_->show();
-  if (!what.isEmpty()) statusBar()->showMessage(what);
-  auto* watcher = new QFutureWatcher<Outcome>(this);
-  connect(watcher, &QFutureWatcher<Outcome>::finished, this, [this, watcher, image, sameImage] {
-    watcher->deleteLater();
-    Outcome out = watcher->result();
-    if (!out.apply) {
-      ++failedJobs_;
-      reportError(out.error);
-    } else if (sameImage && document_->image() != image) {
-      notify("Discarded a result that belonged to the previous image");
-    } else if (!guarded(out.apply)) {
-      ++failedJobs_;
-    }
-    if (--pendingJobs_ == 0) {
-      loadingBar_->setVisible(loading_);
-      Q_EMIT backgroundJobsFinished();
-    }
-  });
-  watcher->setFuture(QtConcurrent::run([work = std::move(work)]() {
-    Outcome out;
-    try {
-      out.apply = work();
-    } catch (const std::bad_alloc&) {
-      out.error = "not enough memory";
-    } catch (const std::exception& e) {
-      out.error = QString::fromStdString(e.what());
-    } catch (...) {
-      out.error = "unexpected error";
-    }
-    if (!out.apply && out.error.isEmpty()) out.error = "unexpected error";
-    return out;
-  }));
-}
-
-bool MainWindow::waitForBackgroundJobs(int timeoutMs) {
-  const int failedBefore = failedJobs_;
-  if (pendingJobs_ > 0) {
-    QEventLoop loop;
-    connect(this, &MainWindow::backgroundJobsFinished, &loop, &QEventLoop::quit);
-    if (timeoutMs >= 0) QTimer::singleShot(timeoutMs, &loop, &QEventLoop::quit);
-    loop.exec();
-  }
-  return pendingJobs_ == 0 && failedJobs_ == failedBefore;
-}
+bool MainWindow::waitForBackgroundJobs(int timeoutMs) { return controller_->tasks().waitForIdle(timeoutMs); }
 
 bool MainWindow::startLabelJob(const QString& path, bool reference) {
-  if (!document_->hasImage()) {
-    reportError(path + ": open an image before its " + (reference ? "reference mask" : "mask"));
-    return false;
+  QString whyNot;
+  if (controller_->openMaskInBackground(path, reference, &whyNot)) {
+    if (!reference) {
+      settings_->addRecentFile(path);
+      updateRecentMenu();
+    }
+    return true;
   }
-  const std::string p = path.toStdString();
-  const core::Geometry grid = document_->image()->geometry();
-  runInBackground("Loading " + path, [this, p, grid, reference, path]() -> UiStep {
-    auto notes = std::make_shared<std::vector<std::string>>();
-    auto labels = std::make_shared<core::LabelMap>(ViewerDocument::readLabelsOnGrid(p, grid, notes.get()));
-    return [this, labels, notes, p, reference, path] {
-      if (reference) {
-        document_->setReference(std::move(*labels), p);
-      } else {
-        document_->setLabels(std::move(*labels), p);
-        settings_->addRecentFile(path);
-        updateRecentMenu();
-      }
-      for (const auto& n : *notes) notify(QString::fromStdString(n));
-    };
-  });
-  return true;
+  reportError(whyNot);
+  return false;
 }
 
 bool MainWindow::openMaskInBackground(const QString& path) { return startLabelJob(path, false); }
@@ -539,21 +471,10 @@ bool MainWindow::openMaskInBackground(const QString& path) { return startLabelJo
 bool MainWindow::openReferenceInBackground(const QString& path) { return startLabelJob(path, true); }
 
 bool MainWindow::openAttentionInBackground(const QString& path) {
-  if (!document_->hasImage()) {
-    reportError(path + ": open an image before its attention map");
-    return false;
-  }
-  const std::string p = path.toStdString();
-  const core::Geometry grid = document_->image()->geometry();
-  runInBackground("Loading " + path, [this, p, grid]() -> UiStep {
-    auto notes = std::make_shared<std::vector<std::string>>();
-    auto map = std::make_shared<core::Volume>(ViewerDocument::readAttentionOnGrid(p, grid, notes.get()));
-    return [this, map, notes, p] {
-      document_->addAttention(std::move(*map), ViewerDocument::attentionLevelFor(p, document_->attentionLevels()));
-      for (const auto& n : *notes) notify(QString::fromStdString(n));
-    };
-  });
-  return true;
+  QString whyNot;
+  if (controller_->openAttentionInBackground(path, &whyNot)) return true;
+  reportError(whyNot);
+  return false;
 }
 
 bool MainWindow::openModelInBackground(const QString& path) {
@@ -566,22 +487,20 @@ bool MainWindow::openModelInBackground(const QString& path) {
     return false;
   }
   const std::string p = path.toStdString();
-  runInBackground("Loading model " + path, [this, p, path, factory = factory_]() -> UiStep {
+  controller_->tasks().run("Loading model " + path, [this, p, path, factory = factory_]() -> TaskRunner::UiStep {
     // Reading the model file (weights and metadata) is the slow part: keep it off the UI thread.
     std::shared_ptr<model::Segmenter> s = factory(p);
     if (!s) throw core::Error(p, "could not load the model");
     return [this, s, path] {
       if (job_->running()) throw core::Error(path.toStdString(), "a segmentation started meanwhile; open the model again");
-      segmenter_ = s;
-      modelPath_ = path;
-      // A mask opened with its model (`--mask M --model X`) is named and coloured by it.
-      document_->setPalette(segmenter_->metadata().labels);
-      segmentationPanel_->setModel(path, segmenter_->metadata());
+      controller_->setSegmenter(s, path);
+      segmentationPanel_->setModel(path, s->metadata());
       segmentationPanel_->setStatus("Ready");
       settings_->addRecentFile(path);
       updateRecentMenu();
+      updateInfoPanel();
     };
-  }, false);
+  });
   return true;
 }
 
@@ -644,50 +563,22 @@ void MainWindow::dropEvent(QDropEvent* event) {
 // ---------------------------------------------------------------------------- saving
 
 bool MainWindow::saveMask(const QString& path) {
-  if (!document_->labels()) {
-    reportError("no mask to save: open or compute one first");
-    return false;
-  }
   return guarded([&] {
-    io::writeLabelMap(*document_->labels(), path.toStdString());
+    controller_->saveMask(path);
     notify("Saved " + path);
   });
 }
 
 bool MainWindow::saveAttention(const QString& folder) {
-  if (document_->attention().empty()) {
-    reportError("no attention maps to save: segment with a model first");
-    return false;
-  }
   return guarded([&] {
-    QDir().mkpath(folder);
-    const auto& maps = document_->attention();
-    for (size_t i = 0; i < maps.size(); ++i) {
-      const QString file = QDir(folder).filePath(QString("attention_level%1.nii.gz").arg(document_->attentionLevels()[i]));
-      io::writeImage(maps[i], file.toStdString());
-    }
-    notify(QString("Saved %1 attention map(s) into %2").arg(maps.size()).arg(folder));
+    const int saved = controller_->saveAttention(folder);
+    notify(QString("Saved %1 attention map(s) into %2").arg(saved).arg(folder));
   });
 }
 
 bool MainWindow::saveStatistics(const QString& path) {
-  if (!document_->labels()) {
-    reportError("no mask to measure: open or compute one first");
-    return false;
-  }
   return guarded([&] {
-    // The same report as `aunet segment --stats`, named like the image, written atomically.
-    const core::LabelMap& labels = *document_->labels();
-    const auto image = document_->image();
-    std::map<int, std::string> names;
-    for (const auto& l : document_->palette())
-      if (l.value > 0) names[l.value] = l.name;
-    const std::string file = QFileInfo(QString::fromStdString(document_->imagePath())).fileName().toStdString();
-    const std::string caseName = file.substr(0, file.size() - io::imageExtension(file).size());
-    const imaging::CaseStatistics stats = imaging::computeCaseStatistics(
-        caseName, labels, image && image->geometry().sameGrid(labels.geometry()) ? image.get() : nullptr, names,
-        document_->reference());
-    io::writeLabelStatisticsCsv({stats}, path.toStdString());
+    controller_->saveStatistics(path);
     notify("Saved " + path);
   });
 }
@@ -707,7 +598,7 @@ bool MainWindow::exportView(const QString& path) {
 // ---------------------------------------------------------------------------- segmentation
 
 bool MainWindow::startSegmentation() {
-  if (!segmenter_) {
+  if (!controller_->segmenter()) {
     reportError(factory_ ? "open a model before segmenting" : "segmentation is not available in this build");
     return false;
   }
@@ -717,7 +608,7 @@ bool MainWindow::startSegmentation() {
   }
   if (job_->running()) return false;
   segmentedImage_ = document_->image();
-  if (!job_->start(segmenter_, segmentedImage_, segmentationPanel_->settings())) return false;
+  if (!job_->start(controller_->segmenter(), segmentedImage_, segmentationPanel_->settings())) return false;
   segmentationPanel_->setRunning(true);
   segmentationPanel_->setStatus("Segmenting " + QFileInfo(QString::fromStdString(document_->imagePath())).fileName());
   return true;
@@ -741,9 +632,9 @@ void MainWindow::onSegmentationSucceeded() {
   }
   const bool ok = guarded([&] {
     if (!result->labels.geometry().sameGrid(document_->image()->geometry()))
-      throw core::Error(modelPath_.toStdString(), "segmentation came back on another grid than the image");
-    document_->setPalette(segmenter_->metadata().labels);
-    document_->setLabels(std::move(result->labels), "");
+      throw core::Error(controller_->modelPath().toStdString(), "segmentation came back on another grid than the image");
+    document_->setPalette(controller_->segmenter()->metadata().labels);
+    controller_->replaceMask(std::move(result->labels), "", "Segment with " + QFileInfo(controller_->modelPath()).fileName().toStdString());
     document_->setAttention(std::move(result->attention), std::move(result->attentionLevels));
   });
   segmentationPanel_->setProgress(1.0, "done");
@@ -774,11 +665,24 @@ void MainWindow::maximizeView(ViewAxis axis) {
 
 bool MainWindow::isMaximized(ViewAxis axis) const { return maximized_ == ViewState::viewIndex(axis); }
 
+bool MainWindow::undoEdit() {
+  if (job_->running()) return false;  // the running segmentation would land on another mask
+  const std::string what = controller_->history().undoText();
+  if (!controller_->history().undo()) return false;
+  notify("Undid " + QString::fromStdString(what));
+  return true;
+}
+
+bool MainWindow::redoEdit() {
+  if (job_->running()) return false;
+  const std::string what = controller_->history().redoText();
+  if (!controller_->history().redo()) return false;
+  notify("Redid " + QString::fromStdString(what));
+  return true;
+}
+
 bool MainWindow::jumpToLabel(int label) {
-  const core::LabelMap* labels = document_->labels() ? document_->labels() : document_->reference();
-  core::Index3 voxel{};
-  if (!labels || label <= 0 || !imaging::labelCentreVoxel(*labels, label, voxel)) return false;
-  state_.setCursor(voxel);
+  if (!controller_->jumpToLabel(label)) return false;
   refreshAllViews(false);
   notify(QString("Crosshair on %1").arg(QString::fromStdString(document_->labelName(label))));
   return true;
@@ -872,7 +776,6 @@ void MainWindow::rememberWindow() {
 void MainWindow::onImageChanged() {
   const auto image = document_->image();
   if (!image) return;
-  state_.setGeometry(image->geometry());
   {
     const QSignalBlocker block(volumeBox_);
     volumeBox_->setRange(0, image->channels() - 1);
@@ -888,7 +791,7 @@ void MainWindow::onImageChanged() {
   else if (maximized_ >= 0 && !isMaximized(active_))
     showAllViews();
   segmentationPanel_->setImageAvailable(true);
-  segmentationPanel_->setStatus(segmenter_ ? "Ready" : "");
+  segmentationPanel_->setStatus(controller_->segmenter() ? "Ready" : "");
   updateInfoPanel();
   refreshAllViews(true);
 }
@@ -918,7 +821,7 @@ void MainWindow::recomputeStatistics() {
   }
   // One pass over the volume (counts and Dice): on a worker, the legend follows.
   statisticsCurrent_ = false;
-  runInBackground({}, [this, labels, reference, withDice, generation]() -> UiStep {
+  controller_->tasks().run({}, [this, labels, reference, withDice, generation]() -> TaskRunner::UiStep {
     auto stats = std::make_shared<std::vector<imaging::LabelStatistics>>(
         labels ? imaging::computeLabelStatistics(*labels, nullptr, {}, reference.get())
                : imaging::computeLabelStatistics(*reference));
@@ -967,53 +870,7 @@ void MainWindow::onHover(bool inside, const core::Index3& voxel) {
 
 QString MainWindow::statusText() const { return hoverLabel_->text(); }
 
-void MainWindow::updateInfoPanel() {
-  const auto image = document_->image();
-  if (!image) {
-    infoText_->setText("<b>aunet viewer</b><br><br>Drop an image (NIfTI, NRRD, MHA, DICOM folder, PNG) here, "
-                       "or use File &gt; Open.<br>Then drop or open its mask, or open a model and press Segment.");
-    return;
-  }
-  const core::Geometry& g = image->geometry();
-  const auto& m = image->metadata();
-  QString html = QString("<b>%1</b><br>").arg(QFileInfo(QString::fromStdString(document_->imagePath())).fileName().toHtmlEscaped());
-  if (!m.modality.empty()) html += QString("Modality: %1<br>").arg(QString::fromStdString(m.modality));
-  if (!m.seriesDescription.empty()) html += QString("Series: %1<br>").arg(QString::fromStdString(m.seriesDescription).toHtmlEscaped());
-  html += QString("Size: %1 x %2 x %3 voxels<br>").arg(g.size[0]).arg(g.size[1]).arg(g.size[2]);
-  html += QString("Spacing: %1 x %2 x %3 mm<br>").arg(g.spacing[0], 0, 'g', 4).arg(g.spacing[1], 0, 'g', 4).arg(g.spacing[2], 0, 'g', 4);
-  html += QString("Orientation: %1<br>").arg(QString::fromStdString(g.orientationCode()));
-  if (segmenter_) {
-    // Where the model will see this image: the grid segmentation and training share.
-    const auto& model = segmenter_->metadata();
-    const int dims = model.architecture.is_object() ? model.architecture.value("spatial_dims", 3) : 3;
-    try {
-      const imaging::ModelSpace space(g, imaging::ModelGridPlan::of(model.plan, dims));
-      const core::Geometry& m = space.grid();
-      html += QString("Model grid: %1 x %2 x %3 at %4 x %5 x %6 mm%7<br>")
-                  .arg(m.size[0]).arg(m.size[1]).arg(m.size[2])
-                  .arg(m.spacing[0], 0, 'g', 4).arg(m.spacing[1], 0, 'g', 4).arg(m.spacing[2], 0, 'g', 4)
-                  .arg(space.resamples() ? " (resampled)" : space.reorients() ? " (reoriented)" : "");
-    } catch (const core::Error&) {
-      // A plan this image cannot take: segmenting says why.
-    }
-  }
-  if (image->channels() > 1)
-    html += QString("%1: %2, showing %3 (Volume box)<br>")
-                .arg(m.volumeCount > 1 ? "Volumes" : "Channels")
-                .arg(image->channels())
-                .arg(state_.channel());
-  if (document_->labels()) {
-    const auto& stats = legend_->statistics();
-    html += QString("<br>Mask: %1 label(s)").arg(stats.size());
-    if (!document_->labelsPath().empty())
-      html += QString(" from %1").arg(QFileInfo(QString::fromStdString(document_->labelsPath())).fileName().toHtmlEscaped());
-    html += "<br>";
-  }
-  if (document_->reference()) html += "Reference mask: shown as outlines; Dice in the legend<br>";
-  if (!m.warnings.empty())
-    html += QString("<br><span style='color:#ffb000'>%1</span>").arg(QString::fromStdString(m.warnings.front()).toHtmlEscaped());
-  infoText_->setText(html);
-}
+void MainWindow::updateInfoPanel() { infoText_->setText(controller_->describe(legend_->statistics().size())); }
 
 void MainWindow::updateRecentMenu() {
   recentMenu_->clear();

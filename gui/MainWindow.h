@@ -35,6 +35,7 @@ class SegmentationJob;
 class SegmentationPanel;
 class SliceView;
 class ViewerDocument;
+class ViewerController;
 
 using SegmenterFactory = std::function<std::unique_ptr<model::Segmenter>(const std::string& modelPath)>;
 
@@ -71,7 +72,7 @@ class MainWindow : public QMainWindow {
   bool openAttention(const QString& path);
   bool openModel(const QString& path);
   // Background jobs (masks, models, statistics; not image loads or segmentation) still running.
-  int pendingJobs() const { return pendingJobs_; }
+  int pendingJobs() const;
   // Runs the event loop until no background job is pending; false when one of the jobs
   // that finished meanwhile failed, or on timeout (ms, negative: none).
   bool waitForBackgroundJobs(int timeoutMs = -1);
@@ -94,11 +95,14 @@ class MainWindow : public QMainWindow {
   void resetViews();
   // Moves the crosshair onto a label (double click in the legend); false when absent.
   bool jumpToLabel(int label);
+  bool undoEdit();  // Edit > Undo: the last change to the mask
+  bool redoEdit();
   void applyWindow(const WindowLevel& window);
   void applyPreset(int index);  // index into the window combo
 
   ViewState& viewState() { return state_; }
   ViewerDocument& document() { return *document_; }
+  ViewerController& controller() { return *controller_; }
   OverlaySettings& overlaySettings() { return overlays_; }
   SliceView* view(ViewAxis axis) const;
   SliceView* activeView() const;
@@ -154,8 +158,9 @@ class MainWindow : public QMainWindow {
   SegmenterFactory factory_;
   std::unique_ptr<ViewerSettings> settings_;
   bool interactive_ = true;
-  ViewState state_;
-  OverlaySettings overlays_;
+  ViewerController* controller_;  // the logic; the widgets below observe it
+  ViewState& state_;
+  OverlaySettings& overlays_;
   ViewerDocument* document_;
   LabelTableModel* legend_;
   SliceView* views_[ViewState::kViews] = {nullptr, nullptr, nullptr};
@@ -167,8 +172,6 @@ class MainWindow : public QMainWindow {
   OverlayPanel* overlayPanel_ = nullptr;
   SegmentationPanel* segmentationPanel_ = nullptr;
   SegmentationJob* job_ = nullptr;
-  std::shared_ptr<model::Segmenter> segmenter_;
-  QString modelPath_;
   std::shared_ptr<const core::Volume> segmentedImage_;
   QComboBox* windowCombo_ = nullptr;
   QSpinBox* volumeBox_ = nullptr;       // a 4D image's volume (channel) on screen
@@ -178,10 +181,6 @@ class MainWindow : public QMainWindow {
   QTimer* windowSaveTimer_ = nullptr;
   QString lastHover_;
   QProgressBar* loadingBar_ = nullptr;
-  int loadGeneration_ = 0;
-  bool loading_ = false;
-  int pendingJobs_ = 0;
-  int failedJobs_ = 0;        // jobs that ended in an error, ever (waitForBackgroundJobs compares)
   int statisticsGeneration_ = 0;
   bool statisticsCurrent_ = true;  // the legend's numbers describe the open masks
   // What the legend's numbers were computed from (a palette change alone needs no new pass).

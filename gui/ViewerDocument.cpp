@@ -103,7 +103,11 @@ void ViewerDocument::addAttention(core::Volume map, int64_t level) {
 }
 
 void ViewerDocument::setLabels(core::LabelMap labels, const std::string& path) {
-  labels_ = std::make_shared<const core::LabelMap>(std::move(labels));
+  setSharedLabels(std::make_shared<const core::LabelMap>(std::move(labels)), path);
+}
+
+void ViewerDocument::setSharedLabels(std::shared_ptr<const core::LabelMap> labels, const std::string& path) {
+  labels_ = std::move(labels);
   labelsPath_ = path;
   refreshPalette();
   Q_EMIT labelsChanged();

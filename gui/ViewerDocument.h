@@ -41,6 +41,8 @@ class ViewerDocument : public QObject {
   // Adds one attention map (already on the image grid) at `level`.
   void addAttention(core::Volume map, int64_t level);
   void setLabels(core::LabelMap labels, const std::string& path);
+  // The same with a shared mask (null: none), so an undo stack can keep both versions.
+  void setSharedLabels(std::shared_ptr<const core::LabelMap> labels, const std::string& path);
   void setReference(core::LabelMap labels, const std::string& path);
   // Attention maps on the image grid, values in [0, 1], one per gate level.
   void setAttention(std::vector<core::Volume> maps, std::vector<int64_t> levels);

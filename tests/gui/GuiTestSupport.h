@@ -65,6 +65,7 @@ class FakeSegmenter : public model::Segmenter {
     metadata_.labels = {{0, "background", {0, 0, 0}}, {1, "organ", {0, 200, 255}}};
   }
   const model::ModelMetadata& metadata() const override { return metadata_; }
+  model::ModelMetadata& editableMetadata() { return metadata_; }  // a plan for grid tests
   model::SegmentationResult segment(const core::Volume& image, const model::SegmentationSettings& settings,
                                     const core::ProgressCallback& progress,
                                     const core::CancellationToken* cancel) override {
