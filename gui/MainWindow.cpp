@@ -77,14 +77,13 @@ bool looksLikeMask(const QString& path, const core::Geometry& image) {
 
 MainWindow::MainWindow(SegmenterFactory factory, std::unique_ptr<ViewerSettings> settings, QWidget* parent)
     : QMainWindow(parent),
-      factory_(std::move(factory)),
       settings_(settings ? std::move(settings) : std::make_unique<ViewerSettings>()),
-      controller_(new ViewerController(this)),
+      controller_(new ViewerController(std::move(factory), this)),
       state_(controller_->viewState()),
       overlays_(controller_->overlays()),
       document_(&controller_->document()),
-      legend_(new LabelTableModel(this)),
-      job_(new SegmentationJob(this)) {
+      legend_(&controller_->legend()),
+      job_(&controller_->segmentationJob()) {
   setWindowTitle("aunet viewer");
   setAcceptDrops(true);
   resize(1400, 900);
@@ -127,7 +126,24 @@ MainWindow::MainWindow(SegmenterFactory factory, std::unique_ptr<ViewerSettings>
           [this](const QModelIndex& index) { jumpToLabel(legend_->labelValueAt(index.row())); });
 
   connect(job_, &SegmentationJob::progressChanged, segmentationPanel_, &SegmentationPanel::setProgress);
-  connect(job_, &SegmentationJob::succeeded, this, &MainWindow::onSegmentationSucceeded);
+  connect(controller_, &ViewerController::segmentationFinished, this, [this](bool ok, const QString& status) {
+    segmentationPanel_->setRunning(false);
+    if (ok || status == "Failed") segmentationPanel_->setProgress(1.0, "done");
+    segmentationPanel_->setStatus(status);
+    Q_EMIT segmentationFinished(ok);
+  });
+  connect(controller_, &ViewerController::error, this, &MainWindow::reportError);
+  connect(controller_, &ViewerController::statisticsChanged, this, [this] {
+    updateInfoPanel();
+    refreshAllViews(true);
+  });
+  connect(controller_, &ViewerController::modelLoaded, this, [this](const QString& path) {
+    segmentationPanel_->setModel(path, controller_->segmenter()->metadata());
+    segmentationPanel_->setStatus("Ready");
+    settings_->addRecentFile(path);
+    updateRecentMenu();
+    updateInfoPanel();
+  });
   // The run's tensors were freed into the heap for reuse; a viewer left open gives them back.
   connect(this, &MainWindow::segmentationFinished, this, [] { core::releaseFreedMemory(); });
   connect(job_, &SegmentationJob::failed, this, [this](const QString& message) {
@@ -148,7 +164,7 @@ MainWindow::MainWindow(SegmenterFactory factory, std::unique_ptr<ViewerSettings>
   });
   connect(segmentationPanel_, &SegmentationPanel::segmentRequested, this, &MainWindow::startSegmentation);
   connect(segmentationPanel_, &SegmentationPanel::cancelRequested, this, &MainWindow::cancelSegmentation);
-  if (!factory_)
+  if (!controller_->canSegment())
     segmentationPanel_->setUnavailable("Segmentation is not available in this build (no pipeline linked)");
 
   fillWindowCombo();
@@ -258,7 +274,7 @@ void MainWindow::buildMenus() {
     const QString path = QFileDialog::getOpenFileName(this, "Open model", {}, "aunet models (*.aunet);;All files (*)");
     if (!path.isEmpty()) openModelInBackground(path);
   });
-  openModelAction->setEnabled(static_cast<bool>(factory_));
+  openModelAction->setEnabled(controller_->canSegment());
   file->addSeparator();
   file->addAction("&Save mask...", QKeySequence::Save, this, [this] {
     const QString path = QFileDialog::getSaveFileName(this, "Save mask", {}, kMaskFilter);
@@ -310,7 +326,7 @@ void MainWindow::buildMenus() {
   QMenu* segMenu = menuBar()->addMenu("&Segmentation");
   QAction* run = segMenu->addAction("&Segment", QKeySequence("Ctrl+R"), this, &MainWindow::startSegmentation);
   segMenu->addAction("&Cancel", this, &MainWindow::cancelSegmentation);
-  if (!factory_) {
+  if (!controller_->canSegment()) {
     run->setEnabled(false);
     run->setToolTip("Segmentation is not available in this build");
   }
@@ -440,7 +456,6 @@ bool MainWindow::isLoading() const { return controller_->tasks().pending() > 0; 
 int MainWindow::pendingJobs() const { return controller_->tasks().pending(); }
 
 void MainWindow::adoptImage(core::Volume image, const QString& path) {
-  if (job_->running()) job_->cancel();
   rememberWindow();
   controller_->adoptImage(std::move(image), QFileInfo(path).absoluteFilePath().toStdString());
   settings_->addRecentFile(path);
@@ -478,30 +493,10 @@ bool MainWindow::openAttentionInBackground(const QString& path) {
 }
 
 bool MainWindow::openModelInBackground(const QString& path) {
-  if (!factory_) {
-    reportError(path + ": segmentation is not available in this build");
-    return false;
-  }
-  if (job_->running()) {
-    reportError("a segmentation is running; cancel it before changing the model");
-    return false;
-  }
-  const std::string p = path.toStdString();
-  controller_->tasks().run("Loading model " + path, [this, p, path, factory = factory_]() -> TaskRunner::UiStep {
-    // Reading the model file (weights and metadata) is the slow part: keep it off the UI thread.
-    std::shared_ptr<model::Segmenter> s = factory(p);
-    if (!s) throw core::Error(p, "could not load the model");
-    return [this, s, path] {
-      if (job_->running()) throw core::Error(path.toStdString(), "a segmentation started meanwhile; open the model again");
-      controller_->setSegmenter(s, path);
-      segmentationPanel_->setModel(path, s->metadata());
-      segmentationPanel_->setStatus("Ready");
-      settings_->addRecentFile(path);
-      updateRecentMenu();
-      updateInfoPanel();
-    };
-  });
-  return true;
+  QString whyNot;
+  if (controller_->openModelInBackground(path, &whyNot)) return true;
+  reportError(whyNot);
+  return false;
 }
 
 bool MainWindow::openMask(const QString& path) { return openMaskInBackground(path) && waitForBackgroundJobs(); }
@@ -598,17 +593,11 @@ bool MainWindow::exportView(const QString& path) {
 // ---------------------------------------------------------------------------- segmentation
 
 bool MainWindow::startSegmentation() {
-  if (!controller_->segmenter()) {
-    reportError(factory_ ? "open a model before segmenting" : "segmentation is not available in this build");
+  QString whyNot;
+  if (!controller_->startSegmentation(segmentationPanel_->settings(), &whyNot)) {
+    if (!job_->running()) reportError(whyNot);
     return false;
   }
-  if (!document_->hasImage()) {
-    reportError("open an image before segmenting");
-    return false;
-  }
-  if (job_->running()) return false;
-  segmentedImage_ = document_->image();
-  if (!job_->start(controller_->segmenter(), segmentedImage_, segmentationPanel_->settings())) return false;
   segmentationPanel_->setRunning(true);
   segmentationPanel_->setStatus("Segmenting " + QFileInfo(QString::fromStdString(document_->imagePath())).fileName());
   return true;
@@ -616,33 +605,9 @@ bool MainWindow::startSegmentation() {
 
 void MainWindow::cancelSegmentation() {
   if (job_->running()) {
-    job_->cancel();
+    controller_->cancelSegmentation();
     segmentationPanel_->setStatus("Cancelling...");
   }
-}
-
-void MainWindow::onSegmentationSucceeded() {
-  segmentationPanel_->setRunning(false);
-  std::unique_ptr<model::SegmentationResult> result = job_->takeResult();
-  if (!result || segmentedImage_ != document_->image()) {
-    // Another image was opened meanwhile: this result belongs to nothing on screen.
-    segmentationPanel_->setStatus("Result discarded (the image changed)");
-    Q_EMIT segmentationFinished(false);
-    return;
-  }
-  const bool ok = guarded([&] {
-    if (!result->labels.geometry().sameGrid(document_->image()->geometry()))
-      throw core::Error(controller_->modelPath().toStdString(), "segmentation came back on another grid than the image");
-    document_->setPalette(controller_->segmenter()->metadata().labels);
-    controller_->replaceMask(std::move(result->labels), "", "Segment with " + QFileInfo(controller_->modelPath()).fileName().toStdString());
-    document_->setAttention(std::move(result->attention), std::move(result->attentionLevels));
-  });
-  segmentationPanel_->setProgress(1.0, "done");
-  segmentationPanel_->setStatus(ok ? QString("Done in %1 s (network %2 s)")
-                                         .arg(result->totalSeconds, 0, 'f', 1)
-                                         .arg(result->networkSeconds, 0, 'f', 1)
-                                   : QString("Failed"));
-  Q_EMIT segmentationFinished(ok);
 }
 
 // ---------------------------------------------------------------------------- views
@@ -798,44 +763,8 @@ void MainWindow::onImageChanged() {
 
 void MainWindow::onLabelsChanged() {
   overlayPanel_->setReferenceAvailable(document_->reference() != nullptr);
-  recomputeStatistics();
   updateInfoPanel();
   refreshAllViews(true);
-}
-
-void MainWindow::recomputeStatistics() {
-  const auto labels = document_->sharedLabels();
-  const auto reference = document_->sharedReference();
-  const bool withDice = labels && reference;
-  const int generation = ++statisticsGeneration_;
-  if ((!labels && !reference) || (labels == statisticsLabels_ && reference == statisticsReference_ && statisticsCurrent_)) {
-    // Nothing to count, or only the palette changed: no pass over the volume.
-    std::vector<imaging::LabelStatistics> stats =
-        labels || reference ? legend_->statistics() : std::vector<imaging::LabelStatistics>{};
-    legend_->setContents(std::move(stats), document_->palette(), withDice);
-    overlays_.labels.hidden = legend_->hiddenLabels();
-    statisticsLabels_ = labels;
-    statisticsReference_ = reference;
-    statisticsCurrent_ = true;
-    return;
-  }
-  // One pass over the volume (counts and Dice): on a worker, the legend follows.
-  statisticsCurrent_ = false;
-  controller_->tasks().run({}, [this, labels, reference, withDice, generation]() -> TaskRunner::UiStep {
-    auto stats = std::make_shared<std::vector<imaging::LabelStatistics>>(
-        labels ? imaging::computeLabelStatistics(*labels, nullptr, {}, reference.get())
-               : imaging::computeLabelStatistics(*reference));
-    return [this, stats, labels, reference, withDice, generation] {
-      if (generation != statisticsGeneration_) return;  // newer masks: their own job follows
-      legend_->setContents(std::move(*stats), document_->palette(), withDice);
-      overlays_.labels.hidden = legend_->hiddenLabels();
-      statisticsLabels_ = labels;
-      statisticsReference_ = reference;
-      statisticsCurrent_ = true;
-      updateInfoPanel();
-      refreshAllViews(true);
-    };
-  });
 }
 
 void MainWindow::onAttentionChanged() {
@@ -844,33 +773,12 @@ void MainWindow::onAttentionChanged() {
 }
 
 void MainWindow::onHover(bool inside, const core::Index3& voxel) {
-  const auto image = document_->image();
-  if (!inside || !image) {
-    hoverLabel_->setText({});
-    return;
-  }
-  const core::Geometry& g = image->geometry();
-  const core::Vec3 p = g.indexToPhysical(
-      {static_cast<double>(voxel[0]), static_cast<double>(voxel[1]), static_cast<double>(voxel[2])});
-  QString text = QString("voxel (%1, %2, %3)   LPS (%4, %5, %6) mm   value %7")
-                     .arg(voxel[0]).arg(voxel[1]).arg(voxel[2])
-                     .arg(p[0], 0, 'f', 1).arg(p[1], 0, 'f', 1).arg(p[2], 0, 'f', 1)
-                     .arg(static_cast<double>(image->at(voxel[0], voxel[1], voxel[2])), 0, 'g', 6);
-  if (const core::LabelMap* labels = document_->labels()) {
-    const int value = labels->at(voxel[0], voxel[1], voxel[2]);
-    text += QString("   label %1 %2").arg(value).arg(value ? QString::fromStdString(document_->labelName(value)) : "(background)");
-  }
-  if (const core::LabelMap* reference = document_->reference())
-    text += QString("   reference %1").arg(reference->at(voxel[0], voxel[1], voxel[2]));
-  const int a = overlays_.attentionIndex;
-  if (a >= 0 && a < static_cast<int>(document_->attention().size()))
-    text += QString("   attention %1").arg(static_cast<double>(document_->attention()[static_cast<size_t>(a)].at(voxel[0], voxel[1], voxel[2])), 0, 'f', 2);
-  hoverLabel_->setText(text);
+  hoverLabel_->setText(inside ? controller_->describeVoxel(voxel) : QString());
 }
 
 QString MainWindow::statusText() const { return hoverLabel_->text(); }
 
-void MainWindow::updateInfoPanel() { infoText_->setText(controller_->describe(legend_->statistics().size())); }
+void MainWindow::updateInfoPanel() { infoText_->setText(controller_->describe()); }
 
 void MainWindow::updateRecentMenu() {
   recentMenu_->clear();

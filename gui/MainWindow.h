@@ -15,6 +15,7 @@
 
 #include "gui/OverlaySettings.h"
 #include "gui/ViewState.h"
+#include "gui/ViewerController.h"
 #include "gui/ViewerSettings.h"
 #include "model/api/Segmenter.h"
 
@@ -37,7 +38,6 @@ class SliceView;
 class ViewerDocument;
 class ViewerController;
 
-using SegmenterFactory = std::function<std::unique_ptr<model::Segmenter>(const std::string& modelPath)>;
 
 class MainWindow : public QMainWindow {
   Q_OBJECT
@@ -141,7 +141,6 @@ class MainWindow : public QMainWindow {
   void fillWindowCombo();
   void syncWindowCombo();
   void rememberWindow();
-  void onSegmentationSucceeded();
   void layoutViews();
   QString chooseDicomSeries(const QString& folder, bool* cancelled);
   // Runs `work` on the thread pool; the closure it returns is then run on the UI thread
@@ -151,11 +150,9 @@ class MainWindow : public QMainWindow {
   // `sameImage`: drop the result when another image was opened meanwhile.
   void runInBackground(const QString& what, std::function<UiStep()> work, bool sameImage = true);
   bool startLabelJob(const QString& path, bool reference);
-  void recomputeStatistics();
   // Runs `action`, turning any exception into reportError; returns whether it succeeded.
   bool guarded(const std::function<void()>& action);
 
-  SegmenterFactory factory_;
   std::unique_ptr<ViewerSettings> settings_;
   bool interactive_ = true;
   ViewerController* controller_;  // the logic; the widgets below observe it
@@ -172,7 +169,6 @@ class MainWindow : public QMainWindow {
   OverlayPanel* overlayPanel_ = nullptr;
   SegmentationPanel* segmentationPanel_ = nullptr;
   SegmentationJob* job_ = nullptr;
-  std::shared_ptr<const core::Volume> segmentedImage_;
   QComboBox* windowCombo_ = nullptr;
   QSpinBox* volumeBox_ = nullptr;       // a 4D image's volume (channel) on screen
   QAction* volumeAction_ = nullptr;     // shows the box only for images of several volumes
@@ -181,10 +177,7 @@ class MainWindow : public QMainWindow {
   QTimer* windowSaveTimer_ = nullptr;
   QString lastHover_;
   QProgressBar* loadingBar_ = nullptr;
-  int statisticsGeneration_ = 0;
-  bool statisticsCurrent_ = true;  // the legend's numbers describe the open masks
   // What the legend's numbers were computed from (a palette change alone needs no new pass).
-  std::shared_ptr<const core::LabelMap> statisticsLabels_, statisticsReference_;
 };
 
 }  // namespace aunet::gui

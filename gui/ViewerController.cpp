@@ -13,10 +13,25 @@
 
 namespace aunet::gui {
 
-ViewerController::ViewerController(QObject* parent)
-    : QObject(parent), document_(new ViewerDocument(this)), history_(*document_), tasks_(new TaskRunner(this)) {}
+ViewerController::ViewerController(SegmenterFactory factory, QObject* parent)
+    : QObject(parent),
+      document_(new ViewerDocument(this)),
+      history_(*document_),
+      tasks_(new TaskRunner(this)),
+      factory_(std::move(factory)),
+      job_(new SegmentationJob(this)),
+      legend_(new LabelTableModel(this)) {
+  connect(job_, &SegmentationJob::succeeded, this, &ViewerController::adoptSegmentation);
+  connect(document_, &ViewerDocument::labelsChanged, this, &ViewerController::refreshStatistics);
+}
+
+ViewerController::~ViewerController() {
+  job_->cancel();
+  job_->waitForWorker();
+}
 
 void ViewerController::adoptImage(core::Volume image, const std::string& path) {
+  if (job_->running()) job_->cancel();  // its result would belong to the old image
   ++imageGeneration_;  // a background read still running is superseded by this image
   history_.clear();
   state_.setGeometry(image.geometry());  // before the document tells its observers
@@ -97,6 +112,123 @@ void ViewerController::setSegmenter(std::shared_ptr<model::Segmenter> segmenter,
   if (segmenter_) document_->setPalette(segmenter_->metadata().labels);
 }
 
+bool ViewerController::openModelInBackground(const QString& path, QString* whyNot) {
+  if (!factory_) {
+    if (whyNot) *whyNot = path + ": segmentation is not available in this build";
+    return false;
+  }
+  if (job_->running()) {
+    if (whyNot) *whyNot = "a segmentation is running; cancel it before changing the model";
+    return false;
+  }
+  const std::string p = path.toStdString();
+  tasks_->run("Loading model " + path, [this, p, path, factory = factory_]() -> TaskRunner::UiStep {
+    // Reading the model file (weights and metadata) is the slow part: keep it off the UI thread.
+    std::shared_ptr<model::Segmenter> s = factory(p);
+    if (!s) throw core::Error(p, "could not load the model");
+    return [this, s, path] {
+      if (job_->running()) throw core::Error(path.toStdString(), "a segmentation started meanwhile; open the model again");
+      setSegmenter(s, path);
+      Q_EMIT modelLoaded(path);
+    };
+  });
+  return true;
+}
+
+bool ViewerController::startSegmentation(const model::SegmentationSettings& settings, QString* whyNot) {
+  QString reason;
+  if (!segmenter_) reason = factory_ ? "open a model before segmenting" : "segmentation is not available in this build";
+  else if (!document_->hasImage()) reason = "open an image before segmenting";
+  else if (job_->running()) reason = "a segmentation is already running";
+  if (reason.isEmpty()) {
+    segmentedImage_ = document_->image();
+    if (job_->start(segmenter_, segmentedImage_, settings)) return true;
+    reason = "the segmentation could not start";
+  }
+  if (whyNot) *whyNot = reason;
+  return false;
+}
+
+void ViewerController::cancelSegmentation() {
+  if (job_->running()) job_->cancel();
+}
+
+void ViewerController::adoptSegmentation() {
+  std::unique_ptr<model::SegmentationResult> result = job_->takeResult();
+  if (!result || segmentedImage_ != document_->image()) {
+    // Another image was opened meanwhile: this result belongs to nothing on screen.
+    Q_EMIT segmentationFinished(false, "Result discarded (the image changed)");
+    return;
+  }
+  try {
+    if (!result->labels.geometry().sameGrid(document_->image()->geometry()))
+      throw core::Error(modelPath_.toStdString(), "segmentation came back on another grid than the image");
+    document_->setPalette(segmenter_->metadata().labels);
+    replaceMask(std::move(result->labels), "", "Segment with " + QFileInfo(modelPath_).fileName().toStdString());
+    document_->setAttention(std::move(result->attention), std::move(result->attentionLevels));
+  } catch (const std::exception& e) {
+    Q_EMIT error(QString::fromStdString(e.what()));
+    Q_EMIT segmentationFinished(false, "Failed");
+    return;
+  }
+  Q_EMIT segmentationFinished(true, QString("Done in %1 s (network %2 s)")
+                                        .arg(result->totalSeconds, 0, 'f', 1)
+                                        .arg(result->networkSeconds, 0, 'f', 1));
+}
+
+void ViewerController::refreshStatistics() {
+  const auto labels = document_->sharedLabels();
+  const auto reference = document_->sharedReference();
+  const bool withDice = labels && reference;
+  const int generation = ++statisticsGeneration_;
+  auto show = [this, labels, reference, withDice](std::vector<imaging::LabelStatistics> stats) {
+    legend_->setContents(std::move(stats), document_->palette(), withDice);
+    overlays_.labels.hidden = legend_->hiddenLabels();
+    statisticsLabels_ = labels;
+    statisticsReference_ = reference;
+    statisticsCurrent_ = true;
+    Q_EMIT statisticsChanged();
+  };
+  if ((!labels && !reference) || (labels == statisticsLabels_ && reference == statisticsReference_ && statisticsCurrent_)) {
+    // Nothing to count, or only the palette changed: no pass over the volume.
+    show(labels || reference ? legend_->statistics() : std::vector<imaging::LabelStatistics>{});
+    return;
+  }
+  // One pass over the volume (counts and Dice): on a worker, the legend follows.
+  statisticsCurrent_ = false;
+  tasks_->run({}, [this, labels, reference, generation, show]() -> TaskRunner::UiStep {
+    auto stats = std::make_shared<std::vector<imaging::LabelStatistics>>(
+        labels ? imaging::computeLabelStatistics(*labels, nullptr, {}, reference.get())
+               : imaging::computeLabelStatistics(*reference));
+    return [this, stats, generation, show] {
+      if (generation == statisticsGeneration_) show(std::move(*stats));  // else newer masks' job follows
+    };
+  });
+}
+
+QString ViewerController::describeVoxel(const core::Index3& voxel) const {
+  const auto image = document_->image();
+  if (!image) return {};
+  const core::Geometry& g = image->geometry();
+  const core::Vec3 p = g.indexToPhysical(
+      {static_cast<double>(voxel[0]), static_cast<double>(voxel[1]), static_cast<double>(voxel[2])});
+  QString text = QString("voxel (%1, %2, %3)   LPS (%4, %5, %6) mm   value %7")
+                     .arg(voxel[0]).arg(voxel[1]).arg(voxel[2])
+                     .arg(p[0], 0, 'f', 1).arg(p[1], 0, 'f', 1).arg(p[2], 0, 'f', 1)
+                     .arg(static_cast<double>(image->at(voxel[0], voxel[1], voxel[2], state_.channel())), 0, 'g', 6);
+  if (const core::LabelMap* labels = document_->labels()) {
+    const int value = labels->at(voxel[0], voxel[1], voxel[2]);
+    text += QString("   label %1 %2").arg(value).arg(value ? QString::fromStdString(document_->labelName(value)) : "(background)");
+  }
+  if (const core::LabelMap* reference = document_->reference())
+    text += QString("   reference %1").arg(reference->at(voxel[0], voxel[1], voxel[2]));
+  const int a = overlays_.attentionIndex;
+  if (a >= 0 && a < static_cast<int>(document_->attention().size()))
+    text += QString("   attention %1")
+                .arg(static_cast<double>(document_->attention()[static_cast<size_t>(a)].at(voxel[0], voxel[1], voxel[2])), 0, 'f', 2);
+  return text;
+}
+
 void ViewerController::saveMask(const QString& path) const {
   if (!document_->labels()) throw core::Error("no mask to save: open or compute one first");
   io::writeLabelMap(*document_->labels(), path.toStdString());
@@ -137,7 +269,7 @@ bool ViewerController::jumpToLabel(int label) {
   return true;
 }
 
-QString ViewerController::describe(size_t maskLabels) const {
+QString ViewerController::describe() const {
   const auto image = document_->image();
   if (!image)
     return "<b>aunet viewer</b><br><br>Drop an image (NIfTI, NRRD, MHA, DICOM folder, PNG) here, "
@@ -172,7 +304,7 @@ QString ViewerController::describe(size_t maskLabels) const {
                 .arg(image->channels())
                 .arg(state_.channel());
   if (document_->labels()) {
-    html += QString("<br>Mask: %1 label(s)").arg(maskLabels);
+    html += QString("<br>Mask: %1 label(s)").arg(legend_->statistics().size());
     if (!document_->labelsPath().empty())
       html += QString(" from %1").arg(QFileInfo(QString::fromStdString(document_->labelsPath())).fileName().toHtmlEscaped());
     html += "<br>";

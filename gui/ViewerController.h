@@ -8,11 +8,14 @@
 #include <QObject>
 #include <QString>
 
+#include <functional>
 #include <memory>
 #include <string>
 #include <vector>
 
 #include "gui/EditHistory.h"
+#include "gui/LabelTableModel.h"
+#include "gui/SegmentationJob.h"
 #include "gui/OverlaySettings.h"
 #include "gui/TaskRunner.h"
 #include "gui/ViewState.h"
@@ -22,10 +25,15 @@
 
 namespace aunet::gui {
 
+// Loads a model file into a segmenter (the viewer's main hands in the torch pipeline;
+// the GUI itself never sees Torch). Empty: segmentation is not available.
+using SegmenterFactory = std::function<std::unique_ptr<model::Segmenter>(const std::string& modelPath)>;
+
 class ViewerController : public QObject {
   Q_OBJECT
  public:
-  explicit ViewerController(QObject* parent = nullptr);
+  explicit ViewerController(SegmenterFactory factory = {}, QObject* parent = nullptr);
+  ~ViewerController() override;  // the segmentation worker stops before the document goes
 
   ViewerDocument& document() { return *document_; }
   const ViewerDocument& document() const { return *document_; }
@@ -34,6 +42,10 @@ class ViewerController : public QObject {
   OverlaySettings& overlays() { return overlays_; }
   EditHistory& history() { return history_; }
   TaskRunner& tasks() { return *tasks_; }
+  // The legend's rows: per-label counts, mL and Dice of the open masks.
+  LabelTableModel& legend() { return *legend_; }
+  SegmentationJob& segmentationJob() { return *job_; }
+  bool canSegment() const { return static_cast<bool>(factory_); }
 
   // The open image. A new one clears the undo stack; a read that fails throws and
   // leaves the document as it was.
@@ -50,6 +62,15 @@ class ViewerController : public QObject {
   void replaceMask(core::LabelMap labels, const std::string& path, const std::string& what);
 
   void setSegmenter(std::shared_ptr<model::Segmenter> segmenter, const QString& path);
+  // Loads a model on a worker; modelLoaded() follows. False (nothing started) without a
+  // factory or while a segmentation runs; `whyNot` says so.
+  bool openModelInBackground(const QString& path, QString* whyNot);
+  // Segments the open image on a worker; the result becomes one undo-able mask edit and
+  // segmentationFinished() follows. False with `whyNot` when it cannot start.
+  bool startSegmentation(const model::SegmentationSettings& settings, QString* whyNot);
+  void cancelSegmentation();
+  // Counts the open masks again (a worker pass when they changed); statisticsChanged() follows.
+  void refreshStatistics();
   const std::shared_ptr<model::Segmenter>& segmenter() const { return segmenter_; }
   const QString& modelPath() const { return modelPath_; }
 
@@ -61,10 +82,17 @@ class ViewerController : public QObject {
   // Moves the cursor onto the label (a voxel nearest its centre); false when absent.
   bool jumpToLabel(int label);
   // The info panel's text: image, model grid, volumes, mask, warnings (rich text).
-  QString describe(size_t maskLabels) const;
+  QString describe() const;
+  // The status bar's line for the voxel under the pointer: position, value, labels,
+  // the attention shown.
+  QString describeVoxel(const core::Index3& voxel) const;
 
  Q_SIGNALS:
   void notice(const QString& message);  // for the status bar
+  void error(const QString& message);   // a failure the user must see
+  void modelLoaded(const QString& path);
+  void segmentationFinished(bool succeeded, const QString& status);
+  void statisticsChanged();
 
  private:
   ViewerDocument* document_;
@@ -75,6 +103,15 @@ class ViewerController : public QObject {
   std::shared_ptr<model::Segmenter> segmenter_;
   QString modelPath_;
   int imageGeneration_ = 0;  // opens started; a background read applies only if still the latest
+  SegmenterFactory factory_;
+  SegmentationJob* job_;
+  std::shared_ptr<const core::Volume> segmentedImage_;
+  LabelTableModel* legend_;
+  int statisticsGeneration_ = 0;
+  bool statisticsCurrent_ = true;  // the legend's numbers describe the open masks
+  std::shared_ptr<const core::LabelMap> statisticsLabels_, statisticsReference_;
+
+  void adoptSegmentation();
 };
 
 }  // namespace aunet::gui

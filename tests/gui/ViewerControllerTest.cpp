@@ -78,7 +78,7 @@ TEST_F(ViewerControllerTest, MaskChangesUndoAndRedo) {
 }
 
 TEST_F(ViewerControllerTest, DescribesTheStudyAndTheModelGrid) {
-  EXPECT_TRUE(controller_.describe(0).contains("Drop an image"));
+  EXPECT_TRUE(controller_.describe().contains("Drop an image"));
   controller_.adoptImage(ViewerDocument::readImage(files_.image), files_.image);
   auto model = std::make_shared<testing::FakeSegmenter>();
   model::ModelMetadata& meta = model->editableMetadata();
@@ -87,7 +87,7 @@ TEST_F(ViewerControllerTest, DescribesTheStudyAndTheModelGrid) {
   controller_.setSegmenter(model, "fake.aunet");
   const core::Geometry& g = controller_.document().image()->geometry();
   imaging::ModelSpace space(g, imaging::ModelGridPlan::of(meta.plan, 3));
-  const QString text = controller_.describe(0);
+  const QString text = controller_.describe();
   EXPECT_TRUE(text.contains(QString("Model grid: %1 x %2 x %3 at 2 x 2 x 2 mm (resampled)")
                                 .arg(space.grid().size[0])
                                 .arg(space.grid().size[1])
