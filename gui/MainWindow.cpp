@@ -1,63 +1,45 @@
 #include "gui/MainWindow.h"
 
+#include <QTableView>
 #include <QAction>
 #include <QApplication>
 #include <QCloseEvent>
 #include <QComboBox>
-#include <QDir>
 #include <QDockWidget>
 #include <QDragEnterEvent>
 #include <QDropEvent>
-#include <QEventLoop>
 #include <QFileDialog>
 #include <QFileInfo>
-#include <QGridLayout>
-#include <QHBoxLayout>
 #include <QLabel>
-#include <QMenuBar>
+#include <QMenu>
 #include <QMessageBox>
 #include <QMimeData>
 #include <QProgressBar>
-#include <QPushButton>
-#include <QSaveFile>
 #include <QSpinBox>
-#include <QTableView>
 #include <QStatusBar>
-#include <QFutureWatcher>
 #include <QTimer>
-#include <QToolBar>
-#include <QtConcurrent/QtConcurrentRun>
 
-#include <cmath>
 #include <exception>
 
-#include "gui/LabelTableModel.h"
+#include "core/Error.h"
+#include "core/HeapReuse.h"
 #include "gui/OverlayPanel.h"
-#include "gui/SegmentationJob.h"
 #include "gui/SegmentationPanel.h"
 #include "gui/SeriesPickerDialog.h"
 #include "gui/SliceView.h"
+#include "gui/ViewGrid.h"
 #include "gui/ViewerController.h"
-#include "gui/ViewerDocument.h"
+#include "gui/ViewerMenus.h"
+#include "gui/WindowPresetBox.h"
 #include "gui/WindowPresets.h"
-#include "imaging/LabelStatistics.h"
-#include "imaging/ModelSpace.h"
-#include "io/LabelStatisticsWriter.h"
-#include "core/HeapReuse.h"
 #include "io/DicomSeriesScanner.h"
-#include "io/ImageFormat.h"
 #include "io/ImageReader.h"
-#include "io/ImageWriter.h"
-#include "core/Error.h"
 
 namespace aunet::gui {
 
 namespace {
 
 constexpr ViewAxis kAxes[] = {ViewAxis::Axial, ViewAxis::Coronal, ViewAxis::Sagittal};
-const char* kImageFilter =
-    "Images (*.nii *.nii.gz *.nrrd *.nhdr *.mha *.mhd *.dcm *.png *.jpg *.jpeg *.tif *.tiff *.bmp);;All files (*)";
-const char* kMaskFilter = "Label maps (*.nii *.nii.gz *.nrrd *.nhdr *.mha *.mhd);;All files (*)";
 
 // Dropped or recent paths that are probably masks: an integer single-channel image on
 // the open image's voxel grid size, or named like one.
@@ -146,18 +128,6 @@ MainWindow::MainWindow(SegmenterFactory factory, std::unique_ptr<ViewerSettings>
   });
   // The run's tensors were freed into the heap for reuse; a viewer left open gives them back.
   connect(this, &MainWindow::segmentationFinished, this, [] { core::releaseFreedMemory(); });
-  connect(job_, &SegmentationJob::failed, this, [this](const QString& message) {
-    segmentationPanel_->setRunning(false);
-    segmentationPanel_->setStatus("Failed: " + message);
-    reportError(message);
-    Q_EMIT segmentationFinished(false);
-  });
-  connect(job_, &SegmentationJob::cancelled, this, [this] {
-    segmentationPanel_->setRunning(false);
-    segmentationPanel_->setStatus("Cancelled");
-    notify("Segmentation cancelled");
-    Q_EMIT segmentationFinished(false);
-  });
   connect(segmentationPanel_, &SegmentationPanel::openModelRequested, this, [this] {
     const QString path = QFileDialog::getOpenFileName(this, "Open model", {}, "aunet models (*.aunet);;All files (*)");
     if (!path.isEmpty()) openModelInBackground(path);
@@ -181,14 +151,9 @@ MainWindow::~MainWindow() {
 // ---------------------------------------------------------------------------- building
 
 void MainWindow::buildViews() {
-  auto* central = new QWidget(this);
-  grid_ = new QGridLayout(central);
-  grid_->setContentsMargins(0, 0, 0, 0);
-  grid_->setSpacing(2);
-  central->setStyleSheet("background: #202020;");
-  for (ViewAxis a : kAxes) {
-    auto* v = new SliceView(a, &state_, document_, &overlays_, central);
-    views_[ViewState::viewIndex(a)] = v;
+  viewGrid_ = new ViewGrid(&state_, document_, &overlays_, this);
+  for (ViewAxis axis : kAxes) {
+    SliceView* v = view(axis);
     connect(v, &SliceView::cursorChanged, this, [this] { refreshAllViews(false); });
     connect(v, &SliceView::windowChanged, this, [this] {
       syncWindowCombo();
@@ -202,35 +167,8 @@ void MainWindow::buildViews() {
       else
         maximizeView(axis);
     });
-    connect(v, &SliceView::activated, this, [this](ViewAxis axis) { active_ = axis; });
   }
-  infoPanel_ = new QWidget(central);
-  infoText_ = new QLabel(infoPanel_);
-  infoText_->setStyleSheet("color: #d0d0d0; padding: 10px;");
-  infoText_->setAlignment(Qt::AlignTop | Qt::AlignLeft);
-  infoText_->setWordWrap(true);
-  auto* infoLayout = new QGridLayout(infoPanel_);
-  infoLayout->addWidget(infoText_);
-  layoutViews();
-  setCentralWidget(central);
-}
-
-void MainWindow::layoutViews() {
-  // Radiology 2x2: axial | sagittal over coronal | study information.
-  for (int i = 0; i < ViewState::kViews; ++i) grid_->removeWidget(views_[i]);
-  grid_->removeWidget(infoPanel_);
-  if (maximized_ >= 0) {
-    for (int i = 0; i < ViewState::kViews; ++i) views_[i]->setVisible(i == maximized_);
-    infoPanel_->hide();
-    grid_->addWidget(views_[maximized_], 0, 0);
-    return;
-  }
-  grid_->addWidget(view(ViewAxis::Axial), 0, 0);
-  grid_->addWidget(view(ViewAxis::Sagittal), 0, 1);
-  grid_->addWidget(view(ViewAxis::Coronal), 1, 0);
-  grid_->addWidget(infoPanel_, 1, 1);
-  for (auto* v : views_) v->show();
-  infoPanel_->show();
+  setCentralWidget(viewGrid_);
 }
 
 void MainWindow::buildDocks() {
@@ -249,137 +187,21 @@ void MainWindow::buildDocks() {
 }
 
 void MainWindow::buildMenus() {
-  QMenu* file = menuBar()->addMenu("&File");
-  file->addAction("&Open image...", QKeySequence::Open, this, [this] {
-    const QString path = QFileDialog::getOpenFileName(this, "Open image", {}, kImageFilter);
-    if (!path.isEmpty()) openImageInBackground(path);
-  });
-  file->addAction("Open &DICOM folder...", QKeySequence("Ctrl+D"), this, [this] {
-    const QString dir = QFileDialog::getExistingDirectory(this, "Open DICOM folder");
-    if (!dir.isEmpty()) openImageInBackground(dir);
-  });
-  file->addAction("Open &mask...", QKeySequence("Ctrl+M"), this, [this] {
-    const QString path = QFileDialog::getOpenFileName(this, "Open mask", {}, kMaskFilter);
-    if (!path.isEmpty()) openMaskInBackground(path);
-  });
-  file->addAction("Open &reference mask...", QKeySequence("Ctrl+Shift+M"), this, [this] {
-    const QString path = QFileDialog::getOpenFileName(this, "Open reference mask", {}, kMaskFilter);
-    if (!path.isEmpty()) openReferenceInBackground(path);
-  });
-  file->addAction("Open &attention map...", this, [this] {
-    const QString path = QFileDialog::getOpenFileName(this, "Open attention map", {}, kMaskFilter);
-    if (!path.isEmpty()) openAttentionInBackground(path);
-  });
-  QAction* openModelAction = file->addAction("Open mo&del...", this, [this] {
-    const QString path = QFileDialog::getOpenFileName(this, "Open model", {}, "aunet models (*.aunet);;All files (*)");
-    if (!path.isEmpty()) openModelInBackground(path);
-  });
-  openModelAction->setEnabled(controller_->canSegment());
-  file->addSeparator();
-  file->addAction("&Save mask...", QKeySequence::Save, this, [this] {
-    const QString path = QFileDialog::getSaveFileName(this, "Save mask", {}, kMaskFilter);
-    if (!path.isEmpty()) saveMask(path);
-  });
-  file->addAction("Save attention maps...", this, [this] {
-    const QString dir = QFileDialog::getExistingDirectory(this, "Save attention maps into");
-    if (!dir.isEmpty()) saveAttention(dir);
-  });
-  file->addAction("Save statistics (CSV)...", this, [this] {
-    const QString path = QFileDialog::getSaveFileName(this, "Save statistics", {}, "CSV (*.csv)");
-    if (!path.isEmpty()) saveStatistics(path);
-  });
-  file->addAction("&Export view as PNG...", QKeySequence("Ctrl+E"), this, [this] {
-    const QString path = QFileDialog::getSaveFileName(this, "Export view", {}, "PNG (*.png)");
-    if (!path.isEmpty()) exportView(path.endsWith(".png", Qt::CaseInsensitive) ? path : path + ".png");
-  });
-  file->addSeparator();
-  recentMenu_ = file->addMenu("Recent files");
-  file->addSeparator();
-  file->addAction("&Quit", QKeySequence::Quit, this, &QWidget::close);
-
-  // One undo stack for every change to the mask (ViewerController::history()).
-  QMenu* edit = menuBar()->addMenu("&Edit");
-  QAction* undo = edit->addAction("&Undo", QKeySequence::Undo, this, [this] { undoEdit(); });
-  QAction* redo = edit->addAction("&Redo", QKeySequence::Redo, this, [this] { redoEdit(); });
-  connect(edit, &QMenu::aboutToShow, this, [this, undo, redo] {
-    const EditHistory& h = controller_->history();
-    undo->setEnabled(h.canUndo());
-    redo->setEnabled(h.canRedo());
-    undo->setText(h.canUndo() ? "&Undo " + QString::fromStdString(h.undoText()) : QString("&Undo"));
-    redo->setText(h.canRedo() ? "&Redo " + QString::fromStdString(h.redoText()) : QString("&Redo"));
-  });
-
-  QMenu* viewMenu = menuBar()->addMenu("&View");
-  viewMenu->addAction("2x2 layout", QKeySequence("F4"), this, &MainWindow::showAllViews);
-  viewMenu->addAction("Axial only", QKeySequence("F1"), this, [this] { maximizeView(ViewAxis::Axial); });
-  viewMenu->addAction("Coronal only", QKeySequence("F2"), this, [this] { maximizeView(ViewAxis::Coronal); });
-  viewMenu->addAction("Sagittal only", QKeySequence("F3"), this, [this] { maximizeView(ViewAxis::Sagittal); });
-  viewMenu->addSeparator();
-  viewMenu->addAction("&Reset view", QKeySequence("Ctrl+0"), this, &MainWindow::resetViews);
-  QAction* cross = viewMenu->addAction("Crosshair", QKeySequence("C"), this, [this](bool on) {
-    overlays_.crosshair = on;
-    refreshAllViews(false);
-  });
-  cross->setCheckable(true);
-  cross->setChecked(true);
-
-  QMenu* segMenu = menuBar()->addMenu("&Segmentation");
-  QAction* run = segMenu->addAction("&Segment", QKeySequence("Ctrl+R"), this, &MainWindow::startSegmentation);
-  segMenu->addAction("&Cancel", this, &MainWindow::cancelSegmentation);
-  if (!controller_->canSegment()) {
-    run->setEnabled(false);
-    run->setToolTip("Segmentation is not available in this build");
-  }
-
-  QMenu* help = menuBar()->addMenu("&Help");
-  help->addAction("Mouse and keys", this, [this] {
-    QMessageBox::information(this, "Mouse and keys",
-                             "Left click/drag: move the crosshair (all views follow)\n"
-                             "Wheel, PgUp/PgDn, Up/Down: change slice\n"
-                             "Ctrl+wheel: zoom at the mouse;  middle drag or Shift+left drag: pan\n"
-                             "Right drag: window width (left/right) and level (up/down)\n"
-                             "Double click: maximize / restore a view;  F1-F3 one view, F4 2x2\n"
-                             "Ctrl+0: reset zoom and pan;  C: crosshair on/off");
-  });
-
-  QToolBar* tools = addToolBar("Main");
-  tools->setObjectName("mainToolbar");
-  tools->addAction("Open", this, [this] {
-    const QString path = QFileDialog::getOpenFileName(this, "Open image", {}, kImageFilter);
-    if (!path.isEmpty()) openImageInBackground(path);
-  });
-  tools->addAction("Mask", this, [this] {
-    const QString path = QFileDialog::getOpenFileName(this, "Open mask", {}, kMaskFilter);
-    if (!path.isEmpty()) openMaskInBackground(path);
-  });
-  tools->addSeparator();
-  tools->addAction("2x2", this, &MainWindow::showAllViews);
-  tools->addAction("Reset view", this, &MainWindow::resetViews);
-  tools->addSeparator();
-  tools->addWidget(new QLabel(" Window: ", tools));
-  windowCombo_ = new QComboBox(tools);
-  windowCombo_->setObjectName("windowPresets");
-  windowCombo_->setMinimumContentsLength(16);
-  windowCombo_->setPlaceholderText("custom (right drag)");
-  tools->addWidget(windowCombo_);
+  const ViewerMenus::Built built = ViewerMenus::build(*this);
+  recentMenu_ = built.recentFiles;
+  windowCombo_ = built.windowPresets;
+  volumeBox_ = built.volumeSelector;
+  volumeAction_ = built.volumeAction;
   connect(windowCombo_, qOverload<int>(&QComboBox::activated), this, &MainWindow::applyPreset);
-  auto* volumeTools = new QWidget(tools);
-  auto* volumeLayout = new QHBoxLayout(volumeTools);
-  volumeLayout->setContentsMargins(0, 0, 0, 0);
-  volumeLayout->addWidget(new QLabel(" Volume: ", volumeTools));
-  volumeBox_ = new QSpinBox(volumeTools);
-  volumeBox_->setObjectName("volumeSelector");
-  volumeBox_->setToolTip("Which volume of a 4D image (or channel) the views show, counted from 0");
-  volumeLayout->addWidget(volumeBox_);
-  volumeAction_ = tools->addWidget(volumeTools);
-  volumeAction_->setVisible(false);
-  connect(volumeBox_, qOverload<int>(&QSpinBox::valueChanged), this, [this](int volume) {
-    const auto image = document_->image();
-    if (!image || !state_.setChannel(volume, image->channels())) return;
-    applyWindow(WindowPresets::automatic(*image, state_.channel()));
-    updateInfoPanel();
-    refreshAllViews(true);
-  });
+  connect(volumeBox_, qOverload<int>(&QSpinBox::valueChanged), this, &MainWindow::showVolume);
+}
+
+void MainWindow::showVolume(int volume) {
+  const auto image = document_->image();
+  if (!image || !state_.setChannel(volume, image->channels())) return;
+  applyWindow(WindowPresets::automatic(*image, state_.channel()));
+  updateInfoPanel();
+  refreshAllViews(true);
 }
 
 // ---------------------------------------------------------------------------- errors
@@ -612,23 +434,18 @@ void MainWindow::cancelSegmentation() {
 
 // ---------------------------------------------------------------------------- views
 
-SliceView* MainWindow::view(ViewAxis axis) const { return views_[ViewState::viewIndex(axis)]; }
+SliceView* MainWindow::view(ViewAxis axis) const { return viewGrid_->view(axis); }
 
-SliceView* MainWindow::activeView() const { return maximized_ >= 0 ? views_[maximized_] : view(active_); }
+SliceView* MainWindow::activeView() const { return viewGrid_->activeView(); }
 
 void MainWindow::showAllViews() {
   if (document_->hasImage() && state_.geometry().size[2] == 1) return;  // 2D images have one view
-  maximized_ = -1;
-  layoutViews();
+  viewGrid_->showAll();
 }
 
-void MainWindow::maximizeView(ViewAxis axis) {
-  maximized_ = ViewState::viewIndex(axis);
-  active_ = axis;
-  layoutViews();
-}
+void MainWindow::maximizeView(ViewAxis axis) { viewGrid_->maximize(axis); }
 
-bool MainWindow::isMaximized(ViewAxis axis) const { return maximized_ == ViewState::viewIndex(axis); }
+bool MainWindow::isMaximized(ViewAxis axis) const { return viewGrid_->isMaximized(axis); }
 
 bool MainWindow::undoEdit() {
   if (job_->running()) return false;  // the running segmentation would land on another mask
@@ -659,7 +476,8 @@ void MainWindow::resetViews() {
 }
 
 void MainWindow::refreshAllViews(bool content) {
-  for (auto* v : views_) {
+  for (ViewAxis axis : kAxes) {
+    SliceView* v = view(axis);
     if (content)
       v->invalidateContent();
     else
@@ -674,62 +492,14 @@ void MainWindow::applyWindow(const WindowLevel& window) {
   windowSaveTimer_->start();
 }
 
-void MainWindow::fillWindowCombo() {
-  const QSignalBlocker block(windowCombo_);
-  windowCombo_->clear();
-  windowCombo_->addItem("Automatic (0.5-99.5%)");
-  const auto image = document_->image();
-  if (image && image->metadata().windowCenter && image->metadata().windowWidth)
-    windowCombo_->addItem(QString("DICOM header (W %1 L %2)")
-                              .arg(*image->metadata().windowWidth)
-                              .arg(*image->metadata().windowCenter));
-  for (const auto& p : WindowPresets::ct())
-    windowCombo_->addItem(QString("%1 (W %2 L %3)").arg(QString::fromStdString(p.name)).arg(p.window.width).arg(p.window.center),
-                          QVariant::fromValue(QPointF(p.window.center, p.window.width)));
-}
+QComboBox* MainWindow::windowCombo() const { return windowCombo_; }
 
-void MainWindow::syncWindowCombo() {
-  // Show the preset that is in use, or the "custom" placeholder after a drag.
-  const WindowLevel& w = state_.window();
-  const QSignalBlocker block(windowCombo_);
-  for (int i = 1; i < windowCombo_->count(); ++i) {
-    const QVariant preset = windowCombo_->itemData(i);
-    const auto image = document_->image();
-    QPointF cw;
-    if (preset.isValid())
-      cw = preset.toPointF();
-    else if (image && image->metadata().windowCenter && image->metadata().windowWidth)
-      cw = QPointF(*image->metadata().windowCenter, *image->metadata().windowWidth);
-    else
-      continue;
-    if (std::abs(cw.x() - w.center) < 1e-6 && std::abs(cw.y() - w.width) < 1e-6) {
-      windowCombo_->setCurrentIndex(i);
-      return;
-    }
-  }
-  const auto image = document_->image();
-  if (image) {
-    const WindowLevel automatic = WindowPresets::automatic(*image);
-    if (std::abs(automatic.center - w.center) < 1e-6 && std::abs(automatic.width - w.width) < 1e-6) {
-      windowCombo_->setCurrentIndex(0);
-      return;
-    }
-  }
-  windowCombo_->setCurrentIndex(-1);
-}
+void MainWindow::fillWindowCombo() { windowCombo_->fill(document_->image().get()); }
+
+void MainWindow::syncWindowCombo() { windowCombo_->sync(state_.window(), document_->image().get()); }
 
 void MainWindow::applyPreset(int index) {
-  const auto image = document_->image();
-  if (!image || index < 0) return;
-  const QVariant preset = windowCombo_->itemData(index);
-  if (preset.canConvert<QPointF>() && preset.isValid()) {
-    const QPointF cw = preset.toPointF();
-    applyWindow({cw.x(), cw.y()});
-  } else if (windowCombo_->itemText(index).startsWith("DICOM")) {
-    applyWindow({*image->metadata().windowCenter, *image->metadata().windowWidth});
-  } else {
-    applyWindow(WindowPresets::automatic(*image));
-  }
+  if (const auto window = windowCombo_->windowAt(index, document_->image().get())) applyWindow(*window);
 }
 
 void MainWindow::rememberWindow() {
@@ -753,7 +523,7 @@ void MainWindow::onImageChanged() {
   syncWindowCombo();
   if (image->geometry().size[2] == 1)
     maximizeView(ViewAxis::Axial);  // a 2D image has no coronal or sagittal view
-  else if (maximized_ >= 0 && !isMaximized(active_))
+  else if (viewGrid_->anyMaximized() && !isMaximized(viewGrid_->active()))
     showAllViews();
   segmentationPanel_->setImageAvailable(true);
   segmentationPanel_->setStatus(controller_->segmenter() ? "Ready" : "");
@@ -778,7 +548,7 @@ void MainWindow::onHover(bool inside, const core::Index3& voxel) {
 
 QString MainWindow::statusText() const { return hoverLabel_->text(); }
 
-void MainWindow::updateInfoPanel() { infoText_->setText(controller_->describe()); }
+void MainWindow::updateInfoPanel() { viewGrid_->setInformation(controller_->describe()); }
 
 void MainWindow::updateRecentMenu() {
   recentMenu_->clear();

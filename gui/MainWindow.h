@@ -37,6 +37,8 @@ class SegmentationPanel;
 class SliceView;
 class ViewerDocument;
 class ViewerController;
+class ViewGrid;
+class WindowPresetBox;
 
 
 class MainWindow : public QMainWindow {
@@ -99,6 +101,8 @@ class MainWindow : public QMainWindow {
   bool redoEdit();
   void applyWindow(const WindowLevel& window);
   void applyPreset(int index);  // index into the window combo
+  void showVolume(int volume);  // a 4D image's volume (channel) on screen
+  void refreshAllViews(bool content);  // repaint; `content`: the slices themselves changed
 
   ViewState& viewState() { return state_; }
   ViewerDocument& document() { return *document_; }
@@ -110,7 +114,7 @@ class MainWindow : public QMainWindow {
   OverlayPanel* overlayPanel() const { return overlayPanel_; }
   SegmentationPanel* segmentationPanel() const { return segmentationPanel_; }
   SegmentationJob* segmentationJob() const { return job_; }
-  QComboBox* windowCombo() const { return windowCombo_; }
+  QComboBox* windowCombo() const;
   QString statusText() const;
   ViewerSettings& settings() { return *settings_; }
 
@@ -131,7 +135,6 @@ class MainWindow : public QMainWindow {
   void buildDocks();
   void reportError(const QString& message);
   void notify(const QString& message);
-  void refreshAllViews(bool content);
   void onImageChanged();
   void onLabelsChanged();
   void onAttentionChanged();
@@ -141,7 +144,6 @@ class MainWindow : public QMainWindow {
   void fillWindowCombo();
   void syncWindowCombo();
   void rememberWindow();
-  void layoutViews();
   QString chooseDicomSeries(const QString& folder, bool* cancelled);
   // Runs `work` on the thread pool; the closure it returns is then run on the UI thread
   // (through guarded()) unless the image changed meanwhile. Errors from `work` are
@@ -160,16 +162,11 @@ class MainWindow : public QMainWindow {
   OverlaySettings& overlays_;
   ViewerDocument* document_;
   LabelTableModel* legend_;
-  SliceView* views_[ViewState::kViews] = {nullptr, nullptr, nullptr};
-  QWidget* infoPanel_ = nullptr;
-  QLabel* infoText_ = nullptr;
-  QGridLayout* grid_ = nullptr;
-  int maximized_ = -1;
-  ViewAxis active_ = ViewAxis::Axial;
+  ViewGrid* viewGrid_ = nullptr;
   OverlayPanel* overlayPanel_ = nullptr;
   SegmentationPanel* segmentationPanel_ = nullptr;
   SegmentationJob* job_ = nullptr;
-  QComboBox* windowCombo_ = nullptr;
+  WindowPresetBox* windowCombo_ = nullptr;
   QSpinBox* volumeBox_ = nullptr;       // a 4D image's volume (channel) on screen
   QAction* volumeAction_ = nullptr;     // shows the box only for images of several volumes
   QLabel* hoverLabel_ = nullptr;

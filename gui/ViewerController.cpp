@@ -22,6 +22,14 @@ ViewerController::ViewerController(SegmenterFactory factory, QObject* parent)
       job_(new SegmentationJob(this)),
       legend_(new LabelTableModel(this)) {
   connect(job_, &SegmentationJob::succeeded, this, &ViewerController::adoptSegmentation);
+  connect(job_, &SegmentationJob::failed, this, [this](const QString& message) {
+    Q_EMIT error(message);
+    Q_EMIT segmentationFinished(false, "Failed: " + message);
+  });
+  connect(job_, &SegmentationJob::cancelled, this, [this] {
+    Q_EMIT notice("Segmentation cancelled");
+    Q_EMIT segmentationFinished(false, "Cancelled");
+  });
   connect(document_, &ViewerDocument::labelsChanged, this, &ViewerController::refreshStatistics);
 }
 

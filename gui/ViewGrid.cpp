@@ -1,0 +1,63 @@
+#include "gui/ViewGrid.h"
+
+#include <QGridLayout>
+#include <QLabel>
+
+#include "gui/SliceView.h"
+
+namespace aunet::gui {
+
+ViewGrid::ViewGrid(ViewState* state, ViewerDocument* document, OverlaySettings* overlays, QWidget* parent)
+    : QWidget(parent) {
+  grid_ = new QGridLayout(this);
+  grid_->setContentsMargins(0, 0, 0, 0);
+  grid_->setSpacing(2);
+  setStyleSheet("background: #202020;");
+  for (ViewAxis a : {ViewAxis::Axial, ViewAxis::Coronal, ViewAxis::Sagittal}) {
+    views_[ViewState::viewIndex(a)] = new SliceView(a, state, document, overlays, this);
+    connect(views_[ViewState::viewIndex(a)], &SliceView::activated, this, [this](ViewAxis axis) { active_ = axis; });
+  }
+  infoPanel_ = new QWidget(this);
+  infoText_ = new QLabel(infoPanel_);
+  infoText_->setStyleSheet("color: #d0d0d0; padding: 10px;");
+  infoText_->setAlignment(Qt::AlignTop | Qt::AlignLeft);
+  infoText_->setWordWrap(true);
+  auto* infoLayout = new QGridLayout(infoPanel_);
+  infoLayout->addWidget(infoText_);
+  layoutViews();
+}
+
+SliceView* ViewGrid::activeView() const { return maximized_ >= 0 ? views_[maximized_] : view(active_); }
+
+void ViewGrid::showAll() {
+  maximized_ = -1;
+  layoutViews();
+}
+
+void ViewGrid::maximize(ViewAxis axis) {
+  maximized_ = ViewState::viewIndex(axis);
+  active_ = axis;
+  layoutViews();
+}
+
+void ViewGrid::setInformation(const QString& richText) { infoText_->setText(richText); }
+
+void ViewGrid::layoutViews() {
+  // Radiology 2x2: axial | sagittal over coronal | study information.
+  for (int i = 0; i < ViewState::kViews; ++i) grid_->removeWidget(views_[i]);
+  grid_->removeWidget(infoPanel_);
+  if (maximized_ >= 0) {
+    for (int i = 0; i < ViewState::kViews; ++i) views_[i]->setVisible(i == maximized_);
+    infoPanel_->hide();
+    grid_->addWidget(views_[maximized_], 0, 0);
+    return;
+  }
+  grid_->addWidget(view(ViewAxis::Axial), 0, 0);
+  grid_->addWidget(view(ViewAxis::Sagittal), 0, 1);
+  grid_->addWidget(view(ViewAxis::Coronal), 1, 0);
+  grid_->addWidget(infoPanel_, 1, 1);
+  for (auto* v : views_) v->show();
+  infoPanel_->show();
+}
+
+}  // namespace aunet::gui

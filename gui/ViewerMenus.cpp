@@ -1,0 +1,154 @@
+#include "gui/ViewerMenus.h"
+
+#include <QAction>
+#include <QFileDialog>
+#include <QHBoxLayout>
+#include <QKeySequence>
+#include <QLabel>
+#include <QMenu>
+#include <QMenuBar>
+#include <QMessageBox>
+#include <QSpinBox>
+#include <QToolBar>
+
+#include "gui/MainWindow.h"
+#include "gui/ViewerController.h"
+#include "gui/WindowPresetBox.h"
+
+namespace aunet::gui {
+
+namespace {
+
+const char* kImageFilter =
+    "Images (*.nii *.nii.gz *.nrrd *.nhdr *.mha *.mhd *.dcm *.png *.jpg *.jpeg *.tif *.tiff *.bmp);;All files (*)";
+const char* kMaskFilter = "Label maps (*.nii *.nii.gz *.nrrd *.nhdr *.mha *.mhd);;All files (*)";
+
+}  // namespace
+
+ViewerMenus::Built ViewerMenus::build(MainWindow& w) {
+  Built out;
+  MainWindow* window = &w;
+  QMenu* file = w.menuBar()->addMenu("&File");
+  file->addAction("&Open image...", QKeySequence::Open, window, [window] {
+    const QString path = QFileDialog::getOpenFileName(window, "Open image", {}, kImageFilter);
+    if (!path.isEmpty()) window->openImageInBackground(path);
+  });
+  file->addAction("Open &DICOM folder...", QKeySequence("Ctrl+D"), window, [window] {
+    const QString dir = QFileDialog::getExistingDirectory(window, "Open DICOM folder");
+    if (!dir.isEmpty()) window->openImageInBackground(dir);
+  });
+  file->addAction("Open &mask...", QKeySequence("Ctrl+M"), window, [window] {
+    const QString path = QFileDialog::getOpenFileName(window, "Open mask", {}, kMaskFilter);
+    if (!path.isEmpty()) window->openMaskInBackground(path);
+  });
+  file->addAction("Open &reference mask...", QKeySequence("Ctrl+Shift+M"), window, [window] {
+    const QString path = QFileDialog::getOpenFileName(window, "Open reference mask", {}, kMaskFilter);
+    if (!path.isEmpty()) window->openReferenceInBackground(path);
+  });
+  file->addAction("Open &attention map...", window, [window] {
+    const QString path = QFileDialog::getOpenFileName(window, "Open attention map", {}, kMaskFilter);
+    if (!path.isEmpty()) window->openAttentionInBackground(path);
+  });
+  QAction* openModelAction = file->addAction("Open mo&del...", window, [window] {
+    const QString path = QFileDialog::getOpenFileName(window, "Open model", {}, "aunet models (*.aunet);;All files (*)");
+    if (!path.isEmpty()) window->openModelInBackground(path);
+  });
+  openModelAction->setEnabled(w.controller().canSegment());
+  file->addSeparator();
+  file->addAction("&Save mask...", QKeySequence::Save, window, [window] {
+    const QString path = QFileDialog::getSaveFileName(window, "Save mask", {}, kMaskFilter);
+    if (!path.isEmpty()) window->saveMask(path);
+  });
+  file->addAction("Save attention maps...", window, [window] {
+    const QString dir = QFileDialog::getExistingDirectory(window, "Save attention maps into");
+    if (!dir.isEmpty()) window->saveAttention(dir);
+  });
+  file->addAction("Save statistics (CSV)...", window, [window] {
+    const QString path = QFileDialog::getSaveFileName(window, "Save statistics", {}, "CSV (*.csv)");
+    if (!path.isEmpty()) window->saveStatistics(path);
+  });
+  file->addAction("&Export view as PNG...", QKeySequence("Ctrl+E"), window, [window] {
+    const QString path = QFileDialog::getSaveFileName(window, "Export view", {}, "PNG (*.png)");
+    if (!path.isEmpty()) window->exportView(path.endsWith(".png", Qt::CaseInsensitive) ? path : path + ".png");
+  });
+  file->addSeparator();
+  out.recentFiles = file->addMenu("Recent files");
+  file->addSeparator();
+  file->addAction("&Quit", QKeySequence::Quit, window, &QWidget::close);
+
+  // One undo stack for every change to the mask (ViewerController::history()).
+  QMenu* edit = w.menuBar()->addMenu("&Edit");
+  QAction* undo = edit->addAction("&Undo", QKeySequence::Undo, window, [window] { window->undoEdit(); });
+  QAction* redo = edit->addAction("&Redo", QKeySequence::Redo, window, [window] { window->redoEdit(); });
+  QObject::connect(edit, &QMenu::aboutToShow, window, [window, undo, redo] {
+    const EditHistory& h = window->controller().history();
+    undo->setEnabled(h.canUndo());
+    redo->setEnabled(h.canRedo());
+    undo->setText(h.canUndo() ? "&Undo " + QString::fromStdString(h.undoText()) : QString("&Undo"));
+    redo->setText(h.canRedo() ? "&Redo " + QString::fromStdString(h.redoText()) : QString("&Redo"));
+  });
+
+  QMenu* viewMenu = w.menuBar()->addMenu("&View");
+  viewMenu->addAction("2x2 layout", QKeySequence("F4"), window, &MainWindow::showAllViews);
+  viewMenu->addAction("Axial only", QKeySequence("F1"), window, [window] { window->maximizeView(ViewAxis::Axial); });
+  viewMenu->addAction("Coronal only", QKeySequence("F2"), window, [window] { window->maximizeView(ViewAxis::Coronal); });
+  viewMenu->addAction("Sagittal only", QKeySequence("F3"), window, [window] { window->maximizeView(ViewAxis::Sagittal); });
+  viewMenu->addSeparator();
+  viewMenu->addAction("&Reset view", QKeySequence("Ctrl+0"), window, &MainWindow::resetViews);
+  QAction* cross = viewMenu->addAction("Crosshair", QKeySequence("C"), window, [window](bool on) {
+    window->overlaySettings().crosshair = on;
+    window->refreshAllViews(false);
+  });
+  cross->setCheckable(true);
+  cross->setChecked(true);
+
+  QMenu* segMenu = w.menuBar()->addMenu("&Segmentation");
+  QAction* run = segMenu->addAction("&Segment", QKeySequence("Ctrl+R"), window, &MainWindow::startSegmentation);
+  segMenu->addAction("&Cancel", window, &MainWindow::cancelSegmentation);
+  if (!w.controller().canSegment()) {
+    run->setEnabled(false);
+    run->setToolTip("Segmentation is not available in this build");
+  }
+
+  QMenu* help = w.menuBar()->addMenu("&Help");
+  help->addAction("Mouse and keys", window, [window] {
+    QMessageBox::information(window, "Mouse and keys",
+                             "Left click/drag: move the crosshair (all views follow)\n"
+                             "Wheel, PgUp/PgDn, Up/Down: change slice\n"
+                             "Ctrl+wheel: zoom at the mouse;  middle drag or Shift+left drag: pan\n"
+                             "Right drag: window width (left/right) and level (up/down)\n"
+                             "Double click: maximize / restore a view;  F1-F3 one view, F4 2x2\n"
+                             "Ctrl+0: reset zoom and pan;  C: crosshair on/off");
+  });
+
+  QToolBar* tools = w.addToolBar("Main");
+  tools->setObjectName("mainToolbar");
+  tools->addAction("Open", window, [window] {
+    const QString path = QFileDialog::getOpenFileName(window, "Open image", {}, kImageFilter);
+    if (!path.isEmpty()) window->openImageInBackground(path);
+  });
+  tools->addAction("Mask", window, [window] {
+    const QString path = QFileDialog::getOpenFileName(window, "Open mask", {}, kMaskFilter);
+    if (!path.isEmpty()) window->openMaskInBackground(path);
+  });
+  tools->addSeparator();
+  tools->addAction("2x2", window, &MainWindow::showAllViews);
+  tools->addAction("Reset view", window, &MainWindow::resetViews);
+  tools->addSeparator();
+  tools->addWidget(new QLabel(" Window: ", tools));
+  out.windowPresets = new WindowPresetBox(tools);
+  tools->addWidget(out.windowPresets);
+  auto* volumeTools = new QWidget(tools);
+  auto* volumeLayout = new QHBoxLayout(volumeTools);
+  volumeLayout->setContentsMargins(0, 0, 0, 0);
+  volumeLayout->addWidget(new QLabel(" Volume: ", volumeTools));
+  out.volumeSelector = new QSpinBox(volumeTools);
+  out.volumeSelector->setObjectName("volumeSelector");
+  out.volumeSelector->setToolTip("Which volume of a 4D image (or channel) the views show, counted from 0");
+  volumeLayout->addWidget(out.volumeSelector);
+  out.volumeAction = tools->addWidget(volumeTools);
+  out.volumeAction->setVisible(false);
+  return out;
+}
+
+}  // namespace aunet::gui
