@@ -14,7 +14,6 @@
 #include <QMenu>
 #include <QMessageBox>
 #include <QMimeData>
-#include <QProgressBar>
 #include <QSpinBox>
 #include <QStatusBar>
 #include <QTimer>
@@ -27,35 +26,17 @@
 #include "gui/SegmentationPanel.h"
 #include "gui/SeriesPickerDialog.h"
 #include "gui/SliceView.h"
+#include "gui/TaskIndicator.h"
 #include "gui/ViewGrid.h"
 #include "gui/ViewerController.h"
 #include "gui/ViewerMenus.h"
 #include "gui/WindowPresetBox.h"
 #include "gui/WindowPresets.h"
-#include "io/DicomSeriesScanner.h"
 #include "io/ImageReader.h"
 
 namespace aunet::gui {
 
-namespace {
-
-constexpr ViewAxis kAxes[] = {ViewAxis::Axial, ViewAxis::Coronal, ViewAxis::Sagittal};
-
-// Dropped or recent paths that are probably masks: an integer single-channel image on
-// the open image's voxel grid size, or named like one.
-bool looksLikeMask(const QString& path, const core::Geometry& image) {
-  try {
-    const io::ImageInfo info = io::readImageInfo(path.toStdString());
-    if (info.channels != 1 || !core::isInteger(info.pixelType)) return false;
-    const QString name = QFileInfo(path).fileName().toLower();
-    return info.geometry.size == image.size || name.contains("seg") || name.contains("mask") ||
-           name.contains("label");
-  } catch (const std::exception&) {
-    return false;
-  }
-}
-
-}  // namespace
+constexpr ViewAxis kAxes[] = {ViewAxis::Axial, ViewAxis::Coronal, ViewAxis::Sagittal};  // this file's only
 
 MainWindow::MainWindow(SegmenterFactory factory, std::unique_ptr<ViewerSettings> settings, QWidget* parent)
     : QMainWindow(parent),
@@ -75,11 +56,7 @@ MainWindow::MainWindow(SegmenterFactory factory, std::unique_ptr<ViewerSettings>
   hoverLabel_ = new QLabel(this);
   hoverLabel_->setObjectName("hover");
   statusBar()->addPermanentWidget(hoverLabel_, 1);
-  loadingBar_ = new QProgressBar(this);
-  loadingBar_->setRange(0, 0);  // busy indicator: readers report no progress
-  loadingBar_->setMaximumWidth(160);
-  loadingBar_->hide();
-  statusBar()->addPermanentWidget(loadingBar_);
+  statusBar()->addPermanentWidget(new TaskIndicator(controller_->tasks(), this));
 
   windowSaveTimer_ = new QTimer(this);
   windowSaveTimer_->setSingleShot(true);
@@ -88,17 +65,13 @@ MainWindow::MainWindow(SegmenterFactory factory, std::unique_ptr<ViewerSettings>
 
   TaskRunner& tasks = controller_->tasks();
   connect(&tasks, &TaskRunner::started, this, [this](const QString& what) {
-    loadingBar_->show();
     if (!what.isEmpty()) statusBar()->showMessage(what);
   });
   connect(&tasks, &TaskRunner::failed, this, &MainWindow::reportError);
   connect(&tasks, &TaskRunner::dropped, this, [this](const QString& what) {
     if (!what.isEmpty()) notify("Discarded a result that belonged to the previous image");
   });
-  connect(&tasks, &TaskRunner::idle, this, [this] {
-    loadingBar_->hide();
-    Q_EMIT backgroundJobsFinished();
-  });
+  connect(&tasks, &TaskRunner::idle, this, &MainWindow::backgroundJobsFinished);
   connect(controller_, &ViewerController::notice, this, &MainWindow::notify);
   connect(document_, &ViewerDocument::imageChanged, this, &MainWindow::onImageChanged);
   connect(document_, &ViewerDocument::labelsChanged, this, &MainWindow::onLabelsChanged);
@@ -107,21 +80,15 @@ MainWindow::MainWindow(SegmenterFactory factory, std::unique_ptr<ViewerSettings>
   connect(overlayPanel_->legendView(), &QAbstractItemView::doubleClicked, this,
           [this](const QModelIndex& index) { jumpToLabel(legend_->labelValueAt(index.row())); });
 
-  connect(job_, &SegmentationJob::progressChanged, segmentationPanel_, &SegmentationPanel::setProgress);
-  connect(controller_, &ViewerController::segmentationFinished, this, [this](bool ok, const QString& status) {
-    segmentationPanel_->setRunning(false);
-    if (ok || status == "Failed") segmentationPanel_->setProgress(1.0, "done");
-    segmentationPanel_->setStatus(status);
-    Q_EMIT segmentationFinished(ok);
-  });
+  segmentationPanel_->follow(*controller_);
+  connect(controller_, &ViewerController::segmentationFinished, this,
+          [this](bool ok, const QString&) { Q_EMIT segmentationFinished(ok); });
   connect(controller_, &ViewerController::error, this, &MainWindow::reportError);
   connect(controller_, &ViewerController::statisticsChanged, this, [this] {
     updateInfoPanel();
     refreshAllViews(true);
   });
   connect(controller_, &ViewerController::modelLoaded, this, [this](const QString& path) {
-    segmentationPanel_->setModel(path, controller_->segmenter()->metadata());
-    segmentationPanel_->setStatus("Ready");
     settings_->addRecentFile(path);
     updateRecentMenu();
     updateInfoPanel();
@@ -134,19 +101,13 @@ MainWindow::MainWindow(SegmenterFactory factory, std::unique_ptr<ViewerSettings>
   });
   connect(segmentationPanel_, &SegmentationPanel::segmentRequested, this, &MainWindow::startSegmentation);
   connect(segmentationPanel_, &SegmentationPanel::cancelRequested, this, &MainWindow::cancelSegmentation);
-  if (!controller_->canSegment())
-    segmentationPanel_->setUnavailable("Segmentation is not available in this build (no pipeline linked)");
 
   fillWindowCombo();
   updateInfoPanel();
   updateRecentMenu();
 }
 
-MainWindow::~MainWindow() {
-  // The worker must not outlive the document and segmenter it uses.
-  job_->cancel();
-  job_->waitForWorker();
-}
+MainWindow::~MainWindow() = default;  // the controller stops its segmentation worker
 
 // ---------------------------------------------------------------------------- building
 
@@ -235,27 +196,13 @@ bool MainWindow::guarded(const std::function<void()>& action) {
 
 // ---------------------------------------------------------------------------- opening
 
-QString MainWindow::chooseDicomSeries(const QString& folder, bool* cancelled) {
-  *cancelled = false;
-  std::vector<io::DicomSeriesInfo> series = io::scanDicomSeries(folder.toStdString());
-  series.erase(std::remove_if(series.begin(), series.end(), [](const auto& s) { return !s.isImage; }), series.end());
-  if (series.empty()) throw core::Error(folder.toStdString(), "no DICOM image series in this folder");
-  if (series.size() == 1 || !interactive_) return QString::fromStdString(series.front().id);
-  SeriesPickerDialog picker(folder, series, this);
-  if (picker.exec() != QDialog::Accepted) {
-    *cancelled = true;
-    return {};
-  }
-  return QString::fromStdString(picker.selectedId());
-}
-
 bool MainWindow::openImage(const QString& path, const QString& dicomSeriesId) {
   if (path.isEmpty()) return false;
   return guarded([&] {
     QString series = dicomSeriesId;
     if (QFileInfo(path).isDir() && series.isEmpty()) {
       bool cancelled = false;
-      series = chooseDicomSeries(path, &cancelled);
+      series = SeriesPickerDialog::choose(path, interactive_, this, &cancelled);
       if (cancelled) return;
     }
     // Read fully before touching the open study: a bad file leaves it (and a
@@ -268,14 +215,10 @@ void MainWindow::openImageInBackground(const QString& path) {
   if (path.isEmpty()) return;
   QString series;
   bool cancelled = false;
-  if (QFileInfo(path).isDir() && !guarded([&] { series = chooseDicomSeries(path, &cancelled); })) return;
+  if (QFileInfo(path).isDir() && !guarded([&] { series = SeriesPickerDialog::choose(path, interactive_, this, &cancelled); })) return;
   if (cancelled) return;
   controller_->openImageInBackground(path, series);
 }
-
-bool MainWindow::isLoading() const { return controller_->tasks().pending() > 0; }
-
-int MainWindow::pendingJobs() const { return controller_->tasks().pending(); }
 
 void MainWindow::adoptImage(core::Volume image, const QString& path) {
   rememberWindow();
@@ -287,8 +230,6 @@ void MainWindow::adoptImage(core::Volume image, const QString& path) {
 }
 
 // ---------------------------------------------------------------------------- background jobs
-
-bool MainWindow::waitForBackgroundJobs(int timeoutMs) { return controller_->tasks().waitForIdle(timeoutMs); }
 
 bool MainWindow::startLabelJob(const QString& path, bool reference) {
   QString whyNot;
@@ -333,11 +274,6 @@ bool MainWindow::openAttention(const QString& path) {
 
 bool MainWindow::openModel(const QString& path) { return openModelInBackground(path) && waitForBackgroundJobs(); }
 
-bool MainWindow::opensAsImage(const QString& path) const {
-  if (path.endsWith(".aunet", Qt::CaseInsensitive)) return false;
-  return !(document_->hasImage() && !QFileInfo(path).isDir() && looksLikeMask(path, state_.geometry()));
-}
-
 void MainWindow::openAnyInBackground(const QString& path) {
   if (path.endsWith(".aunet", Qt::CaseInsensitive))
     openModelInBackground(path);
@@ -361,13 +297,7 @@ void MainWindow::dropEvent(QDropEvent* event) {
   QStringList paths;
   for (const QUrl& url : event->mimeData()->urls())
     if (url.isLocalFile()) paths << url.toLocalFile();
-  // Images first, so masks dropped together with their image land on it.
-  const auto isMaskish = [](const QString& p) {
-    const QString n = QFileInfo(p).fileName().toLower();
-    return n.contains("seg") || n.contains("mask") || n.contains("label") || n.endsWith(".aunet");
-  };
-  std::stable_sort(paths.begin(), paths.end(),
-                   [&isMaskish](const QString& a, const QString& b) { return !isMaskish(a) && isMaskish(b); });
+  paths = ViewerController::openingOrder(paths);
   // One image alone loads in the background; several files open in order, so a mask
   // dropped with its image lands on it.
   if (paths.size() == 1)
@@ -551,18 +481,10 @@ QString MainWindow::statusText() const { return hoverLabel_->text(); }
 void MainWindow::updateInfoPanel() { viewGrid_->setInformation(controller_->describe()); }
 
 void MainWindow::updateRecentMenu() {
-  recentMenu_->clear();
-  const QStringList recent = settings_->recentFiles();
-  for (const QString& path : recent)
-    recentMenu_->addAction(path, this, [this, path] { openAnyInBackground(path); });
-  if (recent.isEmpty()) recentMenu_->addAction("(none)")->setEnabled(false);
-  else {
-    recentMenu_->addSeparator();
-    recentMenu_->addAction("Clear", this, [this] {
-      settings_->clearRecentFiles();
-      updateRecentMenu();
-    });
-  }
+  ViewerMenus::fillRecentFiles(recentMenu_, *this, settings_->recentFiles(), [this] {
+    settings_->clearRecentFiles();
+    updateRecentMenu();
+  });
 }
 
 void MainWindow::closeEvent(QCloseEvent* event) {

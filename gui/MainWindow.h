@@ -58,7 +58,7 @@ class MainWindow : public QMainWindow {
   // What the menus use: reads on a worker thread with a busy bar, so a large series
   // does not freeze the window; errors arrive through errorOccurred as well.
   void openImageInBackground(const QString& path);
-  bool isLoading() const;
+  bool isLoading() const { return controller_->tasks().pending() > 0; }
   // Masks, reference masks, attention maps and models are read (and moved onto the
   // image grid) on a worker thread, like images; the legend's statistics too. The
   // ...InBackground methods return at once (the menus use them); the plain ones
@@ -74,10 +74,11 @@ class MainWindow : public QMainWindow {
   bool openAttention(const QString& path);
   bool openModel(const QString& path);
   // Background jobs (masks, models, statistics; not image loads or segmentation) still running.
-  int pendingJobs() const;
+  int pendingJobs() const { return controller_->tasks().pending(); }
   // Runs the event loop until no background job is pending; false when one of the jobs
   // that finished meanwhile failed, or on timeout (ms, negative: none).
-  bool waitForBackgroundJobs(int timeoutMs = -1);
+  // Runs the event loop until background work is done (scripts, tests); true without errors.
+  bool waitForBackgroundJobs(int timeoutMs = -1) { return controller_->tasks().waitForIdle(timeoutMs); }
   bool saveMask(const QString& path);
   bool saveAttention(const QString& folder);  // attention_level<N>.nii.gz per gate level
   bool saveStatistics(const QString& path);   // CSV, written atomically
@@ -87,7 +88,7 @@ class MainWindow : public QMainWindow {
   // The same, without waiting (drops, recent files): images, masks and models load on workers.
   void openAnyInBackground(const QString& path);
   // Whether openAny() would open `path` as the study image (not a model or a mask).
-  bool opensAsImage(const QString& path) const;
+  bool opensAsImage(const QString& path) const { return controller_->opensAsImage(path); }
   bool startSegmentation();
   void cancelSegmentation();
 
@@ -144,7 +145,6 @@ class MainWindow : public QMainWindow {
   void fillWindowCombo();
   void syncWindowCombo();
   void rememberWindow();
-  QString chooseDicomSeries(const QString& folder, bool* cancelled);
   // Runs `work` on the thread pool; the closure it returns is then run on the UI thread
   // (through guarded()) unless the image changed meanwhile. Errors from `work` are
   // reported like those of guarded().
@@ -173,7 +173,6 @@ class MainWindow : public QMainWindow {
   QMenu* recentMenu_ = nullptr;
   QTimer* windowSaveTimer_ = nullptr;
   QString lastHover_;
-  QProgressBar* loadingBar_ = nullptr;
   // What the legend's numbers were computed from (a palette change alone needs no new pass).
 };
 

@@ -1,5 +1,8 @@
 #include "gui/SegmentationPanel.h"
 
+#include "gui/SegmentationJob.h"
+#include "gui/ViewerController.h"
+
 #include <QCheckBox>
 #include <QComboBox>
 #include <QFileInfo>
@@ -123,6 +126,21 @@ void SegmentationPanel::updateEnabled() {
   cancel_->setEnabled(running_);
   if (!unavailable_ && !running_)
     segment_->setToolTip(!hasModel_ ? "Open a model first" : !hasImage_ ? "Open an image first" : "Segment the open image");
+}
+
+void SegmentationPanel::follow(ViewerController& controller) {
+  ViewerController* c = &controller;
+  connect(&controller.segmentationJob(), &SegmentationJob::progressChanged, this, &SegmentationPanel::setProgress);
+  connect(c, &ViewerController::segmentationFinished, this, [this](bool ok, const QString& status) {
+    setRunning(false);
+    if (ok || status == "Failed") setProgress(1.0, "done");
+    setStatus(status);
+  });
+  connect(c, &ViewerController::modelLoaded, this, [this, c](const QString& path) {
+    setModel(path, c->segmenter()->metadata());
+    setStatus("Ready");
+  });
+  if (!controller.canSegment()) setUnavailable("Segmentation is not available in this build (no pipeline linked)");
 }
 
 }  // namespace aunet::gui

@@ -18,6 +18,8 @@ class QStandardItemModel;
 
 namespace aunet::gui {
 
+class ViewerController;
+
 class SegmentationPanel : public QWidget {
   Q_OBJECT
  public:
@@ -30,6 +32,8 @@ class SegmentationPanel : public QWidget {
   void setRunning(bool running);
   void setProgress(double fraction, const QString& stage);
   void setStatus(const QString& text);
+  // Shows what `controller`'s segmentation does: the model, progress, the outcome.
+  void follow(ViewerController& controller);
   model::SegmentationSettings settings() const;
 
   QPushButton* segmentButton() const { return segment_; }

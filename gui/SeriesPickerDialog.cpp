@@ -1,4 +1,7 @@
 #include "gui/SeriesPickerDialog.h"
+#include "io/DicomSeriesScanner.h"
+#include "core/Error.h"
+#include <algorithm>
 
 #include <QDialogButtonBox>
 #include <QFutureWatcher>
@@ -101,6 +104,20 @@ std::string SeriesPickerDialog::selectedId() const {
   if (rows.isEmpty()) return {};
   const int r = rows.front().row();
   return r >= 0 && r < static_cast<int>(series_.size()) ? series_[static_cast<size_t>(r)].id : std::string();
+}
+
+QString SeriesPickerDialog::choose(const QString& folder, bool ask, QWidget* parent, bool* cancelled) {
+  *cancelled = false;
+  std::vector<io::DicomSeriesInfo> series = io::scanDicomSeries(folder.toStdString());
+  series.erase(std::remove_if(series.begin(), series.end(), [](const auto& s) { return !s.isImage; }), series.end());
+  if (series.empty()) throw core::Error(folder.toStdString(), "no DICOM image series in this folder");
+  if (series.size() == 1 || !ask) return QString::fromStdString(series.front().id);
+  SeriesPickerDialog picker(folder, series, parent);
+  if (picker.exec() != QDialog::Accepted) {
+    *cancelled = true;
+    return {};
+  }
+  return QString::fromStdString(picker.selectedId());
 }
 
 }  // namespace aunet::gui

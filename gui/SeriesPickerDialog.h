@@ -21,6 +21,10 @@ class SeriesPickerDialog : public QDialog {
   Q_OBJECT
  public:
   SeriesPickerDialog(const QString& folder, std::vector<io::DicomSeriesInfo> series, QWidget* parent = nullptr);
+  // The image series of `folder` to open: the only one, the first when `ask` is false,
+  // else the one the user picks (empty with *cancelled set when they cancel). Throws
+  // core::Error when the folder holds no image series.
+  static QString choose(const QString& folder, bool ask, QWidget* parent, bool* cancelled);
   ~SeriesPickerDialog() override;  // drops queued thumbnails, waits for the one being read
   // The chosen series' id (for ReadOptions::dicomSeriesUid); empty before accept.
   std::string selectedId() const;

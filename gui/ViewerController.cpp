@@ -3,11 +3,13 @@
 #include <QDir>
 #include <QFileInfo>
 
+#include <algorithm>
 #include <map>
 
 #include "core/Error.h"
 #include "imaging/ModelSpace.h"
 #include "io/ImageFormat.h"
+#include "io/ImageReader.h"
 #include "io/ImageWriter.h"
 #include "io/LabelStatisticsWriter.h"
 
@@ -107,6 +109,31 @@ bool ViewerController::openAttentionInBackground(const QString& path, QString* w
       },
       [this, image] { return document_->image() == image; });
   return true;
+}
+
+bool ViewerController::opensAsImage(const QString& path) const {
+  if (path.endsWith(".aunet", Qt::CaseInsensitive)) return false;
+  if (!document_->hasImage() || QFileInfo(path).isDir()) return true;
+  try {
+    const io::ImageInfo info = io::readImageInfo(path.toStdString());
+    if (info.channels != 1 || !core::isInteger(info.pixelType)) return true;
+    const QString name = QFileInfo(path).fileName().toLower();
+    const bool mask = info.geometry.size == state_.geometry().size || name.contains("seg") || name.contains("mask") ||
+                      name.contains("label");
+    return !mask;
+  } catch (const std::exception&) {
+    return true;  // unreadable: opening it as an image reports why
+  }
+}
+
+QStringList ViewerController::openingOrder(QStringList paths) {
+  const auto maskish = [](const QString& p) {
+    const QString n = QFileInfo(p).fileName().toLower();
+    return n.contains("seg") || n.contains("mask") || n.contains("label") || n.endsWith(".aunet");
+  };
+  std::stable_sort(paths.begin(), paths.end(),
+                   [&maskish](const QString& a, const QString& b) { return !maskish(a) && maskish(b); });
+  return paths;
 }
 
 void ViewerController::replaceMask(core::LabelMap labels, const std::string& path, const std::string& what) {

@@ -7,6 +7,7 @@
 
 #include <QObject>
 #include <QString>
+#include <QStringList>
 
 #include <functional>
 #include <memory>
@@ -58,6 +59,13 @@ class ViewerController : public QObject {
   // an image; `whyNot` says so.
   bool openMaskInBackground(const QString& path, bool reference, QString* whyNot);
   bool openAttentionInBackground(const QString& path, QString* whyNot);
+  // Whether a dropped or recent path opens as the image (else as a mask of the open
+  // one): models never; with an image open, an integer single-channel file on its grid
+  // size, or named like a mask (seg, mask, label), is a mask.
+  bool opensAsImage(const QString& path) const;
+  // Files dropped together, in the order to open them: images before masks and models,
+  // so a mask dropped with its image lands on it.
+  static QStringList openingOrder(QStringList paths);
   // Replaces the mask as one undo-able edit (a segmentation result, a file).
   void replaceMask(core::LabelMap labels, const std::string& path, const std::string& what);
 

@@ -9,6 +9,7 @@
 #include <QMenuBar>
 #include <QMessageBox>
 #include <QSpinBox>
+#include <QStringList>
 #include <QToolBar>
 
 #include "gui/MainWindow.h"
@@ -149,6 +150,19 @@ ViewerMenus::Built ViewerMenus::build(MainWindow& w) {
   out.volumeAction = tools->addWidget(volumeTools);
   out.volumeAction->setVisible(false);
   return out;
+}
+
+void ViewerMenus::fillRecentFiles(QMenu* menu, MainWindow& window, const QStringList& recent,
+                                  const std::function<void()>& clear) {
+  menu->clear();
+  MainWindow* w = &window;
+  for (const QString& path : recent) menu->addAction(path, w, [w, path] { w->openAnyInBackground(path); });
+  if (recent.isEmpty()) {
+    menu->addAction("(none)")->setEnabled(false);
+    return;
+  }
+  menu->addSeparator();
+  menu->addAction("Clear", w, clear);
 }
 
 }  // namespace aunet::gui

@@ -6,6 +6,9 @@
 class QAction;
 class QMenu;
 class QSpinBox;
+#include <QStringList>
+
+#include <functional>
 
 namespace aunet::gui {
 
@@ -22,6 +25,10 @@ class ViewerMenus {
     QAction* volumeAction = nullptr;  // shows the volume box only for images of several volumes
   };
   static Built build(MainWindow& window);
+  // File > Recent files: one entry per path (opened as image, mask or model as fits),
+  // and Clear, which calls `clear`.
+  static void fillRecentFiles(QMenu* menu, MainWindow& window, const QStringList& recent,
+                              const std::function<void()>& clear);
 };
 
 }  // namespace aunet::gui
