@@ -10,6 +10,7 @@
 
 #include <chrono>
 #include <string>
+#include <atomic>
 #include <thread>
 
 #include "io/ImageWriter.h"
@@ -66,12 +67,25 @@ class FakeSegmenter : public model::Segmenter {
   }
   const model::ModelMetadata& metadata() const override { return metadata_; }
   model::ModelMetadata& editableMetadata() { return metadata_; }  // a plan for grid tests
+  int stepsDone() const { return stepsDone_.load(); }
+  std::thread::id workerThread() const { return thread_; }
+  // Step s starts only after the UI thread called uiTurn() s + 1 times.
+  void waitForUiBetweenSteps() { waitForUi_ = true; }
+  void uiTurn() { ++uiTurns_; }
   model::SegmentationResult segment(const core::Volume& image, const model::SegmentationSettings& settings,
                                     const core::ProgressCallback& progress,
                                     const core::CancellationToken* cancel) override {
+    thread_ = std::this_thread::get_id();
     for (int s = 0; s < steps_; ++s) {
       if (cancel && cancel->cancelled()) throw core::Cancelled();
+      // A step may wait for the UI thread (see waitForUiBetweenSteps): proof that the
+      // event loop runs while the worker works, without timing anything.
+      while (waitForUi_ && uiTurns_.load() <= s) {
+        if (cancel && cancel->cancelled()) throw core::Cancelled();
+        std::this_thread::sleep_for(std::chrono::milliseconds(1));
+      }
       std::this_thread::sleep_for(std::chrono::milliseconds(stepMs_));
+      ++stepsDone_;
       if (progress) progress(static_cast<double>(s + 1) / steps_, "inference");
     }
     if (fail_) throw core::Error(image.metadata().sourcePath, "wrong channel count (fake)");
@@ -92,6 +106,9 @@ class FakeSegmenter : public model::Segmenter {
   model::ModelMetadata metadata_;
   int steps_, stepMs_;
   bool fail_;
+  std::atomic<int> stepsDone_{0}, uiTurns_{0};
+  std::atomic<bool> waitForUi_{false};
+  std::thread::id thread_;
 };
 
 // Runs the event loop until `done()` or the timeout; returns done().
