@@ -64,51 +64,46 @@ void ViewerController::openImageInBackground(const QString& path, const QString&
       [this, generation] { return generation == imageGeneration_; });
 }
 
-bool ViewerController::openMaskInBackground(const QString& path, bool reference, QString* whyNot) {
+bool ViewerController::runOnImage(const QString& path, const QString& what, QString* whyNot,
+                                  std::function<TaskRunner::UiStep(const core::Geometry&)> work) {
   if (!document_->hasImage()) {
-    if (whyNot) *whyNot = path + ": open an image before its " + (reference ? "reference mask" : "mask");
+    if (whyNot) *whyNot = path + ": open an image before its " + what;
     return false;
   }
-  const std::string p = path.toStdString();
-  const core::Geometry grid = document_->image()->geometry();
   const auto image = document_->image();
   tasks_->run(
-      "Loading " + path,
-      [this, p, grid, reference]() -> TaskRunner::UiStep {
-        auto notes = std::make_shared<std::vector<std::string>>();
-        auto labels = std::make_shared<core::LabelMap>(ViewerDocument::readLabelsOnGrid(p, grid, notes.get()));
-        return [this, labels, notes, p, reference] {
-          if (reference)
-            document_->setReference(std::move(*labels), p);
-          else
-            replaceMask(std::move(*labels), p, "Open mask " + QFileInfo(QString::fromStdString(p)).fileName().toStdString());
-          for (const auto& n : *notes) Q_EMIT notice(QString::fromStdString(n));
-        };
-      },
+      "Loading " + path, [work = std::move(work), grid = image->geometry()] { return work(grid); },
       [this, image] { return document_->image() == image; });
   return true;
 }
 
-bool ViewerController::openAttentionInBackground(const QString& path, QString* whyNot) {
-  if (!document_->hasImage()) {
-    if (whyNot) *whyNot = path + ": open an image before its attention map";
-    return false;
-  }
+bool ViewerController::openMaskInBackground(const QString& path, bool reference, QString* whyNot) {
   const std::string p = path.toStdString();
-  const core::Geometry grid = document_->image()->geometry();
-  const auto image = document_->image();
-  tasks_->run(
-      "Loading " + path,
-      [this, p, grid]() -> TaskRunner::UiStep {
-        auto notes = std::make_shared<std::vector<std::string>>();
-        auto map = std::make_shared<core::Volume>(ViewerDocument::readAttentionOnGrid(p, grid, notes.get()));
-        return [this, map, notes, p] {
-          document_->addAttention(std::move(*map), ViewerDocument::attentionLevelFor(p, document_->attentionLevels()));
-          for (const auto& n : *notes) Q_EMIT notice(QString::fromStdString(n));
-        };
-      },
-      [this, image] { return document_->image() == image; });
-  return true;
+  return runOnImage(path, reference ? "reference mask" : "mask", whyNot,
+                    [this, p, reference](const core::Geometry& grid) -> TaskRunner::UiStep {
+                      auto notes = std::make_shared<std::vector<std::string>>();
+                      auto labels = std::make_shared<core::LabelMap>(ViewerDocument::readLabelsOnGrid(p, grid, notes.get()));
+                      return [this, labels, notes, p, reference] {
+                        if (reference)
+                          document_->setReference(std::move(*labels), p);
+                        else
+                          replaceMask(std::move(*labels), p,
+                                      "Open mask " + QFileInfo(QString::fromStdString(p)).fileName().toStdString());
+                        for (const auto& n : *notes) Q_EMIT notice(QString::fromStdString(n));
+                      };
+                    });
+}
+
+bool ViewerController::openAttentionInBackground(const QString& path, QString* whyNot) {
+  const std::string p = path.toStdString();
+  return runOnImage(path, "attention map", whyNot, [this, p](const core::Geometry& grid) -> TaskRunner::UiStep {
+    auto notes = std::make_shared<std::vector<std::string>>();
+    auto map = std::make_shared<core::Volume>(ViewerDocument::readAttentionOnGrid(p, grid, notes.get()));
+    return [this, map, notes, p] {
+      document_->addAttention(std::move(*map), ViewerDocument::attentionLevelFor(p, document_->attentionLevels()));
+      for (const auto& n : *notes) Q_EMIT notice(QString::fromStdString(n));
+    };
+  });
 }
 
 bool ViewerController::opensAsImage(const QString& path) const {

@@ -120,6 +120,11 @@ class ViewerController : public QObject {
   std::shared_ptr<const core::LabelMap> statisticsLabels_, statisticsReference_;
 
   void adoptSegmentation();
+  // Runs work(image grid) on a worker for the open image; its result is dropped when
+  // another image was opened meanwhile. False with `whyNot` ("open an image before its
+  // `what`") when none is open.
+  bool runOnImage(const QString& path, const QString& what, QString* whyNot,
+                  std::function<TaskRunner::UiStep(const core::Geometry&)> work);
 };
 
 }  // namespace aunet::gui

@@ -20,6 +20,7 @@
 #include "core/Error.h"
 #include "io/internal/IsolatedRead.h"
 #include "io/internal/ItkSupport.h"
+#include "io/internal/LabelValueCheck.h"
 #include "io/internal/NiftiReader.h"
 #include "io/internal/SizeChecks.h"
 
@@ -132,12 +133,6 @@ std::unique_ptr<unsigned char[]> readNative(const std::string& path, Header& h, 
   return buffer;
 }
 
-std::string valueText(double v) {
-  std::ostringstream s;
-  s << v;
-  return s.str();
-}
-
 core::Volume readWithItk(const std::string& path, ImageFormat format, const ReadOptions& options) {
   Header h = readHeader(path, format);
   const auto buffer = readNative(path, h, options);
@@ -162,40 +157,13 @@ core::Volume readWithItk(const std::string& path, ImageFormat format, const Read
   return volume;
 }
 
-// Converts any integer-valued voxel to a label, counting what does not fit.
+// Converts any integer-valued voxel to a label; values that cannot be labels refuse the file.
 template <typename T>
 void toLabels(const std::string& path, const T* src, int64_t n, uint16_t* dst) {
-  int64_t notWhole = 0, negative = 0, tooLarge = 0;
-  double exampleNotWhole = 0.0, exampleNegative = 0.0, exampleTooLarge = 0.0;
-  for (int64_t v = 0; v < n; ++v) {
-    const T x = src[v];
-    if constexpr (std::is_floating_point_v<T>) {
-      if (!(x == std::floor(x))) {  // also catches NaN and Inf
-        if (!notWhole++) exampleNotWhole = static_cast<double>(x);
-        continue;
-      }
-    }
-    if constexpr (std::is_signed_v<T>) {
-      if (x < 0) {
-        if (!negative++) exampleNegative = static_cast<double>(x);
-        continue;
-      }
-    }
-    if (static_cast<double>(x) > 65535.0) {
-      if (!tooLarge++) exampleTooLarge = static_cast<double>(x);
-      continue;
-    }
-    dst[v] = static_cast<uint16_t>(x);
-  }
-  if (notWhole)
-    throw Error(path, "not a label map: " + std::to_string(notWhole) + " voxels are not whole numbers (e.g. " +
-                          valueText(exampleNotWhole) + ")");
-  if (negative)
-    throw Error(path, "not a label map: " + std::to_string(negative) + " voxels are negative (e.g. " +
-                          valueText(exampleNegative) + ")");
-  if (tooLarge)
-    throw Error(path, "not a label map: " + std::to_string(tooLarge) + " voxels exceed the largest label 65535 (e.g. " +
-                          valueText(exampleTooLarge) + ")");
+  internal::LabelValueCheck check;
+  for (int64_t v = 0; v < n; ++v)
+    if (check.accept(src[v])) dst[v] = static_cast<uint16_t>(src[v]);
+  check.throwIfRejected(path);
 }
 
 // ReadOptions::volumeIndex for formats whose channels are decoded together.

@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "core/Error.h"
+#include "io/internal/LabelValueCheck.h"
 #include "io/internal/NiftiGrid.h"
 #include "io/internal/NiftiHeader.h"
 #include "io/internal/SizeChecks.h"
@@ -268,12 +269,6 @@ void describeVolumes(core::VolumeMetadata& m, const Layout& l, int volume) {
   }
 }
 
-std::string valueText(double v) {
-  std::ostringstream s;
-  s << v;
-  return s.str();
-}
-
 }  // namespace
 
 core::Volume readNiftiImage(const std::string& path, const ReadOptions& options) {
@@ -319,31 +314,14 @@ core::LabelMap readNiftiLabelMap(const std::string& path, const ReadOptions& opt
   uint16_t* dst = labels.data();
   const bool scaled = l.header.scaled();
   const double slope = l.header.slope(), intercept = l.header.intercept();
-  int64_t notWhole = 0, negative = 0, tooLarge = 0;
-  double exampleNotWhole = 0.0, exampleNegative = 0.0, exampleTooLarge = 0.0;
+  LabelValueCheck check;
   streamValues(in, l, wanted, path, [&](int64_t first, const auto* values, int64_t count) {
     for (int64_t e = 0; e < count; ++e) {
       const double x = scaled ? slope * static_cast<double>(values[e]) + intercept : static_cast<double>(values[e]);
-      if (!(x == std::floor(x))) {  // also NaN and infinities
-        if (!notWhole++) exampleNotWhole = x;
-      } else if (x < 0.0) {
-        if (!negative++) exampleNegative = x;
-      } else if (x > 65535.0) {
-        if (!tooLarge++) exampleTooLarge = x;
-      } else {
-        dst[first + e] = static_cast<uint16_t>(x);
-      }
+      if (check.accept(x)) dst[first + e] = static_cast<uint16_t>(x);
     }
   });
-  if (notWhole)
-    throw Error(path, "not a label map: " + std::to_string(notWhole) + " voxels are not whole numbers (e.g. " +
-                          valueText(exampleNotWhole) + ")");
-  if (negative)
-    throw Error(path, "not a label map: " + std::to_string(negative) + " voxels are negative (e.g. " +
-                          valueText(exampleNegative) + ")");
-  if (tooLarge)
-    throw Error(path, "not a label map: " + std::to_string(tooLarge) + " voxels exceed the largest label 65535 (e.g. " +
-                          valueText(exampleTooLarge) + ")");
+  check.throwIfRejected(path);
   for (const auto& w : l.grid.warnings) labels.metadata().warnings.push_back(w);
   return labels;
 }
