@@ -1,5 +1,6 @@
 #include "pipeline/DatasetChecker.h"
 
+#include <algorithm>
 #include <cmath>
 #include <filesystem>
 #include <ostream>
@@ -68,29 +69,32 @@ DatasetCheckReport checkDataset(const io::NnUNetDataset& dataset) {
     core::Geometry grid;
     bool haveGrid = false;
     try {
-      size_t readable = c.imagePaths.size();
-      if (c.channelsInOneFile) {
-        const io::ImageInfo info = io::readImageInfo(c.imagePaths[0]);
-        if (info.channels != static_cast<int>(c.imagePaths.size())) readable = 0;
-        if (readable == 0)
-          problem(c.imagePaths[0], "holds " + std::to_string(info.channels) + " volume(s), but dataset.json names " +
-                                       std::to_string(c.imagePaths.size()) + " channel(s)");
-      }
-      for (size_t ch = 0; ch < readable; ++ch) {
-        const core::Volume image = io::readImage(c.imagePaths[ch], c.channelReadOptions(ch));
-        if (image.channels() != 1)
-          problem(c.imagePaths[ch], "has " + std::to_string(image.channels()) + " components, expected one channel per file");
-        for (float v : image.voxels())
-          if (!std::isfinite(v)) {
-            problem(c.imagePaths[ch], "contains NaN or infinite values");
-            break;
-          }
+      // One channel's checks: finite values, the grid of channel 0.
+      auto checkChannel = [&](const std::string& path, const float* data, int64_t n, const core::Geometry& g) {
+        if (!std::all_of(data, data + n, [](float v) { return std::isfinite(v); }))
+          problem(path, "contains NaN or infinite values");
         if (!haveGrid) {
-          grid = image.geometry();
+          grid = g;
           haveGrid = true;
-        } else if (!image.geometry().sameGrid(grid)) {
-          problem(c.imagePaths[ch], "grid differs from channel 0: " + image.geometry().describe() + " vs " +
-                                        grid.describe());
+        } else if (!g.sameGrid(grid)) {
+          problem(path, "grid differs from channel 0: " + g.describe() + " vs " + grid.describe());
+        }
+      };
+      if (c.channelsInOneFile) {
+        // A 4D file is read once for all its volumes (each volume alone would decompress it again).
+        const core::Volume all = io::readImage(c.imagePaths[0]);
+        if (all.channels() != static_cast<int>(c.imagePaths.size()))
+          problem(c.imagePaths[0], "holds " + std::to_string(all.channels()) + " volume(s), but dataset.json names " +
+                                       std::to_string(c.imagePaths.size()) + " channel(s)");
+        else
+          for (int ch = 0; ch < all.channels(); ++ch)
+            checkChannel(c.imagePaths[0], all.channel(ch), all.geometry().voxelCount(), all.geometry());
+      } else {
+        for (const std::string& path : c.imagePaths) {
+          const core::Volume image = io::readImage(path);
+          if (image.channels() != 1)
+            problem(path, "has " + std::to_string(image.channels()) + " components, expected one channel per file");
+          checkChannel(path, image.data(), static_cast<int64_t>(image.voxels().size()), image.geometry());
         }
       }
       const core::LabelMap labels = io::readLabelMap(c.labelPath);
