@@ -32,6 +32,7 @@ PACKAGES=(
   libcli11-dev nlohmann-json3-dev libspdlog-dev libfmt-dev zlib1g-dev
   libgtest-dev libgmock-dev libbenchmark-dev libopenblas0-pthread libgoogle-perftools-dev
   libgdcm-tools mricron-data xvfb xauth
+  libdcmtk-dev dcmtk dicom3tools orthanc
   file patchelf desktop-file-utils
 )
 missing=()
