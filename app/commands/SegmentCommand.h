@@ -31,6 +31,13 @@ struct SegmentOptions {
   std::string device = "auto";
   bool overwrite = false;
   bool allowUnevenSlices = false;  // DICOM: read irregular slice spacing with its mean (warns)
+  // What to write per case, comma-separated: "nifti" (<case>.nii.gz), "dicom-seg"
+  // (<case>.seg.dcm), "rtstruct" (<case>.rtstruct.dcm). DICOM formats need a DICOM
+  // series as input. summary.json lists each case's files under "outputs".
+  std::string outputFormat = "nifti";
+  // "AET@host:port": C-STORE the case's DICOM outputs there after writing them.
+  std::string sendTo;
+  std::string aeTitle = "AUNET";  // our own AE title when sending
   // "8G", "512M", ...: the most memory one case may need (its image plus the
   // pipeline's estimate, SegmentationPipeline::estimateMemoryBytes); larger cases fail
   // alone, before anything is allocated for them. Empty: the memory available.
