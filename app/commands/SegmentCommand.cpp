@@ -20,6 +20,7 @@
 
 #include "app/commands/BatchProgress.h"
 #include "app/commands/CaseCollector.h"
+#include "app/commands/CaseOutputSender.h"
 #include "app/commands/MemorySize.h"
 #include "app/commands/ModelLocator.h"
 #include "pipeline/SegmentationPipeline.h"
@@ -156,6 +157,9 @@ void setupSegmentCommand(CLI::App& parent, SegmentOptions& options) {
   cmd->add_option("--progress", options.progress, "auto (bar on a terminal, else log lines), bar, lines or none")
       ->capture_default_str()
       ->check(CLI::IsMember({"auto", "bar", "lines", "none"}));
+  cmd->add_option("--send-to", options.sendTo,
+                  "C-STORE each case's DICOM outputs to AET@host:port once written (they stay on disk too)");
+  cmd->add_option("--ae-title", options.aeTitle, "Our own AE title when sending (--send-to)")->capture_default_str();
 }
 
 int runSegmentCommand(const SegmentOptions& options, std::ostream& out) {
@@ -170,6 +174,7 @@ int runSegmentCommand(const SegmentOptions& options, std::ostream& out) {
   resolveShard(options.shard, shardIndex, shardCount);
   const BatchProgress::Style style = progressStyle(options);
   model::selectDevice(options.device);  // a bad --device fails before any work
+  checkSendTo(options);
 
   const std::vector<InputCase> all = CaseCollector::collect(options.inputs);
   if (all.empty()) throw core::Error(core::ErrorKind::NoInputImages, "-i", "no input images found in the given inputs");
@@ -224,7 +229,7 @@ int runSegmentCommand(const SegmentOptions& options, std::ostream& out) {
 
   BatchProgress progress(std::cerr, cases.size(), style);
   std::vector<imaging::CaseStatistics> batchStatistics;
-  size_t done = 0, skipped = 0, failed = 0;
+  size_t done = 0, skipped = 0, failed = 0, notSent = 0;
   double networkSeconds = 0.0;
   for (size_t i = 0; i < cases.size(); ++i) {
     const InputCase& c = cases[i];
@@ -299,6 +304,7 @@ int runSegmentCommand(const SegmentOptions& options, std::ostream& out) {
         entry["seconds"] = seconds;
         entry["network_seconds"] = result.networkSeconds;
         entry["outputs"] = outputs;
+        if (!sendCaseOutputs(options, c.name, outputs, entry)) ++notSent;
         ++done;
         std::ostringstream detail;
         detail << "network " << std::fixed << std::setprecision(1) << result.networkSeconds << " s";
@@ -350,8 +356,9 @@ int runSegmentCommand(const SegmentOptions& options, std::ostream& out) {
   for (const auto& entry : summary["cases"])
     if (entry["status"] == "failed")
       out << "  FAILED " << entry["case"].get<std::string>() << ": " << entry["error"].get<std::string>() << "\n";
+  if (notSent > 0) out << "  NOT SENT: " << notSent << " case(s)' DICOM outputs were not all stored at " << options.sendTo << "\n";
   out << "Summary: " << summaryPath << "\n";
-  return failed > 0 ? 1 : 0;
+  return failed > 0 || notSent > 0 ? 1 : 0;
 }
 
 }  // namespace aunet::app

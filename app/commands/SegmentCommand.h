@@ -50,7 +50,8 @@ struct SegmentOptions {
 };
 
 void setupSegmentCommand(CLI::App& parent, SegmentOptions& options);
-// Returns 0 when every case was segmented or skipped, 1 when any case failed.
+// Returns 0 when every case was segmented or skipped, 1 when any case failed or
+// (--send-to) any case's DICOM outputs were not all stored.
 // Throws core::Error for problems with the whole batch (model, output folder, no input).
 int runSegmentCommand(const SegmentOptions& options, std::ostream& out);
 
