@@ -10,6 +10,7 @@
 #include "app/commands/CheckDatasetCommand.h"
 #include "app/commands/ConvertCommand.h"
 #include "app/commands/DemoCommand.h"
+#include "app/commands/EchoCommand.h"
 #include "app/commands/EvaluateCommand.h"
 #include "app/commands/ErrorHint.h"
 #include "app/commands/InfoCommand.h"
@@ -17,6 +18,8 @@
 #include "app/commands/PlanCommand.h"
 #include "app/commands/ReadIsolationSetup.h"
 #include "app/commands/SegmentCommand.h"
+#include "app/commands/SendCommand.h"
+#include "app/commands/ServeCommand.h"
 #include "app/commands/TrainCommand.h"
 #include "app/commands/VersionInfo.h"
 #include "core/HeapReuse.h"
@@ -85,6 +88,9 @@ int main(int argc, char** argv) {
   aunet::app::CheckDatasetOptions checkDataset;
   aunet::app::PlanOptions plan;
   aunet::app::TrainOptions train;
+  aunet::app::SendOptions send;
+  aunet::app::EchoOptions echo;
+  aunet::app::ServeOptions serve;
   aunet::app::setupInfoCommand(app, info);
   aunet::app::setupDemoCommand(app, demo);
   aunet::app::setupSegmentCommand(app, segment);
@@ -93,6 +99,9 @@ int main(int argc, char** argv) {
   aunet::app::setupCheckDatasetCommand(app, checkDataset);
   aunet::app::setupPlanCommand(app, plan);
   aunet::app::setupTrainCommand(app, train);
+  aunet::app::setupSendCommand(app, send);
+  aunet::app::setupEchoCommand(app, echo);
+  aunet::app::setupServeCommand(app, serve);
   app.footer(mainFooter());
 
   if (argc <= 1) {
@@ -120,6 +129,9 @@ int main(int argc, char** argv) {
     if (app.got_subcommand("check-dataset")) return aunet::app::runCheckDatasetCommand(checkDataset, std::cout);
     if (app.got_subcommand("plan")) return aunet::app::runPlanCommand(plan, std::cout);
     if (app.got_subcommand("train")) return aunet::app::runTrainCommand(train, std::cout);
+    if (app.got_subcommand("send")) return aunet::app::runSendCommand(send, std::cout);
+    if (app.got_subcommand("echo")) return aunet::app::runEchoCommand(echo, std::cout);
+    if (app.got_subcommand("serve")) return aunet::app::runServeCommand(serve, std::cout);
   } catch (const aunet::core::Error& e) {
     printError(e.what(), e.kind());
     return 1;
