@@ -50,6 +50,8 @@ void setupServeCommand(CLI::App& parent, ServeOptions& options) {
       ->capture_default_str()
       ->check(CLI::Range(0.0, 3600.0));
   cmd->add_option("--device", options.device, "auto, cpu, cuda or cuda:N")->capture_default_str();
+  cmd->add_flag("--allow-uneven-slices", options.allowUnevenSlices,
+                "Segment series with missing or unevenly spaced slices using their mean spacing (warns)");
   cmd->add_option("--timeout", options.timeoutSeconds, "Seconds a peer may stay silent inside an association")
       ->capture_default_str()
       ->check(CLI::Range(1, 3600));

@@ -28,6 +28,7 @@ struct ServeOptions {
   std::string queue = "aunet-queue";
   double quietSeconds = 5.0;
   std::string device = "auto";
+  bool allowUnevenSlices = false;  // as segment's --allow-uneven-slices
   int timeoutSeconds = 30;
 };
 

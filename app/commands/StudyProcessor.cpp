@@ -21,6 +21,14 @@ namespace {
 
 std::string firstLine(const std::string& text) { return text.substr(0, text.find('\n')); }
 
+// Errors name the file in working/, which is gone by the time anyone reads the log.
+std::string withoutFolder(const std::string& text, const std::string& folder) {
+  if (text.rfind(folder, 0) != 0) return text;
+  std::string rest = text.substr(folder.size());
+  while (!rest.empty() && (rest.front() == '/' || rest.front() == ':' || rest.front() == ' ')) rest.erase(0, 1);
+  return rest;
+}
+
 std::string firstFile(const std::string& folder) {
   std::vector<std::string> files;
   std::error_code ec;
@@ -69,20 +77,24 @@ StudyProcessor::Outcome StudyProcessor::processSeries(const pipeline::DicomSerie
   segment.aeTitle = options_.aeTitle;
   segment.device = options_.device;
   segment.overwrite = true;
-  segment.quiet = true;  // the node logs one line per study, not a progress display
+  segment.allowUnevenSlices = options_.allowUnevenSlices;
   segment.progress = "none";
+  // The node's log is one line per study; segment's own lines (its warnings and a
+  // failed case's error) are muted meanwhile and kept in summary.json.
   std::ostringstream out;
   const core::log::Level level = core::log::level();
+  core::log::setLevel(core::log::Level::Off);
   try {
     runSegmentCommand(segment, out);
   } catch (const std::exception& e) {
     core::log::setLevel(level);
-    return {false, firstLine(e.what())};
+    return {false, withoutFolder(firstLine(e.what()), series.folder)};
   }
   core::log::setLevel(level);
   const nlohmann::json entry = caseEntry(series.outputDir);
   if (entry.is_null()) return {false, "segment left no summary.json in " + series.outputDir};
-  if (entry.value("status", "") != "done") return {false, entry.value("error", std::string("segmentation failed"))};
+  if (entry.value("status", "") != "done")
+    return {false, withoutFolder(entry.value("error", std::string("segmentation failed")), series.folder)};
   if (entry.contains("sent")) {
     const nlohmann::json& sent = entry["sent"];
     if (sent.contains("error")) return {false, "segmented, not sent: " + sent["error"].get<std::string>()};
