@@ -82,6 +82,8 @@ ScuAssociation::ScuAssociation(const DicomPeer& peer, const std::string& calling
       T_ASC_RejectParameters rejection;
       ASC_getRejectParameters(params, &rejection);
       why = rejectReason(rejection) + " (called AE title '" + peer.aeTitle + "', ours '" + callingAeTitle + "')";
+    } else if (cond == DUL_READTIMEOUT) {
+      why = "no answer to the association request within " + std::to_string(timeoutSeconds) + " s (--timeout)";
     } else {
       why = "cannot connect: " + conditionText(cond);
     }
