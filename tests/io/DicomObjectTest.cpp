@@ -5,6 +5,8 @@
 #include <gtest/gtest.h>
 
 #include <filesystem>
+#include <cmath>
+#include <map>
 #include <set>
 
 #include "core/Error.h"
@@ -34,6 +36,25 @@ std::vector<DicomSegment> totalSegmentatorSegments(const core::LabelMap& mask) {
     segments.push_back(s);
   }
   return segments;
+}
+
+// The label map a SEG/RTSTRUCT reads back holds segment/ROI numbers; map them to the
+// original label values through the names the segments were written with.
+core::LabelMap withOriginalValues(const DicomLabelObject& read, const std::vector<DicomSegment>& written) {
+  std::map<uint16_t, uint16_t> toOriginal;
+  for (const DicomSegment& r : read.segments)
+    for (const DicomSegment& w : written)
+      if (w.name == r.name) toOriginal[r.label] = w.label;
+  core::LabelMap result = read.labels;
+  for (uint16_t& v : result.labels())
+    if (v != 0) v = toOriginal.at(v);
+  return result;
+}
+
+int64_t differingVoxels(const core::LabelMap& a, const core::LabelMap& b) {
+  int64_t count = 0;
+  for (size_t v = 0; v < a.labels().size(); ++v) count += a.labels()[v] != b.labels()[v];
+  return count;
 }
 
 class DicomObjectTest : public test::ScratchTest {};
@@ -66,10 +87,57 @@ TEST_F(DicomObjectTest, SegFromTheTotalSegmentatorSeriesIsValidAndReadsBackExact
   algorithm.version = "test";
   algorithm.modelName = "TotalSegmentator";
   const std::string out = path("seg.dcm");
-  writeDicomSeg(mask, source, totalSegmentatorSegments(mask), algorithm, out);
+  const std::vector<DicomSegment> segments = totalSegmentatorSegments(mask);
+  writeDicomSeg(mask, source, segments, algorithm, out);
   const test::DicomValidation validation = test::validateDicom(out);
   ASSERT_TRUE(validation.ran) << validation.output;
   EXPECT_TRUE(validation.errors.empty()) << validation.output;
+
+  // Onto the series' grid: the NIfTI mask, whose y axis runs the other way, voxel for voxel.
+  const DicomLabelObject read = readDicomLabelObject(out, series.string());
+  EXPECT_EQ(read.kind, DicomObjectKind::Segmentation);
+  EXPECT_EQ(read.referencedSeriesUid, source.seriesInstanceUid);
+  ASSERT_TRUE(read.labels.geometry().sameGrid(source.geometry));
+  const core::LabelMap expected = imaging::reorient(mask, source.geometry.orientationCode());
+  ASSERT_EQ(expected.geometry().size, read.labels.geometry().size);
+  EXPECT_EQ(differingVoxels(withOriginalValues(read, segments), expected), 0);
+  ASSERT_EQ(read.segments.size(), segments.size());
+  EXPECT_EQ(read.segments[0].name, "spleen");
+  EXPECT_EQ(read.segments[0].type.value, "78961009");  // SNOMED CT Spleen
+  for (int c = 0; c < 3; ++c) EXPECT_NEAR(read.segments[0].color[c], segments[0].color[c], 2);
+
+  // The SEG alone: on the grid its frames describe, the same voxels in physical space.
+  const DicomLabelObject alone = readDicomLabelObject(out);
+  const core::Geometry& own = alone.labels.geometry();
+  EXPECT_EQ(own.size[0], 512);
+  int64_t mismatches = 0, set = 0;
+  for (int64_t k = 0; k < own.size[2]; ++k)
+    for (int64_t j = 0; j < own.size[1]; ++j)
+      for (int64_t i = 0; i < own.size[0]; ++i) {
+        const core::Vec3 p = own.indexToPhysical({double(i), double(j), double(k)});
+        const core::Vec3 q = source.geometry.physicalToIndex(p);
+        const uint16_t there = read.labels.at(std::llround(q[0]), std::llround(q[1]), std::llround(q[2]));
+        mismatches += alone.labels.at(i, j, k) != there;
+        set += there != 0;
+      }
+  EXPECT_EQ(mismatches, 0);
+  EXPECT_GT(set, 0);
+}
+
+TEST_F(DicomObjectTest, MaskOnAnotherGridIsRefusedAndNothingIsWritten) {
+  AUNET_REQUIRE_SHARED(series, "totalsegmentator-example/ct_dicom");
+  const DicomSourceSeries source = readDicomSourceSeries(series.string());
+  core::Geometry shifted = source.geometry;
+  shifted.origin[0] += 5.0;
+  core::LabelMap mask(shifted);
+  mask.at(10, 10, 3) = 1;
+  try {
+    writeDicomSeg(mask, source, {{1, "liver"}}, {}, path("seg.dcm"));
+    FAIL() << "expected an error";
+  } catch (const core::Error& e) {
+    EXPECT_NE(std::string(e.what()).find("does not lie on the source series' grid"), std::string::npos) << e.what();
+  }
+  EXPECT_TRUE(entries().empty());
 }
 
 TEST_F(DicomObjectTest, RtStructFromTheTotalSegmentatorSeriesIsValid) {
@@ -81,10 +149,44 @@ TEST_F(DicomObjectTest, RtStructFromTheTotalSegmentatorSeriesIsValid) {
   algorithm.version = "test";
   algorithm.modelName = "TotalSegmentator";
   const std::string out = path("rtstruct.dcm");
-  writeRtStruct(mask, source, totalSegmentatorSegments(mask), algorithm, out);
+  const std::vector<DicomSegment> segments = totalSegmentatorSegments(mask);
+  writeRtStruct(mask, source, segments, algorithm, out);
   const test::DicomValidation validation = test::validateDicom(out);
   ASSERT_TRUE(validation.ran) << validation.output;
   EXPECT_TRUE(validation.errors.empty()) << validation.output;
+
+  // Contours halfway between pixels, filled even-odd at pixel centres: exact.
+  const DicomLabelObject read = readDicomLabelObject(out, series.string());
+  EXPECT_EQ(read.kind, DicomObjectKind::RtStruct);
+  EXPECT_EQ(read.referencedSeriesUid, source.seriesInstanceUid);
+  const core::LabelMap expected = imaging::reorient(mask, source.geometry.orientationCode());
+  EXPECT_EQ(differingVoxels(withOriginalValues(read, segments), expected), 0);
+  // Without its series an RTSTRUCT cannot be drawn: a clear error naming the flag.
+  try {
+    readDicomLabelObject(out);
+    FAIL() << "expected an error";
+  } catch (const core::Error& e) {
+    EXPECT_NE(std::string(e.what()).find("--source-series"), std::string::npos) << e.what();
+  }
+}
+
+TEST_F(DicomObjectTest, RtStructKeepsHolesAndRegionsTouchingTheEdge) {
+  AUNET_REQUIRE_SHARED(series, "totalsegmentator-example/ct_dicom");
+  const DicomSourceSeries source = readDicomSourceSeries(series.string());
+  core::LabelMap mask(source.geometry);
+  // A ring with a hole, an island inside the hole, a blob on the image edge, diagonal pixels.
+  for (int64_t j = 100; j < 200; ++j)
+    for (int64_t i = 100; i < 200; ++i) {
+      const double r = std::hypot(i - 150.0, j - 150.0);
+      if ((r < 45 && r > 20) || r < 8) mask.at(i, j, 5) = 1;
+    }
+  for (int64_t j = 0; j < 30; ++j)
+    for (int64_t i = 0; i < 20; ++i) mask.at(i, j, 5) = 2;
+  for (int64_t d = 0; d < 10; ++d) mask.at(300 + d, 300 + d, 6) = 1;
+  const std::vector<DicomSegment> segments{{1, "liver"}, {2, "spleen"}};
+  writeRtStruct(mask, source, segments, {}, path("rt.dcm"));
+  const DicomLabelObject read = readDicomLabelObject(path("rt.dcm"), series.string());
+  EXPECT_EQ(differingVoxels(withOriginalValues(read, segments), mask), 0);
 }
 
 }  // namespace
