@@ -119,6 +119,11 @@ class ChildProcess {
     return WIFSIGNALED(s) && WTERMSIG(s) == SIGKILL;
   }
 
+  // Sends `signal` (SIGTERM, SIGINT) unless the child already ended.
+  void sendSignal(int signal) {
+    if (pid_ > 0 && !status_) ::kill(pid_, signal);
+  }
+
   bool timedOut() const { return timedOut_; }
   // Exit code, or -1 when it ended by a signal (or has not ended).
   int exitCode() const { return status_ && WIFEXITED(*status_) ? WEXITSTATUS(*status_) : -1; }
