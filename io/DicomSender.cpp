@@ -19,6 +19,7 @@
 
 #include "core/Error.h"
 #include "io/internal/DcmtkNetwork.h"
+#include "io/internal/DicomHeader.h"
 
 namespace aunet::io {
 
@@ -34,12 +35,6 @@ struct FileInfo {
   bool uncompressed = false;
   std::string problem;  // non-empty: skip with this reason
 };
-
-std::string element(DcmItem& item, const DcmTagKey& tag) {
-  OFString value;
-  if (item.findAndGetOFString(tag, value).bad()) return {};
-  return std::string(value.c_str());
-}
 
 std::string hex(uint16_t status) {
   char text[8];
@@ -57,34 +52,36 @@ std::string transferSyntaxName(const std::string& uid) {
   return xfer.getXfer() == EXS_Unknown ? uid : std::string(xfer.getXferName());
 }
 
-// Reads the header only (values over 4 KiB, the pixels, stay on disk) and checks what
-// a PACS needs; the file is sent later exactly as read then.
+// Reads the header only (up to the pixels) and checks what a PACS needs; the file is
+// sent later exactly as read then.
 FileInfo inspect(const std::string& path) {
   FileInfo info;
-  DcmFileFormat file;
-  const OFCondition cond = file.loadFile(path.c_str(), EXS_Unknown, EGL_noChange, 4096, ERM_autoDetect);
-  if (cond.bad()) {
-    info.problem = "not a readable DICOM file (" + internal::conditionText(cond) + ")";
+  std::unique_ptr<internal::DicomHeader> header;
+  try {
+    header = std::make_unique<internal::DicomHeader>(path);
+  } catch (const std::exception& e) {
+    const std::string what = e.what();  // "<path>: not a readable DICOM file: ..."
+    info.problem = what.rfind(path + ": ", 0) == 0 ? what.substr(path.size() + 2) : what;
     return info;
   }
-  DcmDataset& data = *file.getDataset();
-  info.sopClass = element(data, DCM_SOPClassUID);
-  info.sopInstance = element(data, DCM_SOPInstanceUID);
+  // The data set's own UIDs: the meta header's copies are not what a PACS files.
+  info.sopClass = header->text(DCM_SOPClassUID);
+  info.sopInstance = header->text(DCM_SOPInstanceUID);
   std::vector<std::string> missing;
   if (info.sopClass.empty()) missing.push_back("SOP Class UID");
   if (info.sopInstance.empty()) missing.push_back("SOP Instance UID");
-  if (element(data, DCM_StudyInstanceUID).empty()) missing.push_back("Study Instance UID");
-  if (element(data, DCM_SeriesInstanceUID).empty()) missing.push_back("Series Instance UID");
+  if (header->text(DCM_StudyInstanceUID).empty()) missing.push_back("Study Instance UID");
+  if (header->text(DCM_SeriesInstanceUID).empty()) missing.push_back("Series Instance UID");
   if (!missing.empty()) {
     std::string names;
     for (const auto& m : missing) names += (names.empty() ? "" : ", ") + m;
-    const bool metaOnly = !element(*file.getMetaInfo(), DCM_MediaStorageSOPInstanceUID).empty();
+    const bool metaOnly = !header->metaText(DCM_MediaStorageSOPInstanceUID).empty();
     info.problem = "its data set has no " + names + (metaOnly ? " (only the file meta header carries SOP UIDs)" : "") +
                    "; a PACS needs them and aunet sends files unaltered";
     return info;
   }
-  E_TransferSyntax xfer = data.getOriginalXfer();
-  const std::string metaTs = element(*file.getMetaInfo(), DCM_TransferSyntaxUID);
+  E_TransferSyntax xfer = header->dataset().getOriginalXfer();
+  const std::string metaTs = header->metaText(DCM_TransferSyntaxUID);
   if (!metaTs.empty()) xfer = DcmXfer(metaTs.c_str()).getXfer();
   if (xfer == EXS_Unknown) {
     info.problem = "unknown transfer syntax " + (metaTs.empty() ? std::string("(none)") : metaTs);
@@ -142,7 +139,7 @@ std::vector<std::string> DicomSender::collectFiles(const std::vector<std::string
 }
 
 DicomSendReport DicomSender::send(const std::vector<std::string>& inputs) const {
-  internal::quietDcmtkLogging();
+  internal::quietDicomToolkit();
   DicomSendReport report;
   std::vector<FileInfo> infos;
   for (const auto& path : collectFiles(inputs)) {

@@ -2,22 +2,12 @@
 
 #include <dcmtk/dcmnet/dimse.h>
 #include <dcmtk/dcmnet/diutil.h>
-#include <dcmtk/oflog/oflog.h>
 
-#include <cstdlib>
-#include <mutex>
 
 #include "core/Error.h"
+#include "io/internal/DicomHeader.h"
 
 namespace aunet::io::internal {
-
-void quietDcmtkLogging() {
-  static std::once_flag once;
-  std::call_once(once, [] {
-    const char* level = std::getenv("AUNET_DCMTK_LOG");
-    OFLog::configure(level && std::string(level) == "debug" ? OFLogger::DEBUG_LOG_LEVEL : OFLogger::FATAL_LOG_LEVEL);
-  });
-}
 
 std::string conditionText(const OFCondition& condition) {
   std::string text = condition.text();
@@ -47,7 +37,7 @@ std::string rejectReason(const T_ASC_RejectParameters& r) {
 
 ScuAssociation::ScuAssociation(const DicomPeer& peer, const std::string& callingAeTitle, int timeoutSeconds,
                                const std::vector<ProposedContext>& contexts) {
-  quietDcmtkLogging();
+  quietDicomToolkit();
   const std::string where = peer.toString();
   // The TCP connect timeout is a DCMTK global; -1 would wait for the OS (minutes).
   dcmConnectionTimeout.set(timeoutSeconds);

@@ -1,7 +1,6 @@
 #pragma once
-// DCMTK dcmnet plumbing shared by the C-STORE/C-ECHO client and the storage node:
-// DCMTK's own logging kept quiet (aunet reports every failure itself, in one line), and
-// an association requested as SCU that says in words why it could not be made.
+// DCMTK dcmnet plumbing shared by the C-STORE/C-ECHO client and the storage node: an
+// association requested as SCU that says in words why it could not be made.
 
 #include <dcmtk/config/osconfig.h>
 #include <dcmtk/dcmnet/assoc.h>
@@ -13,10 +12,6 @@
 #include "io/DicomPeer.h"
 
 namespace aunet::io::internal {
-
-// DCMTK logs through oflog to stderr; aunet's messages say it once, with the file.
-// Only DCMTK's fatal errors stay (debug level with AUNET_DCMTK_LOG=debug).
-void quietDcmtkLogging();
 
 // One line from a DCMTK condition (its text may hold several lines).
 std::string conditionText(const OFCondition& condition);

@@ -12,6 +12,7 @@
 #include "core/Log.h"
 #include "io/DicomInstanceHeader.h"
 #include "io/internal/DcmtkNetwork.h"
+#include "io/internal/DicomHeader.h"
 
 namespace aunet::io::internal {
 
@@ -33,7 +34,7 @@ const char* const kTransferSyntaxes[] = {
 
 StorageScp::StorageScp(DicomStorageServerOptions options, DicomStorageServer::Handler handler)
     : options_(std::move(options)), handler_(std::move(handler)) {
-  quietDcmtkLogging();
+  quietDicomToolkit();
   setPort(options_.port);
   setAETitle(options_.aeTitle.c_str());
   // Non-blocking accept with a 1 s timeout: stop() is noticed within a second.
