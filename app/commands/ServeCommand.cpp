@@ -97,6 +97,10 @@ int runServeCommand(const ServeOptions& options, std::ostream& out) {
         queue.add(r.file, "", "", "");  // kept in failed/unsorted/ for a look; the sender hears a failure
         return r.problem;
       }
+      if (r.studyInstanceUid.empty() || r.seriesInstanceUid.empty())
+        log::warning("DICOM node: " + (r.sopInstanceUid.empty() ? std::string("an instance") : r.sopInstanceUid) +
+                     " from " + r.callingAeTitle + " has no Study or Series Instance UID; set aside in " +
+                     queue.root() + "/failed/unsorted");
       queue.add(r.file, r.studyInstanceUid, r.seriesInstanceUid, r.sopInstanceUid);
       return std::string();
     });

@@ -191,6 +191,66 @@ TEST_F(DicomNetworkTest, ARefusedAssociationOrAnUnreachablePeerIsOneErrorLine) {
       << badFlag->err();
 }
 
+// --send-to and --ae-title are checked before any case runs; sending needs a DICOM format.
+TEST_F(DicomNetworkTest, SegmentChecksSendToBeforeAnyWork) {
+  AUNET_NEEDS(kCtSeries);
+  const std::string model = (dir_ / "tiny.aunet").string();
+  test::writeTinyModelFile(model, 1);
+  const std::vector<std::string> common{"segment", "-m", model, "-i", kCtSeries.string(), "--allow-uneven-slices"};
+  auto args = [&](std::vector<std::string> extra, const std::string& out) {
+    std::vector<std::string> a = common;
+    a.insert(a.end(), {"-o", (dir_ / out).string()});
+    a.insert(a.end(), extra.begin(), extra.end());
+    return a;
+  };
+  const auto malformed = aunet(args({"--send-to", "PACS@host"}, "o1"), "malformed");
+  EXPECT_EQ(malformed->exitCode(), 1);
+  EXPECT_NE(malformed->err().find("aunet: error: --send-to 'PACS@host': no ':port' after the host"), std::string::npos)
+      << malformed->err();
+  EXPECT_FALSE(fs::exists(dir_ / "o1" / "summary.json")) << "refused before any work";
+  const auto nifti = aunet(args({"--send-to", "PACS@127.0.0.1:104"}, "o2"), "nifti");
+  EXPECT_EQ(nifti->exitCode(), 1);
+  EXPECT_NE(nifti->err().find("--output-format 'nifti' writes none (add dicom-seg or rtstruct)"), std::string::npos)
+      << nifti->err();
+  const auto ae =
+      aunet(args({"--send-to", "PACS@127.0.0.1:104", "--ae-title", "MUCH_TOO_LONG_AE_TITLE"}, "o3"), "ae");
+  EXPECT_EQ(ae->exitCode(), 1);
+  EXPECT_NE(ae->err().find("--ae-title 'MUCH_TOO_LONG_AE_TITLE'"), std::string::npos) << ae->err();
+}
+
+// `aunet segment --send-to`: the case's SEG is stored in Orthanc, the NIfTI is not sent,
+// and summary.json says what was stored; an unreachable PACS keeps the files, exit 1.
+TEST_F(DicomNetworkTest, SegmentSendsItsDicomOutputs) {
+  AUNET_NEEDS(kCtSeries);
+  const std::string model = (dir_ / "tiny.aunet").string();
+  test::writeTinyModelFile(model, 1);
+  test::OrthancServer pacs((dir_ / "orthanc").string());
+  const auto run = aunet({"segment", "-m", model, "-i", kCtSeries.string(), "-o", (dir_ / "out").string(),
+                          "--allow-uneven-slices", "--output-format", "nifti,dicom-seg", "--send-to", pacs.peer()},
+                         "segment");
+  EXPECT_EQ(run->exitCode(), 0) << run->out() << run->err();
+  const nlohmann::json summary = nlohmann::json::parse(readFile(dir_ / "out" / "summary.json"));
+  const nlohmann::json& entry = summary["cases"][0];
+  EXPECT_EQ(entry.value("status", ""), "done") << entry.dump(2);
+  ASSERT_TRUE(entry.contains("sent")) << entry.dump(2);
+  EXPECT_EQ(entry["sent"]["stored"], 1) << entry.dump(2);
+  EXPECT_TRUE(entry["sent"]["not_stored"].empty()) << entry.dump(2);
+  const nlohmann::json instances = pacs.getJson("/instances?expand");
+  ASSERT_EQ(instances.size(), 1u) << "only the SEG, not the NIfTI";
+  EXPECT_EQ(pacs.getJson("/instances/" + instances[0]["ID"].get<std::string>() + "/simplified-tags")["Modality"], "SEG");
+
+  const std::string closed = "PACS@127.0.0.1:" + std::to_string(test::freeTcpPort());
+  const auto down = aunet({"segment", "-m", model, "-i", kCtSeries.string(), "-o", (dir_ / "out2").string(),
+                           "--allow-uneven-slices", "--output-format", "dicom-seg", "--send-to", closed},
+                          "down");
+  EXPECT_EQ(down->exitCode(), 1) << down->out() << down->err();
+  EXPECT_NE(down->out().find("NOT SENT: 1 case(s)"), std::string::npos) << down->out();
+  EXPECT_NE(down->err().find("nothing sent: " + closed + ": cannot connect"), std::string::npos) << down->err();
+  bool segKept = false;
+  for (const auto& f : fs::directory_iterator(dir_ / "out2")) segKept = segKept || f.path().extension() == ".dcm";
+  EXPECT_TRUE(segKept) << "the SEG stays on disk";
+}
+
 // The node receives from `aunet send`, answers C-ECHO for its own AE title only, sorts
 // what it got into the queue and segments it (NIfTI here: no DICOM writer needed).
 TEST_F(DicomNetworkTest, ServeReceivesSegmentsAndStopsCleanly) {
