@@ -2,6 +2,7 @@
 
 #include <dcmtk/dcmdata/dcdeftag.h>
 #include <dcmtk/dcmdata/dcsequen.h>
+#include <dcmtk/dcmfg/fgderimg.h>
 #include <dcmtk/dcmfg/fgpixmsr.h>
 #include <dcmtk/dcmfg/fgplanor.h>
 #include <dcmtk/dcmfg/fgplanpo.h>
@@ -165,6 +166,20 @@ core::Geometry ownGrid(const std::vector<core::Vec3>& positions, const double or
   return g;
 }
 
+// The source slice a frame says it was derived from (its Derivation Image's Source
+// Image), or empty.
+std::string sourceInstanceOf(FGInterface& groups, Uint32 frameNo) {
+  auto* derivation = dynamic_cast<FGDerivationImage*>(groups.get(frameNo, DcmFGTypes::EFG_DERIVATIONIMAGE));
+  if (!derivation) return {};
+  for (DerivationImageItem* item : derivation->getDerivationImageItems())
+    for (SourceImageItem* sourceImage : item->getSourceImageItems()) {
+      OFString uid;
+      if (sourceImage->getImageSOPInstanceReference().getReferencedSOPInstanceUID(uid).good() && !uid.empty())
+        return uid.c_str();
+    }
+  return {};
+}
+
 DicomLabelObject readSeg(internal::DicomHeader& header, const std::optional<DicomSourceSeries>& source) {
   const std::string& file = header.file();
   DcmSegmentation* raw = nullptr;
@@ -223,9 +238,29 @@ DicomLabelObject readSeg(internal::DicomHeader& header, const std::optional<Dico
                                      : ownGrid(positions, orientation, rowSpacing, columnSpacing, sliceSpacing, rows,
                                                columns, file);
   result.labels = core::LabelMap(grid);
+  // With its series, a frame lands on the slice it references (exact even where the
+  // series' slices are unevenly spaced and the grid's positions are approximate),
+  // provided it lies in that slice's plane; otherwise through physical space.
+  std::map<std::string, int64_t> sliceOfInstance;
+  bool sameOrientation = source.has_value();
+  if (source) {
+    for (size_t k = 0; k < source->frames.size(); ++k) sliceOfInstance[source->frames[k].sopInstanceUid] = static_cast<int64_t>(k);
+    for (int a = 0; a < 3; ++a)
+      sameOrientation = sameOrientation && std::abs(grid.direction[a * 3] - orientation[a]) < 1e-4 &&
+                        std::abs(grid.direction[a * 3 + 1] - orientation[3 + a]) < 1e-4;
+  }
   int64_t overlapping = 0;
   for (size_t f = 0; f < frameCount; ++f) {
-    const FramePlacement place = placeFrame(grid, positions[f], orientation, rowSpacing, columnSpacing, file);
+    FramePlacement place;
+    const auto slice = sameOrientation ? sliceOfInstance.find(sourceInstanceOf(groups, static_cast<Uint32>(f)))
+                                       : sliceOfInstance.end();
+    if (slice != sliceOfInstance.end() && rows == grid.size[1] && columns == grid.size[0]) {
+      place.start = {0, 0, slice->second};
+      place.alongRow = {1, 0, 0};
+      place.alongColumn = {0, 1, 0};
+    } else {
+      place = placeFrame(grid, positions[f], orientation, rowSpacing, columnSpacing, file);
+    }
     const DcmIODTypes::Frame* packed = seg->getFrame(f);
     if (!packed) throw Error(file, "frame " + std::to_string(f + 1) + " has no pixel data");
     std::unique_ptr<DcmIODTypes::Frame> frame(DcmSegUtils::unpackBinaryFrame(packed, rows, columns));
