@@ -12,6 +12,7 @@
 
 #include "app/commands/ConvertCommand.h"
 #include "app/commands/EvaluateCommand.h"
+#include "app/commands/InfoCommand.h"
 #include "app/commands/SegmentCommand.h"
 #include "core/Error.h"
 #include "imaging/Reorientation.h"
@@ -133,6 +134,16 @@ TEST_F(DicomOutput, ConvertWritesSegAndRtstructForAMaskMadeElsewhereAndReadsThem
         EXPECT_EQ(s.color[0], 221);
       }
     EXPECT_TRUE(liver);
+    // `aunet info` names the object, its segments and their codes.
+    InfoOptions info;
+    info.model = options.output;
+    info.sourceSeries = series.string();
+    std::ostringstream described;
+    ASSERT_EQ(runInfoCommand(info, described), 0);
+    EXPECT_NE(described.str().find(format == "rtstruct" ? "RT Structure Set" : "DICOM Segmentation"), std::string::npos)
+        << described.str();
+    EXPECT_NE(described.str().find("liver"), std::string::npos) << described.str();
+    if (format == "dicom-seg") EXPECT_NE(described.str().find("SCT 10200004 (Liver)"), std::string::npos) << described.str();
 
     // Back to NIfTI through convert: segment numbers, the same voxels.
     ConvertOptions back;
