@@ -339,6 +339,8 @@ DicomLabelObject readRtStructure(internal::DicomHeader& header, const DicomSourc
 
   const int64_t sliceVoxels = g.size[0] * g.size[1];
   std::vector<uint8_t> parity(static_cast<size_t>(sliceVoxels));
+  std::map<std::string, int64_t> sliceOfInstance;
+  for (size_t k = 0; k < source.frames.size(); ++k) sliceOfInstance[source.frames[k].sopInstanceUid] = static_cast<int64_t>(k);
   DcmSequenceOfItems* contours = nullptr;
   if (ds.findAndGetSequence(DCM_ROIContourSequence, contours).good() && contours) {
     for (unsigned long n = 0; n < contours->card(); ++n) {
@@ -366,15 +368,26 @@ DicomLabelObject readRtStructure(internal::DicomHeader& header, const DicomSourc
         }
         const std::vector<double> points = parseNumbers(itemText(*contour, DCM_ContourData));
         if (points.size() < 9 || points.size() % 3 != 0) throw Error(file, "ROI " + roi.name + ": malformed Contour Data");
+        // The slice: the one the contour references, else the nearest by position.
+        int64_t k = -1;
+        DcmItem* image = nullptr;
+        if (contour->findAndGetSequenceItem(DCM_ContourImageSequence, image, 0).good() && image) {
+          const auto found = sliceOfInstance.find(itemText(*image, DCM_ReferencedSOPInstanceUID));
+          if (found != sliceOfInstance.end()) k = found->second;
+        }
         imaging::Polygon2D polygon;
         double sliceIndex = 0;
         for (size_t p = 0; p < points.size(); p += 3) {
-          const core::Vec3 index = g.physicalToIndex({points[p], points[p + 1], points[p + 2]});
+          core::Vec3 point{points[p], points[p + 1], points[p + 2]};
+          if (k >= 0)  // in-plane position relative to that slice's own origin
+            for (int a = 0; a < 3; ++a) point[a] += g.origin[a] + static_cast<double>(k) * g.spacing[2] * g.direction[a * 3 + 2] -
+                                                   source.frames[static_cast<size_t>(k)].position[a];
+          const core::Vec3 index = g.physicalToIndex(point);
           polygon.push_back({index[0], index[1]});
           sliceIndex += index[2];
         }
         sliceIndex /= static_cast<double>(polygon.size());
-        const auto k = static_cast<int64_t>(std::llround(sliceIndex));
+        if (k < 0) k = static_cast<int64_t>(std::llround(sliceIndex));
         if (std::abs(sliceIndex - static_cast<double>(k)) > 0.25 || k < 0 || k >= g.size[2]) {
           result.warnings.push_back("ROI " + roi.name + ": a contour off the series' slices (slice index " +
                                     std::to_string(sliceIndex) + ") was skipped");
