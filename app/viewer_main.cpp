@@ -130,6 +130,8 @@ int main(int argc, char** argv) {
     if (parser.isSet(referenceOption)) window.openReference(parser.value(referenceOption));
     for (const QString& map : parser.values(attentionOption)) window.openAttention(map);
   }
+  // What opening started in the background (a study folder's SEG) is on screen first.
+  if (screenshot) window.waitForBackgroundJobs();
   if (parser.isSet(modelOption))
     window.openModel(QString::fromStdString(aunet::app::ModelLocator::resolve(parser.value(modelOption).toStdString())));
   const QString view = parser.value(viewOption).toLower();

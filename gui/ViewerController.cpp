@@ -8,6 +8,7 @@
 
 #include "core/Error.h"
 #include "imaging/ModelSpace.h"
+#include "io/DicomObjectReader.h"
 #include "io/ImageFormat.h"
 #include "io/ImageReader.h"
 #include "io/ImageWriter.h"
@@ -47,6 +48,12 @@ void ViewerController::adoptImage(core::Volume image, const std::string& path) {
   state_.setGeometry(image.geometry());  // before the document tells its observers
   document_->setImage(std::move(image), path);
   for (const auto& w : document_->image()->metadata().warnings) Q_EMIT notice(QString::fromStdString(w));
+  // A study folder that holds the series' DICOM SEG or RTSTRUCT opens with that mask,
+  // named and coloured as the file says.
+  if (QFileInfo(QString::fromStdString(path)).isDir()) {
+    const std::string object = io::findDicomLabelObject(path);
+    if (!object.empty()) openMaskInBackground(QString::fromStdString(object), false, nullptr);
+  }
 }
 
 void ViewerController::openImageInBackground(const QString& path, const QString& dicomSeriesId) {
@@ -82,8 +89,12 @@ bool ViewerController::openMaskInBackground(const QString& path, bool reference,
   return runOnImage(path, reference ? "reference mask" : "mask", whyNot,
                     [this, p, reference](const core::Geometry& grid) -> TaskRunner::UiStep {
                       auto notes = std::make_shared<std::vector<std::string>>();
-                      auto labels = std::make_shared<core::LabelMap>(ViewerDocument::readLabelsOnGrid(p, grid, notes.get()));
-                      return [this, labels, notes, p, reference] {
+                      auto names = std::make_shared<std::vector<model::LabelInfo>>();
+                      auto labels = std::make_shared<core::LabelMap>(
+                          ViewerDocument::readLabelsOnGrid(p, grid, notes.get(), names.get()));
+                      return [this, labels, notes, names, p, reference] {
+                        // A DICOM SEG/RTSTRUCT names its segments: they name the legend.
+                        if (!names->empty()) document_->setPalette(*names);
                         if (reference)
                           document_->setReference(std::move(*labels), p);
                         else

@@ -5,6 +5,7 @@
 #include <filesystem>
 #include <regex>
 
+#include "io/DicomObjectReader.h"
 #include "io/ImageReader.h"
 #include "imaging/ImageResampler.h"
 #include "core/Error.h"
@@ -50,8 +51,22 @@ void ViewerDocument::requireImage(const std::string& path, const char* what) con
 }
 
 core::LabelMap ViewerDocument::readLabelsOnGrid(const std::string& path, const core::Geometry& target,
-                                                std::vector<std::string>* notes) {
-  core::LabelMap labels = io::readLabelMap(path);
+                                                std::vector<std::string>* notes,
+                                                std::vector<model::LabelInfo>* names) {
+  core::LabelMap labels;
+  if (!io::findDicomLabelObject(path).empty()) {
+    io::DicomLabelObject object = io::readDicomLabelObject(path);
+    if (names) {
+      names->clear();
+      names->push_back({0, "background", {0, 0, 0}});
+      for (const auto& s : object.segments) names->push_back({s.label, s.name, s.color});
+    }
+    if (notes)
+      for (const auto& w : object.warnings) notes->push_back(path + ": " + w);
+    labels = std::move(object.labels);
+  } else {
+    labels = io::readLabelMap(path);
+  }
   if (labels.geometry().sameGrid(target)) {
     // Tiny header rounding differences: adopt the image grid exactly.
     labels.geometry() = target;

@@ -31,8 +31,11 @@ class ViewerDocument : public QObject {
   // Reading and moving onto `grid` without touching the document, so it can run on a
   // worker thread; the window then hands the result to setLabels()/setReference()/
   // setAttention(). `path` names the file in errors and notes.
+  // A DICOM SEG or RTSTRUCT (or a folder holding one) fills `names` with its segments'
+  // names and colours.
   static core::LabelMap readLabelsOnGrid(const std::string& path, const core::Geometry& grid,
-                                         std::vector<std::string>* notes = nullptr);
+                                         std::vector<std::string>* notes = nullptr,
+                                         std::vector<model::LabelInfo>* names = nullptr);
   static core::Volume readAttentionOnGrid(const std::string& path, const core::Geometry& grid,
                                           std::vector<std::string>* notes = nullptr);
   // The gate level an attention file holds: "attention_level2.nii.gz" is level 2;

@@ -2,6 +2,7 @@
 
 #include <dcmtk/dcmdata/dcdeftag.h>
 #include <dcmtk/dcmdata/dcsequen.h>
+#include <dcmtk/dcmfg/fgderimg.h>
 #include <dcmtk/dcmfg/fgpixmsr.h>
 #include <dcmtk/dcmfg/fgplanor.h>
 #include <dcmtk/dcmfg/fgplanpo.h>
@@ -165,6 +166,20 @@ core::Geometry ownGrid(const std::vector<core::Vec3>& positions, const double or
   return g;
 }
 
+// The source slice a frame says it was derived from (its Derivation Image's Source
+// Image), or empty.
+std::string sourceInstanceOf(FGInterface& groups, Uint32 frameNo) {
+  auto* derivation = dynamic_cast<FGDerivationImage*>(groups.get(frameNo, DcmFGTypes::EFG_DERIVATIONIMAGE));
+  if (!derivation) return {};
+  for (DerivationImageItem* item : derivation->getDerivationImageItems())
+    for (SourceImageItem* sourceImage : item->getSourceImageItems()) {
+      OFString uid;
+      if (sourceImage->getImageSOPInstanceReference().getReferencedSOPInstanceUID(uid).good() && !uid.empty())
+        return uid.c_str();
+    }
+  return {};
+}
+
 DicomLabelObject readSeg(internal::DicomHeader& header, const std::optional<DicomSourceSeries>& source) {
   const std::string& file = header.file();
   DcmSegmentation* raw = nullptr;
@@ -223,9 +238,29 @@ DicomLabelObject readSeg(internal::DicomHeader& header, const std::optional<Dico
                                      : ownGrid(positions, orientation, rowSpacing, columnSpacing, sliceSpacing, rows,
                                                columns, file);
   result.labels = core::LabelMap(grid);
+  // With its series, a frame lands on the slice it references (exact even where the
+  // series' slices are unevenly spaced and the grid's positions are approximate),
+  // provided it lies in that slice's plane; otherwise through physical space.
+  std::map<std::string, int64_t> sliceOfInstance;
+  bool sameOrientation = source.has_value();
+  if (source) {
+    for (size_t k = 0; k < source->frames.size(); ++k) sliceOfInstance[source->frames[k].sopInstanceUid] = static_cast<int64_t>(k);
+    for (int a = 0; a < 3; ++a)
+      sameOrientation = sameOrientation && std::abs(grid.direction[a * 3] - orientation[a]) < 1e-4 &&
+                        std::abs(grid.direction[a * 3 + 1] - orientation[3 + a]) < 1e-4;
+  }
   int64_t overlapping = 0;
   for (size_t f = 0; f < frameCount; ++f) {
-    const FramePlacement place = placeFrame(grid, positions[f], orientation, rowSpacing, columnSpacing, file);
+    FramePlacement place;
+    const auto slice = sameOrientation ? sliceOfInstance.find(sourceInstanceOf(groups, static_cast<Uint32>(f)))
+                                       : sliceOfInstance.end();
+    if (slice != sliceOfInstance.end() && rows == grid.size[1] && columns == grid.size[0]) {
+      place.start = {0, 0, slice->second};
+      place.alongRow = {1, 0, 0};
+      place.alongColumn = {0, 1, 0};
+    } else {
+      place = placeFrame(grid, positions[f], orientation, rowSpacing, columnSpacing, file);
+    }
     const DcmIODTypes::Frame* packed = seg->getFrame(f);
     if (!packed) throw Error(file, "frame " + std::to_string(f + 1) + " has no pixel data");
     std::unique_ptr<DcmIODTypes::Frame> frame(DcmSegUtils::unpackBinaryFrame(packed, rows, columns));
@@ -304,6 +339,8 @@ DicomLabelObject readRtStructure(internal::DicomHeader& header, const DicomSourc
 
   const int64_t sliceVoxels = g.size[0] * g.size[1];
   std::vector<uint8_t> parity(static_cast<size_t>(sliceVoxels));
+  std::map<std::string, int64_t> sliceOfInstance;
+  for (size_t k = 0; k < source.frames.size(); ++k) sliceOfInstance[source.frames[k].sopInstanceUid] = static_cast<int64_t>(k);
   DcmSequenceOfItems* contours = nullptr;
   if (ds.findAndGetSequence(DCM_ROIContourSequence, contours).good() && contours) {
     for (unsigned long n = 0; n < contours->card(); ++n) {
@@ -331,15 +368,26 @@ DicomLabelObject readRtStructure(internal::DicomHeader& header, const DicomSourc
         }
         const std::vector<double> points = parseNumbers(itemText(*contour, DCM_ContourData));
         if (points.size() < 9 || points.size() % 3 != 0) throw Error(file, "ROI " + roi.name + ": malformed Contour Data");
+        // The slice: the one the contour references, else the nearest by position.
+        int64_t k = -1;
+        DcmItem* image = nullptr;
+        if (contour->findAndGetSequenceItem(DCM_ContourImageSequence, image, 0).good() && image) {
+          const auto found = sliceOfInstance.find(itemText(*image, DCM_ReferencedSOPInstanceUID));
+          if (found != sliceOfInstance.end()) k = found->second;
+        }
         imaging::Polygon2D polygon;
         double sliceIndex = 0;
         for (size_t p = 0; p < points.size(); p += 3) {
-          const core::Vec3 index = g.physicalToIndex({points[p], points[p + 1], points[p + 2]});
+          core::Vec3 point{points[p], points[p + 1], points[p + 2]};
+          if (k >= 0)  // in-plane position relative to that slice's own origin
+            for (int a = 0; a < 3; ++a) point[a] += g.origin[a] + static_cast<double>(k) * g.spacing[2] * g.direction[a * 3 + 2] -
+                                                   source.frames[static_cast<size_t>(k)].position[a];
+          const core::Vec3 index = g.physicalToIndex(point);
           polygon.push_back({index[0], index[1]});
           sliceIndex += index[2];
         }
         sliceIndex /= static_cast<double>(polygon.size());
-        const auto k = static_cast<int64_t>(std::llround(sliceIndex));
+        if (k < 0) k = static_cast<int64_t>(std::llround(sliceIndex));
         if (std::abs(sliceIndex - static_cast<double>(k)) > 0.25 || k < 0 || k >= g.size[2]) {
           result.warnings.push_back("ROI " + roi.name + ": a contour off the series' slices (slice index " +
                                     std::to_string(sliceIndex) + ") was skipped");

@@ -15,6 +15,7 @@
 #include <sstream>
 #include <type_traits>
 
+#include "io/DicomObjectReader.h"
 #include "io/DicomSeriesReader.h"
 #include "io/RasterImageReader.h"
 #include "core/Error.h"
@@ -202,8 +203,11 @@ core::Volume readImage(const std::string& path, const ReadOptions& options) {
 
 core::LabelMap readLabelMap(const std::string& path, const ReadOptions& options) {
   requireExistingFile(path);
-  if (internal::readIsolationEnabled()) return internal::readLabelMapInHelper(path, options);
   const ImageFormat format = detectFormat(path);
+  // A DICOM SEG or RT Structure Set (or a folder holding one and its series): DCMTK
+  // parses it here (no image decoder involved); its series' grid when it is beside it.
+  if (format == ImageFormat::Dicom && !findDicomLabelObject(path).empty()) return readDicomLabelObject(path).labels;
+  if (internal::readIsolationEnabled()) return internal::readLabelMapInHelper(path, options);
   if (format == ImageFormat::Dicom || format == ImageFormat::Raster2D) {
     // Decoded through the float volume: exact for every value a label can take.
     const core::Volume volume = readImage(path, options);

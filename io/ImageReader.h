@@ -26,7 +26,9 @@ namespace aunet::io {
 core::Volume readImage(const std::string& path, const ReadOptions& options = {});
 
 // An integer segmentation: one component, integer values in [0, 65535]. Float files
-// are accepted when every value is a whole number. Anything else throws.
+// are accepted when every value is a whole number. A DICOM SEG or RT Structure Set
+// file (or a folder holding one) reads through io/DicomObjectReader.h: segment numbers
+// become label values. Anything else throws.
 core::LabelMap readLabelMap(const std::string& path, const ReadOptions& options = {});
 
 // What a file holds, from its header only (cheap: no voxel data is read, except for

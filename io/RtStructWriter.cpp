@@ -148,8 +148,13 @@ void writeRtStruct(const core::LabelMap& mask, const DicomSourceSeries& source,
       for (const internal::Contour2D& outline : internal::sliceContours(inside.data(), g.size[0], g.size[1])) {
         std::ostringstream data;
         for (size_t v = 0; v < outline.size(); ++v) {
-          const core::Vec3 p = g.indexToPhysical({outline[v][0], outline[v][1], static_cast<double>(k)});
-          for (int a = 0; a < 3; ++a) data << (v == 0 && a == 0 ? "" : "\\") << internal::decimalString(p[a]);
+          // In the slice's own plane (its Image Position), not the grid's: the two
+          // differ where a series' slices are unevenly spaced.
+          for (int a = 0; a < 3; ++a) {
+            const double p = frame.position[a] + outline[v][0] * g.spacing[0] * g.direction[a * 3] +
+                             outline[v][1] * g.spacing[1] * g.direction[a * 3 + 1];
+            data << (v == 0 && a == 0 ? "" : "\\") << internal::decimalString(p);
+          }
         }
         DRTContourSequence::Item* contour = nullptr;
         check(roiContour->getContourSequence().addItem(contour), outputPath, "contour");

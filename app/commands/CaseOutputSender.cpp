@@ -2,7 +2,6 @@
 
 #include <csignal>
 #include <filesystem>
-#include <sstream>
 
 #include <nlohmann/json.hpp>
 
@@ -10,6 +9,7 @@
 #include "core/Log.h"
 #include "io/DicomPeer.h"
 #include "io/DicomSender.h"
+#include "pipeline/MaskFormat.h"
 
 namespace aunet::app {
 
@@ -18,11 +18,7 @@ void checkSendTo(const SegmentOptions& options) {
   io::DicomPeer::parse(options.sendTo, "--send-to");
   ::signal(SIGPIPE, SIG_IGN);  // a peer hanging up is an error for that association, not the end of aunet
   io::checkAeTitle(options.aeTitle, "--ae-title");
-  std::stringstream formats(options.outputFormat);
-  std::string format;
-  bool dicom = false;
-  while (std::getline(formats, format, ',')) dicom = dicom || format == "dicom-seg" || format == "rtstruct";
-  if (!dicom)
+  if (!pipeline::parseMaskFormats(options.outputFormat).anyDicom())
     throw core::Error("--send-to " + options.sendTo,
                       "sends the DICOM outputs, but --output-format '" + options.outputFormat +
                           "' writes none (add dicom-seg or rtstruct)");
@@ -37,8 +33,9 @@ bool sendCaseOutputs(const SegmentOptions& options, const std::string& caseName,
   nlohmann::json sent{{"to", options.sendTo}, {"stored", 0}, {"not_stored", nlohmann::json::array()}};
   bool ok = true;
   if (dicom.empty()) {
-    sent["error"] = "no DICOM output to send";
-    ok = false;
+    // segment writes no SEG/RTSTRUCT for an empty mask: nothing to send is no failure.
+    sent["note"] = "no DICOM output was written (an empty mask)";
+    core::log::info(caseName + ": nothing sent to " + options.sendTo + ": the mask is empty");
   } else {
     try {
       io::DicomSendOptions sendOptions;
@@ -59,7 +56,7 @@ bool sendCaseOutputs(const SegmentOptions& options, const std::string& caseName,
   }
   if (sent.contains("error"))
     core::log::warning(caseName + ": nothing sent: " + sent["error"].get<std::string>() + " (the files stay in the output folder)");
-  else if (ok)
+  else if (ok && !dicom.empty())
     core::log::info(caseName + ": sent " + std::to_string(dicom.size()) + " DICOM object(s) to " + options.sendTo);
   entry["sent"] = sent;
   return ok;

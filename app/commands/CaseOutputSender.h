@@ -17,7 +17,8 @@ namespace aunet::app {
 // --output-format holds no DICOM format to send. Does nothing without --send-to.
 void checkSendTo(const SegmentOptions& options);
 
-// Returns true when every DICOM output was stored (or there is nothing to send).
+// Returns true when every DICOM output was stored, or none was written (an empty mask
+// gets no SEG/RTSTRUCT; summary.json's "sent" then has a "note").
 bool sendCaseOutputs(const SegmentOptions& options, const std::string& caseName,
                      const std::vector<std::string>& outputs, nlohmann::json& entry);
 

@@ -5,11 +5,15 @@
 #include <ostream>
 #include <sstream>
 
+#include "io/DicomObjectReader.h"
+#include "io/DicomSourceSeries.h"
 #include "io/ImageFormat.h"
 #include "io/ImageReader.h"
 #include "io/ImageWriter.h"
 #include "core/Error.h"
 #include "core/Log.h"
+#include "pipeline/DicomExport.h"
+#include "pipeline/MaskFormat.h"
 
 namespace aunet::app {
 
@@ -35,9 +39,20 @@ void setupConvertCommand(CLI::App& parent, ConvertOptions& options) {
       "Examples:\n"
       "  aunet convert ct_dicom/ ct.nii.gz          # a DICOM series to NIfTI, geometry kept\n"
       "  aunet convert --labels mask.nii.gz mask.nrrd\n"
-      "  aunet convert --volume 3 BRATS_001.nii.gz flair.nii.gz   # one volume of a 4D file");
+      "  aunet convert --volume 3 BRATS_001.nii.gz flair.nii.gz   # one volume of a 4D file\n"
+      "  aunet convert --labels --source-series ct_dicom/ --output-format dicom-seg mask.nii.gz mask.seg.dcm\n"
+      "  aunet convert --labels --source-series ct_dicom/ --output-format rtstruct mask.nii.gz mask.rtstruct.dcm\n"
+      "  aunet convert --labels mask.seg.dcm mask.nii.gz   # a DICOM SEG (or RTSTRUCT with --source-series) to NIfTI");
   cmd->add_option("input", options.input, "Image file, or DICOM file or folder")->required();
-  cmd->add_option("output", options.output, "Output file: .nii, .nii.gz, .nrrd or .mha")->required();
+  cmd->add_option("output", options.output, "Output file: .nii, .nii.gz, .nrrd or .mha; .dcm with --output-format")
+      ->required();
+  cmd->add_option("--source-series", options.sourceSeries,
+                  "With --labels: the DICOM series (folder) the mask belongs to; needed to write DICOM SEG/RTSTRUCT "
+                  "and to read an RTSTRUCT");
+  cmd->add_option("--output-format", options.outputFormat,
+                  "With --labels and a .dcm output: dicom-seg or rtstruct");
+  cmd->add_option("--label-names", options.labelNames,
+                  "Label names and colours for DICOM output (aunet's labels.json; default: labels.json beside the mask)");
   cmd->add_flag("--labels", options.labels, "Read and write a label map (integer labels, uint8/uint16 on disk)");
   cmd->add_option("--series", options.series, "DICOM series to read (id or SeriesInstanceUID; default: largest)");
   cmd->add_flag("--recursive", options.recursive, "Scan DICOM subfolders too");
@@ -50,9 +65,47 @@ void setupConvertCommand(CLI::App& parent, ConvertOptions& options) {
       ->check(CLI::NonNegativeNumber);
 }
 
+namespace {
+
+// --labels into a DICOM SEG or RT Structure Set that references --source-series.
+int convertToDicom(const ConvertOptions& options, std::ostream& out) {
+  const pipeline::MaskFormats formats = pipeline::parseMaskFormats(options.outputFormat);
+  if (formats.list.size() != 1 || !formats.anyDicom())
+    throw core::Error(options.output, "--output-format must be one of dicom-seg or rtstruct for a .dcm output");
+  if (!options.labels) throw core::Error(options.input, "DICOM SEG/RTSTRUCT output is for label maps: add --labels");
+  if (options.sourceSeries.empty())
+    throw core::Error(options.output, "a DICOM " + options.outputFormat +
+                                          " must reference the series the mask was made on: give it with --source-series");
+  io::ReadOptions read;
+  read.dicomSeriesUid = options.series;
+  read.allowUnevenSlices = options.allowUnevenSlices;
+  const io::DicomSourceSeries source = io::readDicomSourceSeries(options.sourceSeries, read);
+  for (const auto& w : source.warnings) core::log::warning(options.sourceSeries + ": " + w);
+  core::LabelMap mask = io::readLabelMap(options.input);
+  logWarnings(mask.metadata());
+  mask.metadata().sourcePath = options.input;
+  const auto labels = pipeline::labelsForMask(options.input, options.labelNames);
+  const auto segments = pipeline::dicomSegmentsFor(mask, labels);
+  if (segments.empty()) throw core::Error(options.input, "the mask is empty: there is nothing to write as DICOM");
+  const pipeline::MaskFormat format = formats.list.front();
+  pipeline::writeDicomMask(format, mask, source, segments, pipeline::dicomAlgorithmFor("", "", false), options.output);
+  out << "wrote " << options.output << " (" << pipeline::toString(format) << " of " << segments.size()
+      << " label(s), referencing series " << source.seriesInstanceUid << ", " << source.frames.size() << " slices)\n";
+  return 0;
+}
+
+}  // namespace
+
 int runConvertCommand(const ConvertOptions& options, std::ostream& out) {
   // Fail on the output name before reading what may be a large series.
   const std::string ext = io::imageExtension(options.output);
+  if (ext == ".dcm") {
+    if (options.outputFormat.empty())
+      throw core::Error(options.output, "a .dcm output needs --output-format dicom-seg or --output-format rtstruct");
+    return convertToDicom(options, out);
+  }
+  if (!options.outputFormat.empty())
+    throw core::Error(options.output, "--output-format " + options.outputFormat + " writes DICOM: name the output .dcm");
   if (ext != ".nii" && ext != ".nii.gz" && ext != ".nrrd" && ext != ".mha")
     throw core::Error(options.output, "cannot write '" + ext + "' files; supported: .nii .nii.gz .nrrd .mha");
 
@@ -75,7 +128,17 @@ int runConvertCommand(const ConvertOptions& options, std::ostream& out) {
 
   const std::string from = io::toString(io::detectFormat(options.input));
   const std::string to = io::toString(io::formatFromExtension(options.output));
-  if (options.labels) {
+  if (options.labels && !io::findDicomLabelObject(options.input).empty()) {
+    // A DICOM SEG or RT Structure Set: segment numbers become the label values.
+    const io::DicomLabelObject object = io::readDicomLabelObject(options.input, options.sourceSeries);
+    for (const auto& w : object.warnings) core::log::warning(options.input + ": " + w);
+    io::writeLabelMap(object.labels, options.output, write);
+    out << "wrote " << options.output << " (DICOM " << (object.kind == io::DicomObjectKind::RtStruct ? "RTSTRUCT" : "SEG")
+        << " -> " << to << " label map, " << sizeText(object.labels.geometry()) << ", " << object.segments.size()
+        << " segment(s):";
+    for (const auto& s : object.segments) out << " " << s.label << "=" << s.name;
+    out << ")\n";
+  } else if (options.labels) {
     const core::LabelMap labels = io::readLabelMap(options.input, read);
     logWarnings(labels.metadata());
     io::writeLabelMap(labels, options.output, write);

@@ -5,6 +5,7 @@
 
 #include <algorithm>
 #include <filesystem>
+#include <map>
 #include <iomanip>
 #include <limits>
 #include <map>
@@ -13,6 +14,7 @@
 #include <set>
 #include <sstream>
 
+#include "io/DicomObjectReader.h"
 #include "io/ImageFormat.h"
 #include "io/ImageReader.h"
 #include "imaging/ImageResampler.h"
@@ -21,6 +23,7 @@
 #include "io/TextFileWriter.h"
 #include "core/Error.h"
 #include "core/Log.h"
+#include "pipeline/DicomExport.h"
 
 namespace aunet::app {
 
@@ -28,7 +31,40 @@ namespace {
 
 namespace fs = std::filesystem;
 
-const char* const kExtensions[] = {".nii.gz", ".nii", ".nrrd", ".mha"};
+const char* const kExtensions[] = {".nii.gz", ".nii", ".nrrd", ".mha", ".dcm"};
+
+// "case.seg.dcm" and "case.rtstruct.dcm" (what `aunet segment` writes) are case "case".
+std::string caseNameOf(const std::string& name, const std::string& ext) {
+  std::string stem = name.substr(0, name.size() - ext.size());
+  for (const char* kind : {".seg", ".rtstruct"}) {
+    const std::string suffix(kind);
+    if (ext == ".dcm" && stem.size() > suffix.size() && stem.compare(stem.size() - suffix.size(), suffix.size(), suffix) == 0)
+      stem.erase(stem.size() - suffix.size());
+  }
+  return stem;
+}
+
+// A reference mask; a DICOM SEG/RTSTRUCT's segment numbers become the prediction's
+// label values where the names match the labels.json beside the predictions (what
+// `aunet segment` writes), so "liver" is compared with "liver".
+core::LabelMap readReference(const std::string& path, const std::string& prediction) {
+  if (io::imageExtension(path) != ".dcm" || io::findDicomLabelObject(path).empty()) return io::readLabelMap(path);
+  const io::DicomLabelObject object = io::readDicomLabelObject(path);
+  for (const auto& w : object.warnings) core::log::warning(path + ": " + w);
+  const std::vector<model::LabelInfo> names = pipeline::labelsForMask(prediction);
+  std::map<uint16_t, uint16_t> toValue;
+  for (const io::DicomSegment& segment : object.segments)
+    for (const model::LabelInfo& label : names)
+      if (label.name == segment.name) toValue[segment.label] = static_cast<uint16_t>(label.value);
+  core::LabelMap labels = object.labels;
+  if (!toValue.empty() && toValue.size() < object.segments.size())
+    core::log::warning(path + ": " + std::to_string(object.segments.size() - toValue.size()) +
+                       " segment(s) whose names no prediction label has are left out");
+  if (!toValue.empty())
+    for (uint16_t& v : labels.labels())
+      if (v != 0) v = toValue.count(v) ? toValue[v] : 0;
+  return labels;
+}
 
 struct CaseFiles {
   std::map<std::string, std::string> files;       // case name -> path
@@ -54,7 +90,7 @@ CaseFiles listCases(const std::string& dir) {
     const std::string name = p.filename().string();
     const std::string ext = io::imageExtension(name);
     if (std::find(std::begin(kExtensions), std::end(kExtensions), ext) == std::end(kExtensions)) continue;
-    const std::string caseName = name.substr(0, name.size() - ext.size());
+    const std::string caseName = caseNameOf(name, ext);
     auto [it, inserted] = cases.files.emplace(caseName, p.string());
     if (!inserted) {
       auto& all = cases.duplicates[caseName];
@@ -177,7 +213,7 @@ int runEvaluateCommand(const EvaluateOptions& options, std::ostream& out) {
     if (ambiguous(predictions, "prediction") || ambiguous(references, "reference")) continue;
     CaseResult result{name, predictions.files.at(name), references.files.at(name), false, {}};
     try {
-      const core::LabelMap reference = io::readLabelMap(result.reference);
+      const core::LabelMap reference = readReference(result.reference, result.prediction);
       core::LabelMap prediction = io::readLabelMap(result.prediction);
       if (!prediction.geometry().sameGrid(reference.geometry())) {
         core::log::debug(name + ": prediction grid " + prediction.geometry().describe() +

@@ -2,12 +2,15 @@
 
 #include <CLI/CLI.hpp>
 
+#include <filesystem>
 #include <iomanip>
 #include <ostream>
 #include <sstream>
 
+#include "app/commands/DicomObjectReport.h"
 #include "app/commands/ImageInfoReport.h"
 #include "app/commands/ModelLocator.h"
+#include "io/DicomObjectReader.h"
 #include "model/ModelFile.h"
 
 namespace aunet::app {
@@ -39,9 +42,16 @@ void setupInfoCommand(CLI::App& parent, InfoOptions& options) {
   cmd->add_flag("--json", options.json, "Print as JSON");
   cmd->add_option("--series", options.series, "Images: DICOM series to read (id or SeriesInstanceUID; default: largest)");
   cmd->add_flag("--recursive", options.recursive, "Images: scan DICOM subfolders too");
+  cmd->add_option("--source-series", options.sourceSeries,
+                  "A DICOM SEG/RTSTRUCT: the series folder it belongs to (default: the series beside it)");
 }
 
 int runInfoCommand(const InfoOptions& options, std::ostream& out) {
+  std::error_code ec;
+  if (!std::filesystem::is_directory(options.model, ec) && !io::findDicomLabelObject(options.model).empty()) {
+    printDicomObjectInfo(options.model, options.sourceSeries, options.json, out);
+    return 0;
+  }
   if (!looksLikeModelFile(options.model)) {
     printImageInfo({options.model, options.series, options.recursive, options.json}, out);
     return 0;

@@ -23,6 +23,9 @@
 #include "app/commands/CaseOutputSender.h"
 #include "app/commands/MemorySize.h"
 #include "app/commands/ModelLocator.h"
+#include "io/DicomSourceSeries.h"
+#include "pipeline/DicomExport.h"
+#include "pipeline/MaskFormat.h"
 #include "pipeline/SegmentationPipeline.h"
 #include "io/ImageReader.h"
 #include "io/ImageWriter.h"
@@ -125,6 +128,10 @@ void setupSegmentCommand(CLI::App& parent, SegmentOptions& options) {
       ->required()
       ->expected(1, -1);
   cmd->add_option("-o,--output", options.outputDir, "Output folder (<case>.nii.gz per case, summary.json)")->required();
+  cmd->add_option("--output-format", options.outputFormat,
+                  "What to write per case, comma-separated: nifti (<case>.nii.gz), dicom-seg (<case>.seg.dcm), "
+                  "rtstruct (<case>.rtstruct.dcm); the DICOM formats need DICOM series inputs")
+      ->capture_default_str();
   cmd->add_option("--overlap", options.overlap, "Sliding-window overlap, fraction of a patch in [0, 1)")
       ->capture_default_str()
       ->check(CLI::Range(0.0, 0.99));
@@ -174,11 +181,19 @@ int runSegmentCommand(const SegmentOptions& options, std::ostream& out) {
   resolveShard(options.shard, shardIndex, shardCount);
   const BatchProgress::Style style = progressStyle(options);
   model::selectDevice(options.device);  // a bad --device fails before any work
+  const pipeline::MaskFormats formats = pipeline::parseMaskFormats(options.outputFormat);
   checkSendTo(options);
 
   const std::vector<InputCase> all = CaseCollector::collect(options.inputs);
   if (all.empty()) throw core::Error(core::ErrorKind::NoInputImages, "-i", "no input images found in the given inputs");
   const std::vector<InputCase> cases = CaseCollector::shard(all, shardIndex, shardCount);
+  // A DICOM object needs the DICOM series it references: refuse other inputs before any work.
+  if (formats.anyDicom())
+    for (const InputCase& c : cases)
+      if (!io::isDicomInput(c.path))
+        throw core::Error(c.path, "--output-format " + options.outputFormat +
+                                      " writes DICOM objects that reference the input series, but this input is not "
+                                      "a DICOM series (use --output-format nifti)");
 
   // The model first: a broken model file stops the batch before anything is created.
   pipeline::SegmentationPipeline pipeline(options.model);
@@ -218,6 +233,7 @@ int runSegmentCommand(const SegmentOptions& options, std::ostream& out) {
                            {"save_probabilities", options.saveProbabilities},
                            {"save_attention", options.saveAttention},
                            {"stats", options.stats},
+                           {"output_format", options.outputFormat},
                            {"max_memory_bytes", memoryLimit}}},
                          {"shard", std::to_string(shardIndex) + "/" + std::to_string(shardCount)},
                          {"finished", false},
@@ -235,7 +251,8 @@ int runSegmentCommand(const SegmentOptions& options, std::ostream& out) {
     const InputCase& c = cases[i];
     nlohmann::json& entry = summary["cases"][i];
     if (!c.dicomSeries.empty()) entry["dicom_series"] = c.dicomSeries;
-    const std::string maskPath = (dir / (c.name + ".nii.gz")).string();
+    // The file written last marks the case complete (NIfTI when asked for).
+    const std::string maskPath = (dir / (c.name + pipeline::fileSuffix(formats.last()))).string();
     const std::string probPath = (dir / (c.name + "_prob.nii.gz")).string();
     const std::string statsPath = (dir / (c.name + "_stats.json")).string();
     std::vector<std::string> outputs;
@@ -250,7 +267,9 @@ int runSegmentCommand(const SegmentOptions& options, std::ostream& out) {
         // The mask is written last, so its presence means the case completed.
         for (const auto& entryFile : fs::directory_iterator(dir)) {
           const std::string f = entryFile.path().filename().string();
-          if (f == c.name + ".nii.gz" || f.rfind(c.name + "_prob.", 0) == 0 ||
+          bool isMask = false;
+          for (pipeline::MaskFormat format : formats.list) isMask = isMask || f == c.name + pipeline::fileSuffix(format);
+          if (isMask || f.rfind(c.name + "_prob.", 0) == 0 ||
               f.rfind(c.name + "_attention_level", 0) == 0 || f == c.name + "_stats.json")
             outputs.push_back(entryFile.path().string());
         }
@@ -272,6 +291,14 @@ int runSegmentCommand(const SegmentOptions& options, std::ostream& out) {
       } else {
         const core::Volume image = io::readImage(c.path, readOptions);
         for (const auto& w : image.metadata().warnings) core::log::warning(c.path + ": " + w);
+        // The series' references before the work, so a series that cannot be
+        // referenced fails here rather than after the network ran.
+        io::DicomSourceSeries source;
+        if (formats.anyDicom()) {
+          source = io::readDicomSourceSeries(c.path, readOptions);
+          for (const auto& w : source.warnings) core::log::warning(c.path + ": " + w);
+          source.geometry = image.geometry();  // the grid the mask will be on
+        }
         checkCaseMemory(pipeline, image, settings, memoryLimit, c.path);
         progress.update(0.0, "preprocessing");
         model::SegmentationResult result =
@@ -296,8 +323,25 @@ int runSegmentCommand(const SegmentOptions& options, std::ostream& out) {
           outputs.push_back(statsPath);
           batchStatistics.push_back(std::move(statistics));
         }
-        io::writeLabelMap(result.labels, maskPath);  // last: marks the case complete
-        outputs.insert(outputs.begin(), maskPath);
+        // Masks last, the completion marker (maskPath) the very last.
+        std::vector<std::string> maskFiles;
+        const std::vector<io::DicomSegment> segments =
+            formats.anyDicom() ? pipeline::dicomSegmentsFor(result.labels, meta.labels) : std::vector<io::DicomSegment>{};
+        const io::DicomAlgorithm algorithm =
+            pipeline::dicomAlgorithmFor(fs::path(options.model).stem().string(), meta.provenance.created, true);
+        std::vector<pipeline::MaskFormat> order = formats.list;
+        std::stable_partition(order.begin(), order.end(), [&](pipeline::MaskFormat f) { return f != formats.last(); });
+        for (pipeline::MaskFormat format : order) {
+          const std::string path = (dir / (c.name + pipeline::fileSuffix(format))).string();
+          if (format == pipeline::MaskFormat::Nifti)
+            io::writeLabelMap(result.labels, path);
+          else if (segments.empty())
+            core::log::warning(c.name + ": the mask is empty; no " + pipeline::toString(format) + " written");
+          else
+            pipeline::writeDicomMask(format, result.labels, source, segments, algorithm, path);
+          if (fs::exists(path)) maskFiles.push_back(path);
+        }
+        outputs.insert(outputs.begin(), maskFiles.begin(), maskFiles.end());
         const double seconds = secondsSince(caseStart);
         networkSeconds += result.networkSeconds;
         entry["status"] = "done";

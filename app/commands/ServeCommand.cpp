@@ -21,6 +21,7 @@
 #include "io/DicomStorageServer.h"
 #include "model/DeviceSelection.h"
 #include "pipeline/DicomSeriesQueue.h"
+#include "pipeline/MaskFormat.h"
 #include "pipeline/SegmentationPipeline.h"
 
 namespace aunet::app {
@@ -65,6 +66,7 @@ int runServeCommand(const ServeOptions& options, std::ostream& out) {
   check.outputFormat = options.outputFormat;
   check.sendTo = options.sendTo;
   check.aeTitle = options.aeTitle;
+  pipeline::parseMaskFormats(options.outputFormat);
   checkSendTo(check);
   model::selectDevice(options.device);
   std::string expectedModality;

@@ -100,6 +100,7 @@ StudyProcessor::Outcome StudyProcessor::processSeries(const pipeline::DicomSerie
     if (sent.contains("error")) return {false, "segmented, not sent: " + sent["error"].get<std::string>()};
     if (!sent["not_stored"].empty())
       return {false, "segmented, not all sent: " + sent["not_stored"][0].value("reason", std::string())};
+    if (sent.value("stored", 0) == 0) return {true, "segmented, nothing sent: the mask is empty"};
     return {true, "sent " + std::to_string(sent.value("stored", 0)) + " object(s) (" + options_.outputFormat + ") to " +
                       options_.sendTo};
   }

@@ -4,14 +4,20 @@
 
 #include <gtest/gtest.h>
 
+#include <QDir>
 #include <QFile>
+
+#include <cmath>
 #include <QTemporaryDir>
 
 #include "core/Error.h"
 #include "gui/ViewerController.h"
 #include "imaging/LabelStatistics.h"
 #include "imaging/ModelSpace.h"
+#include "io/DicomObjectWriter.h"
+#include "io/DicomSourceSeries.h"
 #include "io/ImageReader.h"
+#include "io/internal/DicomSeriesWriter.h"
 #include "tests/gui/GuiTestSupport.h"
 
 namespace aunet::gui {
@@ -107,6 +113,29 @@ TEST_F(ViewerControllerTest, StatisticsSaveAsTheCommandLineWritesThem) {
   ASSERT_TRUE(controller_.jumpToLabel(2));
   voxel = controller_.viewState().cursor();
   EXPECT_EQ(controller_.document().labels()->at(voxel[0], voxel[1], voxel[2]), 2);
+}
+
+
+TEST_F(ViewerControllerTest, AStudyFolderWithItsSegOpensWithTheSegmentNames) {
+  // A generated DICOM series and a SEG written for it, side by side in one folder.
+  const QString study = dir_.filePath("study");
+  QDir().mkpath(study);
+  const core::Volume image = ViewerDocument::readImage(files_.image);
+  core::Volume rounded = image;
+  for (float& v : rounded.voxels()) v = std::round(v);
+  io::internal::writeDicomSeries(rounded, study.toStdString());
+  const io::DicomSourceSeries source = io::readDicomSourceSeries(study.toStdString());
+  core::LabelMap mask(source.geometry);
+  for (int64_t k = 1; k < 3; ++k)
+    for (int64_t j = 2; j < 8; ++j)
+      for (int64_t i = 3; i < 9; ++i) mask.at(i, j, k) = 1;
+  io::writeDicomSeg(mask, source, {{1, "liver", {10, 200, 30}}}, {}, (study + "/seg.dcm").toStdString());
+
+  controller_.adoptImage(ViewerDocument::readImage(study.toStdString()), study.toStdString());
+  ASSERT_TRUE(controller_.tasks().waitForIdle(20000));
+  ASSERT_NE(controller_.document().labels(), nullptr);
+  EXPECT_EQ(controller_.document().labels()->count(1), 6 * 6 * 2);
+  EXPECT_EQ(controller_.document().labelName(1), "liver");
 }
 
 }  // namespace

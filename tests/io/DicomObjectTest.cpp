@@ -189,5 +189,28 @@ TEST_F(DicomObjectTest, RtStructKeepsHolesAndRegionsTouchingTheEdge) {
   EXPECT_EQ(differingVoxels(withOriginalValues(read, segments), mask), 0);
 }
 
+
+TEST_F(DicomObjectTest, UnevenlySpacedSeriesRoundTripsThroughTheSlicesItReferences) {
+  // The MONAI CT series: 4 slices with a 202.5 mm gap; read with its mean spacing, so
+  // grid positions between slices are approximate, but each slice's own plane is not.
+  AUNET_REQUIRE_SHARED(series, "monai-testing/CT_DICOM");
+  ReadOptions uneven;
+  uneven.allowUnevenSlices = true;
+  DicomSourceSeries source = readDicomSourceSeries(series.string(), uneven);
+  source.geometry = readImage(series.string(), uneven).geometry();
+  core::LabelMap mask(source.geometry);
+  for (int64_t k = 0; k < 4; ++k)
+    for (int64_t j = 2 + k; j < 12; ++j)
+      for (int64_t i = 3; i < 13 - k; ++i) mask.at(i, j, k) = k % 2 ? 1 : 2;
+  const std::vector<DicomSegment> segments{{1, "liver"}, {2, "spleen"}};
+  writeDicomSeg(mask, source, segments, {}, path("seg.dcm"));
+  writeRtStruct(mask, source, segments, {}, path("rt.dcm"));
+  for (const std::string file : {path("seg.dcm"), path("rt.dcm")}) {
+    EXPECT_TRUE(test::validateDicom(file).errors.empty()) << test::validateDicom(file).output;
+    const DicomLabelObject read = readDicomLabelObject(file, series.string());
+    EXPECT_EQ(differingVoxels(withOriginalValues(read, segments), mask), 0) << file;
+  }
+}
+
 }  // namespace
 }  // namespace aunet::io

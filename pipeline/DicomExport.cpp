@@ -1,0 +1,78 @@
+#include "pipeline/DicomExport.h"
+
+#include <nlohmann/json.hpp>
+
+#include <filesystem>
+#include <fstream>
+#include <set>
+
+#include "aunet/Version.h"
+#include "core/Error.h"
+#include "io/DicomObjectWriter.h"
+
+namespace aunet::pipeline {
+
+namespace fs = std::filesystem;
+
+std::vector<io::DicomSegment> dicomSegmentsFor(const core::LabelMap& mask, const std::vector<model::LabelInfo>& labels) {
+  const std::set<uint16_t> present(mask.labels().begin(), mask.labels().end());
+  const uint16_t largest = present.empty() ? 0 : *present.rbegin();
+  const std::vector<model::LabelInfo> defaults = model::LabelInfo::defaults(largest + 1);
+  std::vector<io::DicomSegment> segments;
+  for (uint16_t value : present) {
+    if (value == 0) continue;
+    const model::LabelInfo* info = &defaults[value];
+    for (const auto& l : labels)
+      if (l.value == value) info = &l;
+    io::DicomSegment segment;
+    segment.label = value;
+    segment.name = info->name;
+    segment.color = info->color;
+    segments.push_back(segment);
+  }
+  return segments;
+}
+
+io::DicomAlgorithm dicomAlgorithmFor(const std::string& modelName, const std::string& modelVersion, bool automatic) {
+  io::DicomAlgorithm algorithm;
+  algorithm.version = kVersion;
+  algorithm.modelName = modelName.empty() ? (automatic ? "model" : "manual") : modelName;
+  algorithm.modelVersion = modelVersion;
+  algorithm.automatic = automatic;
+  return algorithm;
+}
+
+void writeDicomMask(MaskFormat format, const core::LabelMap& mask, const io::DicomSourceSeries& source,
+                    const std::vector<io::DicomSegment>& segments, const io::DicomAlgorithm& algorithm,
+                    const std::string& path) {
+  if (format == MaskFormat::DicomSeg)
+    io::writeDicomSeg(mask, source, segments, algorithm, path);
+  else if (format == MaskFormat::RtStruct)
+    io::writeRtStruct(mask, source, segments, algorithm, path);
+  else
+    throw core::Error(path, "not a DICOM mask format: " + toString(format));
+}
+
+std::vector<model::LabelInfo> labelsForMask(const std::string& maskPath, const std::string& labelsFile) {
+  std::string file = labelsFile;
+  std::error_code ec;
+  if (file.empty()) {
+    const fs::path beside = fs::path(maskPath).parent_path() / "labels.json";
+    if (!fs::exists(beside, ec)) return {};
+    file = beside.string();
+  }
+  std::ifstream in(file);
+  if (!in) throw core::Error(file, "cannot open the label names file");
+  std::vector<model::LabelInfo> labels;
+  try {
+    const nlohmann::json json = nlohmann::json::parse(in);
+    const nlohmann::json& list = json.is_object() && json.contains("labels") ? json.at("labels") : json;
+    for (const auto& item : list) labels.push_back(model::LabelInfo::fromJson(item));
+  } catch (const std::exception& e) {
+    throw core::Error(file, std::string("not a label names file ([{\"value\": 1, \"name\": \"liver\"}, ...]): ") +
+                                e.what());
+  }
+  return labels;
+}
+
+}  // namespace aunet::pipeline
