@@ -8,6 +8,7 @@
 #include <atomic>
 #include <chrono>
 #include <condition_variable>
+#include <ctime>
 #include <mutex>
 #include <ostream>
 #include <thread>
@@ -25,6 +26,20 @@
 #include "pipeline/SegmentationPipeline.h"
 
 namespace aunet::app {
+
+namespace {
+
+// "2026-12-07 17:23:46 ": the node's lines are read later, next to the PACS's logs.
+std::string timestamp() {
+  const std::time_t now = std::time(nullptr);
+  std::tm local{};
+  localtime_r(&now, &local);
+  char text[32];
+  std::strftime(text, sizeof(text), "%Y-%m-%d %H:%M:%S ", &local);
+  return text;
+}
+
+}  // namespace
 
 void setupServeCommand(CLI::App& parent, ServeOptions& options) {
   auto* cmd = parent.add_subcommand(
@@ -111,7 +126,7 @@ int runServeCommand(const ServeOptions& options, std::ostream& out) {
     throw;
   }
   const StudyProcessor processor(options, expectedModality);
-  out << "aunet DICOM node " << options.aeTitle << " listening on port " << options.port << "; queue "
+  out << timestamp() << "aunet DICOM node " << options.aeTitle << " listening on port " << options.port << "; queue "
       << options.queue << " (" << queue.waitingSeries() << " series waiting); results "
       << (options.sendTo.empty() ? "stay in " + options.queue + "/done" : "go to " + options.sendTo) << std::endl;
 
@@ -140,13 +155,13 @@ int runServeCommand(const ServeOptions& options, std::ostream& out) {
         continue;
       }
       const std::string line = processor.process(queue, *study);
-      out << line << std::endl;
+      out << timestamp() << line << std::endl;
     }
   });
 
   int signal = 0;
   sigwait(&signals, &signal);
-  out << "aunet DICOM node: " << (signal == SIGINT ? "SIGINT" : "SIGTERM")
+  out << timestamp() << "aunet DICOM node: " << (signal == SIGINT ? "SIGINT" : "SIGTERM")
       << ": stopping after the study in progress" << std::endl;
   stopping = true;
   server->stop();
@@ -154,7 +169,7 @@ int runServeCommand(const ServeOptions& options, std::ostream& out) {
   receiver.join();
   worker.join();
   pthread_sigmask(SIG_SETMASK, &previous, nullptr);
-  out << "aunet DICOM node: stopped (" << queue.waitingSeries() << " series left in the queue)" << std::endl;
+  out << timestamp() << "aunet DICOM node: stopped (" << queue.waitingSeries() << " series left in the queue)" << std::endl;
   return 0;
 }
 
