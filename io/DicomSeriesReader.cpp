@@ -151,7 +151,9 @@ FloatImage::Pointer readAfterSizeCheck(Reader& reader, const std::string& path, 
 
 core::Volume readDicom(const std::string& path, const ReadOptions& options) {
   const DicomSeriesInfo series = selectDicomSeries(path, options.dicomSeriesUid, options.dicomRecursive);
-  std::vector<std::string> warnings;
+  // A damaged slice of this series was kept from GDCM by the scan: name it.
+  if (!series.damagedFiles.empty()) throw Error(series.damagedFiles.front());
+  std::vector<std::string> warnings = series.warnings;
   if (series.files.size() > 1) {
     double meanGap = 0.0;
     const std::string problem = checkSlicePositions(series.files, &meanGap);

@@ -289,7 +289,9 @@ void sendDicomSeries(int fd, const std::vector<DicomSeriesInfo>& series) {
                     {"modality", s.modality},
                     {"patient", s.patient},
                     {"is_image", s.isImage},
-                    {"files", s.files}});
+                    {"files", s.files},
+                    {"damaged_files", s.damagedFiles},
+                    {"warnings", s.warnings}});
   sendHeader(fd, {{"status", "ok"}, {"series", list}, {"bytes", 0}});
 }
 
@@ -355,6 +357,8 @@ std::vector<DicomSeriesInfo> receiveDicomSeries(int fd, int /*dataFd*/, double t
       info.patient = s.at("patient").get<std::string>();
       info.isImage = s.at("is_image").get<bool>();
       info.files = s.at("files").get<std::vector<std::string>>();
+      info.damagedFiles = s.at("damaged_files").get<std::vector<std::string>>();
+      info.warnings = s.at("warnings").get<std::vector<std::string>>();
       series.push_back(std::move(info));
     }
     return series;
