@@ -5,6 +5,7 @@
 #include <itkImage.h>
 #include <itkImageFileReader.h>
 #include <itkImageSeriesReader.h>
+#include <itkVectorImage.h>
 
 #include <algorithm>
 #include <cmath>
@@ -24,6 +25,7 @@ using core::Error;
 namespace {
 
 using FloatImage = itk::Image<float, 3>;
+using ColorImage = itk::VectorImage<float, 3>;
 
 const gdcm::Tag kPosition(0x0020, 0x0032);     // Image Position (Patient)
 const gdcm::Tag kOrientation(0x0020, 0x0037);  // Image Orientation (Patient)
@@ -137,14 +139,45 @@ std::string truncatedPixelData(const std::string& file) {
 // Reads the header first and refuses sizes the file or the memory cannot hold, so a
 // crafted header never makes ITK allocate what it claims.
 template <typename Reader>
-FloatImage::Pointer readAfterSizeCheck(Reader& reader, const std::string& path, const ReadOptions& options) {
+typename Reader::OutputImageType::Pointer readAfterSizeCheck(Reader& reader, const std::string& path,
+                                                             const ReadOptions& options, int components) {
   reader.UpdateOutputInformation();
   const auto size = reader.GetOutput()->GetLargestPossibleRegion().GetSize();
   core::Geometry claimed;
   claimed.size = {static_cast<int64_t>(size[0]), static_cast<int64_t>(size[1]), static_cast<int64_t>(size[2])};
-  internal::checkAllocation(path, claimed, 1, 2, options);
+  internal::checkAllocation(path, claimed, components, 2, options);
   reader.Update();
   return reader.GetOutput();
+}
+
+// The series (or one file) as an ITK image of `ImageT`: float for grey levels, a
+// float vector image for colour (GDCM turns YBR and palette colour into RGB).
+template <typename ImageT>
+typename ImageT::Pointer readSeries(itk::GDCMImageIO& io, const DicomSeriesInfo& series, const std::string& path,
+                                    const ReadOptions& options, int components) {
+  if (series.files.size() == 1) {
+    // One file: a single slice or a multi-frame object.
+    auto reader = itk::ImageFileReader<ImageT>::New();
+    reader->SetImageIO(&io);
+    reader->SetFileName(series.files.front());
+    return readAfterSizeCheck(*reader, path, options, components);
+  }
+  auto reader = itk::ImageSeriesReader<ImageT>::New();
+  reader->SetImageIO(&io);
+  reader->SetFileNames(series.files);
+  // Slice spacing was checked above, with a message naming the file; keep ITK's
+  // own warning off stderr.
+  reader->SetSpacingWarningRelThreshold(1e9);
+  return readAfterSizeCheck(*reader, path, options, components);
+}
+
+// Samples per pixel as the decoder will deliver them (3 for RGB, YBR and palette
+// colour, which GDCM expands to RGB), from the first file's header.
+int componentsOf(const std::string& file) {
+  auto probe = itk::GDCMImageIO::New();
+  probe->SetFileName(file);
+  probe->ReadImageInformation();
+  return static_cast<int>(probe->GetNumberOfComponents());
 }
 
 }  // namespace
@@ -167,33 +200,34 @@ core::Volume readDicom(const std::string& path, const ReadOptions& options) {
   for (const std::string& file : series.files)
     if (const std::string problem = truncatedPixelData(file); !problem.empty()) throw Error(path, problem);
   auto io = itk::GDCMImageIO::New();
-  FloatImage::Pointer image;
+  core::Volume volume;
   try {
-    if (series.files.size() == 1) {
-      // One file: a single slice or a multi-frame object.
-      auto reader = itk::ImageFileReader<FloatImage>::New();
-      reader->SetImageIO(io);
-      reader->SetFileName(series.files.front());
-      image = readAfterSizeCheck(*reader, path, options);
+    const int components = componentsOf(series.files.front());
+    if (components == 1) {
+      const FloatImage::Pointer image = readSeries<FloatImage>(*io, series, path, options, 1);
+      core::Geometry geometry = internal::geometryOf(*image);
+      geometry.validate(path);
+      volume = core::Volume(geometry, 1, internal::pixelTypeOf(io->GetComponentType()));
+      std::copy(image->GetBufferPointer(), image->GetBufferPointer() + geometry.voxelCount(), volume.data());
+    } else if (components == 3) {
+      // Colour (RGB, YBR_FULL, YBR_FULL_422, PALETTE COLOR): R, G, B as channels.
+      const ColorImage::Pointer image = readSeries<ColorImage>(*io, series, path, options, 3);
+      core::Geometry geometry = internal::geometryOf(*image);
+      geometry.validate(path);
+      volume = core::Volume(geometry, 3, internal::pixelTypeOf(io->GetComponentType()));
+      const float* in = image->GetBufferPointer();
+      const int64_t n = geometry.voxelCount();
+      for (int c = 0; c < 3; ++c) {
+        float* out = volume.channel(c);
+        for (int64_t v = 0; v < n; ++v) out[v] = in[v * 3 + c];
+      }
     } else {
-      auto reader = itk::ImageSeriesReader<FloatImage>::New();
-      reader->SetImageIO(io);
-      reader->SetFileNames(series.files);
-      // Slice spacing was checked above, with a message naming the file; keep ITK's
-      // own warning off stderr.
-      reader->SetSpacingWarningRelThreshold(1e9);
-      image = readAfterSizeCheck(*reader, path, options);
+      throw Error(path, "DICOM series has " + std::to_string(components) +
+                            " samples per pixel (1 for grey levels or 3 for colour are supported)");
     }
   } catch (const itk::ExceptionObject& e) {
     throw Error(path, "cannot read DICOM series " + series.seriesInstanceUid + ": " + internal::describeItkError(e));
   }
-  if (io->GetNumberOfComponents() != 1)
-    throw Error(path, "DICOM series has " + std::to_string(io->GetNumberOfComponents()) +
-                          " components per pixel (color DICOM is not supported)");
-  core::Geometry geometry = internal::geometryOf(*image);
-  geometry.validate(path);
-  core::Volume volume(geometry, 1, internal::pixelTypeOf(io->GetComponentType()));
-  std::copy(image->GetBufferPointer(), image->GetBufferPointer() + geometry.voxelCount(), volume.data());
 
   core::VolumeMetadata& m = volume.metadata();
   m.sourcePath = path;
@@ -207,6 +241,7 @@ core::Volume readDicom(const std::string& path, const ReadOptions& options) {
   m.seriesInstanceUid = series.seriesInstanceUid;
   m.seriesDescription = series.description;
   m.patientDescription = series.patient;
+  m.photometricInterpretation = tagValue(*io, "0028|0004");
   m.warnings = warnings;
   return volume;
 }

@@ -57,6 +57,9 @@ json metadataToJson(const core::VolumeMetadata& m) {
          {"series_instance_uid", m.seriesInstanceUid},
          {"series_description", m.seriesDescription},
          {"patient_description", m.patientDescription},
+         {"photometric_interpretation", m.photometricInterpretation},
+         {"tilt_resampled", m.tiltResampled},
+         {"gantry_tilt_degrees", m.gantryTiltDegrees},
          {"volume_count", m.volumeCount},
          {"seconds_per_volume", m.secondsPerVolume},
          {"warnings", m.warnings}};
@@ -181,6 +184,9 @@ core::VolumeMetadata metadataFromJson(const json& j) {
   m.seriesInstanceUid = j.at("series_instance_uid").get<std::string>();
   m.seriesDescription = j.at("series_description").get<std::string>();
   m.patientDescription = j.at("patient_description").get<std::string>();
+  m.photometricInterpretation = j.at("photometric_interpretation").get<std::string>();
+  m.tiltResampled = j.at("tilt_resampled").get<bool>();
+  m.gantryTiltDegrees = j.at("gantry_tilt_degrees").get<double>();
   m.volumeCount = j.at("volume_count").get<int>();
   m.secondsPerVolume = j.at("seconds_per_volume").get<double>();
   m.warnings = j.at("warnings").get<std::vector<std::string>>();

@@ -4,6 +4,8 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
+
 #include "core/Error.h"
 #include "io/DicomSeriesScanner.h"
 #include "io/ImageReader.h"
@@ -106,6 +108,151 @@ TEST_F(DicomFolder, DamagedSliceOfTheSeriesIsAnErrorNamingIt) {
   setReadIsolation(ReadIsolation{std::string(AUNET_BINARY_DIR) + "/bin/aunet-image-reader", 0.0});
   message = errorOf(dir_.string());
   EXPECT_EQ(message.rfind(victim + ": DICOM file is truncated inside its meta header", 0), 0u) << message;
+}
+
+}  // namespace
+}  // namespace aunet::io
+
+namespace aunet::io {
+namespace {
+
+using namespace aunet::io::test;
+
+// An 8-bit colour slice of `rows` x `columns` at z, with `samples` per pixel in the
+// given photometric interpretation; `pixels` as stored.
+DicomFileBuilder colourSlice(const std::string& series, int instance, double z, int rows, int columns, int samples,
+                             const std::string& photometric, const std::string& pixels) {
+  DicomFileBuilder b = DicomFileBuilder::ctSlice(series, instance, z, rows, columns);
+  b.set(0x0008, 0x0060, "CS", "OT")
+      .set(0x0028, 0x0002, "US", DicomFileBuilder::u16(static_cast<uint16_t>(samples)))
+      .set(0x0028, 0x0004, "CS", photometric)
+      .set(0x0028, 0x0100, "US", DicomFileBuilder::u16(8))
+      .set(0x0028, 0x0101, "US", DicomFileBuilder::u16(8))
+      .set(0x0028, 0x0102, "US", DicomFileBuilder::u16(7))
+      .set(0x0028, 0x0103, "US", DicomFileBuilder::u16(0))
+      .set(0x0028, 0x1052, "DS", "0")
+      .set(0x0028, 0x1053, "DS", "1");
+  if (samples == 3) b.set(0x0028, 0x0006, "US", DicomFileBuilder::u16(0));
+  b.pixelData(pixels);
+  return b;
+}
+
+class DicomColour : public ScratchTest {};
+
+// Expected colour of pixel (r, c) of slice k.
+uint8_t red(int k, int r, int c) { return static_cast<uint8_t>(10 * r + c + k); }
+uint8_t green(int k, int r, int) { return static_cast<uint8_t>(100 + r + 7 * k); }
+uint8_t blue(int k, int, int c) { return static_cast<uint8_t>(250 - 3 * c - k); }
+
+TEST_F(DicomColour, RgbSeriesIsReadAsThreeChannels) {
+  const std::string series = "1.2.826.0.1.3680043.2.1125.40";
+  const int rows = 4, columns = 6;
+  for (int k = 0; k < 3; ++k) {
+    std::string pixels;
+    for (int r = 0; r < rows; ++r)
+      for (int c = 0; c < columns; ++c) pixels += {char(red(k, r, c)), char(green(k, r, c)), char(blue(k, r, c))};
+    colourSlice(series, k + 1, 2.0 * k, rows, columns, 3, "RGB", pixels).write(path("rgb" + std::to_string(k) + ".dcm"));
+  }
+  const core::Volume v = readImage(dir_.string());
+  ASSERT_EQ(v.channels(), 3);
+  EXPECT_EQ(v.geometry().size, (core::Index3{columns, rows, 3}));
+  EXPECT_NEAR(v.geometry().spacing[2], 2.0, 1e-6);
+  EXPECT_EQ(v.metadata().photometricInterpretation, "RGB");
+  EXPECT_EQ(v.originalType(), core::PixelType::UInt8);
+  for (int k = 0; k < 3; ++k)
+    for (int r = 0; r < rows; ++r)
+      for (int c = 0; c < columns; ++c) {
+        ASSERT_EQ(v.at(c, r, k, 0), red(k, r, c)) << k << " " << r << " " << c;
+        ASSERT_EQ(v.at(c, r, k, 1), green(k, r, c));
+        ASSERT_EQ(v.at(c, r, k, 2), blue(k, r, c));
+      }
+  // The same through the reader helper.
+  setReadIsolation(ReadIsolation{std::string(AUNET_BINARY_DIR) + "/bin/aunet-image-reader", 0.0});
+  const core::Volume isolated = readImage(dir_.string());
+  setReadIsolation({});
+  EXPECT_EQ(isolated.channels(), 3);
+  EXPECT_EQ(isolated.voxels(), v.voxels());
+  EXPECT_EQ(isolated.metadata().photometricInterpretation, "RGB");
+}
+
+TEST_F(DicomColour, PaletteColourIsExpandedThroughItsLookupTable) {
+  const std::string series = "1.2.826.0.1.3680043.2.1125.41";
+  const int rows = 4, columns = 6;
+  // 16-bit tables of 256 entries, first index 0. GDCM gives 8-bit indices 8-bit
+  // colours: the table's high byte (tables of 8-bit colours hold c * 257).
+  auto lut = [](int channel, int i) { return static_cast<uint16_t>(channel == 0 ? i * 256 : channel == 1 ? 65535 - i * 200 : 1000 + i); };
+  std::string tables[3];
+  for (int ch = 0; ch < 3; ++ch)
+    for (int i = 0; i < 256; ++i) tables[ch] += DicomFileBuilder::u16(lut(ch, i));
+  const std::string descriptor = DicomFileBuilder::u16(256) + DicomFileBuilder::u16(0) + DicomFileBuilder::u16(16);
+  auto index = [](int k, int r, int c) { return (k * 37 + r * 11 + c * 5) % 256; };
+  for (int k = 0; k < 2; ++k) {
+    std::string pixels;
+    for (int r = 0; r < rows; ++r)
+      for (int c = 0; c < columns; ++c) pixels += char(index(k, r, c));
+    colourSlice(series, k + 1, k, rows, columns, 1, "PALETTE COLOR", pixels)
+        .set(0x0028, 0x1101, "US", descriptor)
+        .set(0x0028, 0x1102, "US", descriptor)
+        .set(0x0028, 0x1103, "US", descriptor)
+        .set(0x0028, 0x1201, "OW", tables[0])
+        .set(0x0028, 0x1202, "OW", tables[1])
+        .set(0x0028, 0x1203, "OW", tables[2])
+        .write(path("pal" + std::to_string(k) + ".dcm"));
+  }
+  const core::Volume v = readImage(dir_.string());
+  ASSERT_EQ(v.channels(), 3);
+  EXPECT_EQ(v.geometry().size, (core::Index3{columns, rows, 2}));
+  EXPECT_EQ(v.metadata().photometricInterpretation, "PALETTE COLOR");
+  for (int k = 0; k < 2; ++k)
+    for (int r = 0; r < rows; ++r)
+      for (int c = 0; c < columns; ++c)
+        for (int ch = 0; ch < 3; ++ch)
+          ASSERT_EQ(v.at(c, r, k, ch), lut(ch, index(k, r, c)) >> 8) << k << " " << r << " " << c << " channel " << ch;
+}
+
+TEST_F(DicomColour, YbrFullIsConvertedToRgb) {
+  const std::string series = "1.2.826.0.1.3680043.2.1125.42";
+  const int rows = 2, columns = 4;
+  // (Y, Cb, Cr) -> RGB by PS3.3 C.7.6.3.1.2: R = Y + 1.402 (Cr - 128), G = Y - 0.344136 (Cb - 128)
+  // - 0.714136 (Cr - 128), B = Y + 1.772 (Cb - 128).
+  const int ybr[4][3] = {{128, 128, 128}, {100, 150, 90}, {200, 100, 160}, {60, 128, 200}};
+  for (int k = 0; k < 2; ++k) {
+    std::string pixels;
+    for (int r = 0; r < rows; ++r)
+      for (int c = 0; c < columns; ++c) pixels += {char(ybr[c][0]), char(ybr[c][1]), char(ybr[c][2])};
+    colourSlice(series, k + 1, k, rows, columns, 3, "YBR_FULL", pixels).write(path("ybr" + std::to_string(k) + ".dcm"));
+  }
+  const core::Volume v = readImage(dir_.string());
+  ASSERT_EQ(v.channels(), 3);
+  EXPECT_EQ(v.metadata().photometricInterpretation, "YBR_FULL");
+  for (int c = 0; c < columns; ++c) {
+    const double y = ybr[c][0], cb = ybr[c][1] - 128.0, cr = ybr[c][2] - 128.0;
+    auto clamp = [](double x) { return std::min(255.0, std::max(0.0, x)); };
+    EXPECT_NEAR(v.at(c, 1, 1, 0), clamp(y + 1.402 * cr), 1.5) << c;
+    EXPECT_NEAR(v.at(c, 1, 1, 1), clamp(y - 0.344136 * cb - 0.714136 * cr), 1.5) << c;
+    EXPECT_NEAR(v.at(c, 1, 1, 2), clamp(y + 1.772 * cb), 1.5) << c;
+  }
+  // YBR_FULL_422 (uncompressed): two pixels share Cb and Cr, stored Y1 Y2 Cb Cr.
+  const fs::path subsampled = dir_ / "422";
+  fs::create_directories(subsampled);
+  for (int k = 0; k < 2; ++k) {
+    std::string pixels;
+    for (int r = 0; r < rows; ++r)
+      for (int c = 0; c < columns; c += 2)
+        pixels += {char(ybr[c][0]), char(ybr[c + 1][0]), char(ybr[c][1]), char(ybr[c][2])};
+    colourSlice(series + ".422", k + 1, k, rows, columns, 3, "YBR_FULL_422", pixels)
+        .write((subsampled / ("ybr" + std::to_string(k) + ".dcm")).string());
+  }
+  const core::Volume s = readImage(subsampled.string());
+  ASSERT_EQ(s.channels(), 3);
+  EXPECT_EQ(s.geometry().size, (core::Index3{columns, rows, 2}));
+  for (int c = 0; c < columns; ++c) {
+    const double y = ybr[c][0], cb = ybr[c - c % 2][1] - 128.0, cr = ybr[c - c % 2][2] - 128.0;
+    auto clamp = [](double x) { return std::min(255.0, std::max(0.0, x)); };
+    EXPECT_NEAR(s.at(c, 1, 1, 0), clamp(y + 1.402 * cr), 1.5) << c;
+    EXPECT_NEAR(s.at(c, 1, 1, 1), clamp(y - 0.344136 * cb - 0.714136 * cr), 1.5) << c;
+    EXPECT_NEAR(s.at(c, 1, 1, 2), clamp(y + 1.772 * cb), 1.5) << c;
+  }
 }
 
 }  // namespace
