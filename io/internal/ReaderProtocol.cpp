@@ -184,9 +184,10 @@ core::VolumeMetadata metadataFromJson(const json& j) {
   m.seriesInstanceUid = j.at("series_instance_uid").get<std::string>();
   m.seriesDescription = j.at("series_description").get<std::string>();
   m.patientDescription = j.at("patient_description").get<std::string>();
-  m.photometricInterpretation = j.at("photometric_interpretation").get<std::string>();
-  m.tiltResampled = j.at("tilt_resampled").get<bool>();
-  m.gantryTiltDegrees = j.at("gantry_tilt_degrees").get<double>();
+  // Fields that only DICOM reads fill may be left out.
+  m.photometricInterpretation = j.value("photometric_interpretation", std::string());
+  m.tiltResampled = j.value("tilt_resampled", false);
+  m.gantryTiltDegrees = j.value("gantry_tilt_degrees", 0.0);
   m.volumeCount = j.at("volume_count").get<int>();
   m.secondsPerVolume = j.at("seconds_per_volume").get<double>();
   m.warnings = j.at("warnings").get<std::vector<std::string>>();

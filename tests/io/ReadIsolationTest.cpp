@@ -57,6 +57,9 @@ void expectSameVolume(const core::Volume& expected, const core::Volume& actual) 
   EXPECT_EQ(a.seriesInstanceUid, b.seriesInstanceUid);
   EXPECT_EQ(a.seriesDescription, b.seriesDescription);
   EXPECT_EQ(a.patientDescription, b.patientDescription);
+  EXPECT_EQ(a.photometricInterpretation, b.photometricInterpretation);
+  EXPECT_EQ(a.tiltResampled, b.tiltResampled);
+  EXPECT_EQ(a.gantryTiltDegrees, b.gantryTiltDegrees);
   EXPECT_EQ(a.warnings, b.warnings);
   ASSERT_EQ(expected.voxels().size(), actual.voxels().size());
   EXPECT_EQ(0, std::memcmp(expected.data(), actual.data(), expected.voxels().size() * sizeof(float)));
