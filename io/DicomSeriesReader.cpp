@@ -11,10 +11,12 @@
 #include <cmath>
 #include <cstdlib>
 #include <fstream>
+#include <optional>
 #include <sstream>
 
 #include "io/DicomSeriesScanner.h"
 #include "core/Error.h"
+#include "io/internal/GantryTilt.h"
 #include "io/internal/ItkSupport.h"
 #include "io/internal/SizeChecks.h"
 
@@ -97,6 +99,35 @@ std::string checkSlicePositions(const std::vector<std::string>& files, double* m
     return msg.str();
   }
   return {};
+}
+
+// The slices' in-plane axes (Image Orientation of the first) and every Image
+// Position, in stack order; none when a slice lacks them.
+struct SliceStack {
+  core::Vec3 row, column;
+  std::vector<core::Vec3> positions;
+};
+std::optional<SliceStack> sliceStack(const std::vector<std::string>& files) {
+  gdcm::Scanner scanner;
+  scanner.AddTag(kPosition);
+  scanner.AddTag(kOrientation);
+  if (!scanner.Scan(files)) return std::nullopt;
+  const auto iop = parseNumbers(scanner.GetValue(files.front().c_str(), kOrientation));
+  if (iop.size() != 6) return std::nullopt;
+  SliceStack stack{{iop[0], iop[1], iop[2]}, {iop[3], iop[4], iop[5]}, {}};
+  for (const std::string& f : files) {
+    const auto ipp = parseNumbers(scanner.GetValue(f.c_str(), kPosition));
+    if (ipp.size() != 3) return std::nullopt;
+    stack.positions.push_back({ipp[0], ipp[1], ipp[2]});
+  }
+  return stack;
+}
+
+std::string degreesText(double degrees) {
+  std::ostringstream out;
+  out.precision(degrees < 10 ? 2 : 3);
+  out << degrees;
+  return out.str();
 }
 
 // A slice cut short inside its pixel data reads without complaint (the decoder pads
@@ -229,6 +260,23 @@ core::Volume readDicom(const std::string& path, const ReadOptions& options) {
     throw Error(path, "cannot read DICOM series " + series.seriesInstanceUid + ": " + internal::describeItkError(e));
   }
 
+  // Gantry tilt: slices shifted across their plane from one to the next. Stacking
+  // them along the normal would shear the anatomy; resample onto an orthogonal grid.
+  std::optional<internal::GantryTilt> tilt;
+  if (series.files.size() > 1)
+    if (const auto stack = sliceStack(series.files)) {
+      const core::Geometry& g = volume.geometry();
+      tilt = internal::findGantryTilt(stack->row, stack->column, g.spacing[0], g.spacing[1], g.size[0], g.size[1],
+                                      stack->positions);
+      if (tilt) {
+        internal::checkAllocation(path, tilt->orthogonal, volume.channels(), 2, options);
+        volume = internal::resampleTiltedStack(volume, *tilt);
+        volume.geometry().validate(path);
+        warnings.push_back("gantry tilt of " + degreesText(tilt->degrees) +
+                           " degrees: resampled onto an orthogonal grid (linear interpolation)");
+      }
+    }
+
   core::VolumeMetadata& m = volume.metadata();
   m.sourcePath = path;
   m.modality = tagValue(*io, "0008|0060");
@@ -242,6 +290,8 @@ core::Volume readDicom(const std::string& path, const ReadOptions& options) {
   m.seriesDescription = series.description;
   m.patientDescription = series.patient;
   m.photometricInterpretation = tagValue(*io, "0028|0004");
+  m.tiltResampled = tilt.has_value();
+  m.gantryTiltDegrees = tilt ? tilt->degrees : 0.0;
   m.warnings = warnings;
   return volume;
 }

@@ -5,6 +5,7 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <cmath>
 
 #include "core/Error.h"
 #include "io/DicomSeriesScanner.h"
@@ -253,6 +254,121 @@ TEST_F(DicomColour, YbrFullIsConvertedToRgb) {
     EXPECT_NEAR(s.at(c, 1, 1, 1), clamp(y - 0.344136 * cb - 0.714136 * cr), 1.5) << c;
     EXPECT_NEAR(s.at(c, 1, 1, 2), clamp(y + 1.772 * cb), 1.5) << c;
   }
+}
+
+}  // namespace
+}  // namespace aunet::io
+
+namespace aunet::io {
+namespace {
+
+using namespace aunet::io::test;
+
+class DicomGantryTilt : public ScratchTest {
+ protected:
+  static constexpr int kSize = 32, kSlices = 16;
+  static constexpr double kSliceStep = 2.0, kTiltDegrees = 20.0;
+  // A gantry-tilted axial series: 1 mm pixels, slices 2 mm apart along z, each one
+  // shifted along y by 2 tan(20 deg) mm; voxel values f(x, y, z) rounded, f in LPS mm.
+  template <class F>
+  void writeTiltedSeries(const fs::path& folder, F&& f) {
+    fs::create_directories(folder);
+    const double shift = kSliceStep * std::tan(kTiltDegrees * M_PI / 180.0);
+    for (int k = 0; k < kSlices; ++k) {
+      const double y0 = k * shift, z = k * kSliceStep;
+      std::string pixels;
+      for (int r = 0; r < kSize; ++r)
+        for (int c = 0; c < kSize; ++c)
+          pixels += DicomFileBuilder::u16(static_cast<uint16_t>(static_cast<int16_t>(std::lround(f(c, y0 + r, z)))));
+      DicomFileBuilder::ctSlice("1.2.826.0.1.3680043.2.1125.50", k + 1, z, kSize, kSize)
+          .set(0x0020, 0x0032, "DS", "0\\" + std::to_string(y0) + "\\" + std::to_string(z))
+          .set(0x0018, 0x1120, "DS", "20")
+          .pixelData(pixels)
+          .write((folder / ("t" + std::to_string(100 + k) + ".dcm")).string());
+    }
+  }
+};
+
+TEST_F(DicomGantryTilt, TiltedSeriesIsResampledOntoAnOrthogonalGridInPhysicalSpace) {
+  // A sphere of radius 6 mm (a one-millimetre ramp at its edge), centred at c.
+  const core::Vec3 c{15.5, 21.0, 15.0};
+  auto sphere = [&](double x, double y, double z) {
+    const double d = std::sqrt((x - c[0]) * (x - c[0]) + (y - c[1]) * (y - c[1]) + (z - c[2]) * (z - c[2]));
+    return 1000.0 * std::clamp(6.5 - d, 0.0, 1.0);
+  };
+  writeTiltedSeries(dir_, sphere);
+  const core::Volume v = readImage(dir_.string());
+  const core::Geometry& g = v.geometry();
+  const double drift = (kSlices - 1) * kSliceStep * std::tan(kTiltDegrees * M_PI / 180.0);
+  EXPECT_EQ(g.size, (core::Index3{kSize, kSize + static_cast<int64_t>(std::ceil(drift)), kSlices}));
+  EXPECT_NEAR(g.spacing[2], kSliceStep, 1e-6);
+  EXPECT_EQ(g.orientationCode(), "RAI");
+  EXPECT_TRUE(v.metadata().tiltResampled);
+  EXPECT_NEAR(v.metadata().gantryTiltDegrees, kTiltDegrees, 0.01);
+  ASSERT_EQ(v.metadata().warnings.size(), 1u);
+  EXPECT_EQ(v.metadata().warnings[0], "gantry tilt of 20 degrees: resampled onto an orthogonal grid (linear interpolation)");
+  // The sphere's intensity-weighted centre, in physical space, is where it was drawn.
+  double sum = 0, moment[3] = {0, 0, 0};
+  for (int64_t k = 0; k < g.size[2]; ++k)
+    for (int64_t j = 0; j < g.size[1]; ++j)
+      for (int64_t i = 0; i < g.size[0]; ++i) {
+        const double w = v.at(i, j, k, 0);
+        const core::Vec3 p = g.indexToPhysical({double(i), double(j), double(k)});
+        sum += w;
+        for (int a = 0; a < 3; ++a) moment[a] += w * p[a];
+      }
+  ASSERT_GT(sum, 0.0);
+  for (int a = 0; a < 3; ++a) EXPECT_NEAR(moment[a] / sum, c[a], 0.1) << "axis " << a;
+  // And every voxel is the sphere's value at its own physical point (linear
+  // interpolation between 1 mm pixels of a 1 mm ramp: within 250 of 1000).
+  for (int64_t k = 0; k < g.size[2]; ++k)
+    for (int64_t j = 0; j < g.size[1]; ++j)
+      for (int64_t i = 0; i < g.size[0]; ++i) {
+        const core::Vec3 p = g.indexToPhysical({double(i), double(j), double(k)});
+        ASSERT_NEAR(v.at(i, j, k, 0), sphere(p[0], p[1], p[2]), 250.0) << i << " " << j << " " << k;
+      }
+}
+
+TEST_F(DicomGantryTilt, LinearValuesAreInterpolatedExactlyAndUncoveredVoxelsGetTheMinimum) {
+  auto ramp = [](double x, double y, double z) { return 100.0 + 2.0 * x + 7.0 * y + 5.0 * z; };
+  writeTiltedSeries(dir_, ramp);
+  const core::Volume v = readImage(dir_.string());
+  const core::Geometry& g = v.geometry();
+  const double shift = kSliceStep * std::tan(kTiltDegrees * M_PI / 180.0);
+  int covered = 0, uncovered = 0;
+  for (int64_t k = 0; k < g.size[2]; ++k)
+    for (int64_t j = 0; j < g.size[1]; ++j)
+      for (int64_t i = 0; i < g.size[0]; ++i) {
+        const core::Vec3 p = g.indexToPhysical({double(i), double(j), double(k)});
+        const double row = p[1] - std::round(p[2] / kSliceStep) * shift;  // row index in its stored slice
+        if (row >= 0 && row <= kSize - 1) {
+          ++covered;
+          ASSERT_NEAR(v.at(i, j, k, 0), ramp(p[0], p[1], p[2]), 0.51) << i << " " << j << " " << k;
+        } else if (row < -0.5 || row > kSize - 0.5) {
+          ++uncovered;
+          ASSERT_EQ(v.at(i, j, k, 0), 100.0f) << "outside every slice: the stack's minimum";
+        }
+      }
+  EXPECT_GT(covered, kSize * kSize * kSlices * 9 / 10);
+  EXPECT_GT(uncovered, 0);
+  // Through the reader helper: the same voxels and the record of the resampling.
+  setReadIsolation(ReadIsolation{std::string(AUNET_BINARY_DIR) + "/bin/aunet-image-reader", 0.0});
+  const core::Volume isolated = readImage(dir_.string());
+  setReadIsolation({});
+  EXPECT_EQ(isolated.voxels(), v.voxels());
+  EXPECT_TRUE(isolated.metadata().tiltResampled);
+  EXPECT_EQ(isolated.metadata().gantryTiltDegrees, v.metadata().gantryTiltDegrees);
+}
+
+TEST_F(DicomGantryTilt, UntiltedSeriesIsNotResampled) {
+  const fs::path folder = dir_ / "straight";
+  fs::create_directories(folder);
+  for (int k = 0; k < 4; ++k)
+    DicomFileBuilder::ctSlice("1.2.826.0.1.3680043.2.1125.51", k + 1, k).write((folder / ("s" + std::to_string(k) + ".dcm")).string());
+  const core::Volume v = readImage(folder.string());
+  EXPECT_FALSE(v.metadata().tiltResampled);
+  EXPECT_EQ(v.metadata().gantryTiltDegrees, 0.0);
+  EXPECT_TRUE(v.metadata().warnings.empty());
 }
 
 }  // namespace
