@@ -9,8 +9,10 @@
 
 #include "core/Error.h"
 #include "io/DicomSeriesScanner.h"
+#include "io/ImageFormat.h"
 #include "io/ImageReader.h"
 #include "io/ReadIsolation.h"
+#include "io/internal/DicomStructureCheck.h"
 #include "tests/io/DicomFileBuilder.h"
 #include "tests/io/IoTestSupport.h"
 
@@ -369,6 +371,45 @@ TEST_F(DicomGantryTilt, UntiltedSeriesIsNotResampled) {
   EXPECT_FALSE(v.metadata().tiltResampled);
   EXPECT_EQ(v.metadata().gantryTiltDegrees, 0.0);
   EXPECT_TRUE(v.metadata().warnings.empty());
+}
+
+}  // namespace
+}  // namespace aunet::io
+
+namespace aunet::io {
+namespace {
+
+using namespace aunet::io::test;
+
+class DicomRawDataSet : public ScratchTest {};
+
+TEST_F(DicomRawDataSet, ImplicitVrDataSetsWithoutMetaHeaderAreRead) {
+  const std::string series = "1.2.826.0.1.3680043.2.1125.60";
+  for (int k = 0; k < 4; ++k)
+    DicomFileBuilder::ctSlice(series, k + 1, 1.5 * k, 8, 8, static_cast<int16_t>(-50 + 10 * k))
+        .writeImplicitDataSet(path("IM" + std::to_string(k)));  // no extension, no "DICM"
+  EXPECT_EQ(detectFormat(path("IM0")), ImageFormat::Dicom);
+  EXPECT_EQ(internal::findDicomStructureProblem(path("IM0")), "");
+  for (const std::string& what : {dir_.string(), path("IM2")}) {
+    SCOPED_TRACE(what);
+    const core::Volume v = readImage(what);
+    EXPECT_EQ(v.geometry().size, (core::Index3{8, 8, 4}));
+    EXPECT_NEAR(v.geometry().spacing[2], 1.5, 1e-6);
+    EXPECT_EQ(v.at(3, 2, 1, 0), -50 + 10 + 5);  // value + row + column, signed
+    EXPECT_EQ(v.at(0, 0, 3, 0), -50 + 30);
+    EXPECT_EQ(v.metadata().modality, "CT");
+    EXPECT_EQ(v.metadata().seriesInstanceUid, series);
+    EXPECT_TRUE(v.metadata().warnings.empty());
+  }
+  // A raw data set cut short is a damaged file like any other.
+  const std::string bytes = readBytes(path("IM3"));
+  writeBytes(path("IM3"), bytes.substr(0, bytes.size() - 20));
+  try {
+    readImage(dir_.string());
+    ADD_FAILURE() << "a cut slice of the series must be an error";
+  } catch (const core::Error& e) {
+    EXPECT_EQ(std::string(e.what()).rfind(path("IM3") + ": DICOM file is truncated", 0), 0u) << e.what();
+  }
 }
 
 }  // namespace
