@@ -222,9 +222,14 @@ core::Volume readDicom(const std::string& path, const ReadOptions& options) {
     double meanGap = 0.0;
     const std::string problem = checkSlicePositions(series.files, &meanGap);
     if (!problem.empty()) {
-      if (!options.allowUnevenSlices)
+      if (!options.allowUnevenSlices) {
+        // The reason only: the caller knows how its user allows it (the CLI's hint
+        // names --allow-uneven-slices), so no option name of this layer appears here.
+        std::ostringstream mean;
+        mean << meanGap;
         throw Error(core::ErrorKind::UnevenSlices, path,
-                    problem + " (it can be read with the mean spacing, " + std::to_string(meanGap) + " mm)");
+                    problem + " (it can be read with the mean spacing, " + mean.str() + " mm)");
+      }
       warnings.push_back(problem + "; read with a mean spacing, positions between slices are approximate");
     }
   }

@@ -23,6 +23,28 @@ namespace {
 // receiving process allocate without limit.
 constexpr uint64_t kMaxHeaderBytes = uint64_t{16} << 20;
 
+constexpr core::ErrorKind kErrorKinds[] = {core::ErrorKind::General, core::ErrorKind::ModelNotFound,
+                                           core::ErrorKind::DatasetNotFound, core::ErrorKind::NoInputImages,
+                                           core::ErrorKind::UnevenSlices};
+
+std::string errorKindToString(core::ErrorKind kind) {
+  switch (kind) {
+    case core::ErrorKind::General: return "general";
+    case core::ErrorKind::ModelNotFound: return "model-not-found";
+    case core::ErrorKind::DatasetNotFound: return "dataset-not-found";
+    case core::ErrorKind::NoInputImages: return "no-input-images";
+    case core::ErrorKind::UnevenSlices: return "uneven-slices";
+  }
+  return "general";
+}
+
+// An unknown kind (a newer helper) is a general error, not a broken answer.
+core::ErrorKind errorKindFromString(const std::string& text) {
+  for (core::ErrorKind k : kErrorKinds)
+    if (errorKindToString(k) == text) return k;
+  return core::ErrorKind::General;
+}
+
 // ---- sending ----
 
 void writeAll(int fd, const void* data, size_t bytes) {
@@ -134,7 +156,8 @@ class AnswerReader {
     read(text.data(), text.size());
     json j = json::parse(text, nullptr, false);
     if (j.is_discarded() || !j.is_object()) throw ReaderAnswerIncomplete{"its answer has a broken header"};
-    if (j.value("status", "") == "error") throw core::Error(j.value("message", std::string("unknown error")));
+    if (j.value("status", "") == "error")
+      throw core::Error(errorKindFromString(j.value("kind", std::string())), j.value("message", std::string("unknown error")));
     if (j.value("status", "") != "ok") throw ReaderAnswerIncomplete{"its answer has no status"};
     return j;
   }
@@ -302,7 +325,9 @@ void sendDicomSeries(int fd, const std::vector<DicomSeriesInfo>& series) {
   sendHeader(fd, {{"status", "ok"}, {"series", list}, {"bytes", 0}});
 }
 
-void sendError(int fd, const std::string& message) { sendHeader(fd, {{"status", "error"}, {"message", message}}); }
+void sendError(int fd, const std::string& message, core::ErrorKind kind) {
+  sendHeader(fd, {{"status", "error"}, {"message", message}, {"kind", errorKindToString(kind)}});
+}
 
 core::Volume receiveVolume(int fd, int dataFd, double timeoutSeconds) {
   AnswerReader in(fd, timeoutSeconds);

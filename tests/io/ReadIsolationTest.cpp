@@ -132,6 +132,15 @@ TEST_F(ReadIsolationTest, HelperGivesExactlyWhatReadingInProcessGives) {
         .set(0x0028, 0x1050, "DS", "40")
         .set(0x0028, 0x1051, "DS", "400")
         .write((dir_ / "gap" / ("s" + std::to_string(k) + ".dcm")).string());
+  // Refused, the error keeps its kind through the helper: the CLI's hint names the flag.
+  isolateWith(builtHelper());
+  try {
+    readImage((dir_ / "gap").string());
+    ADD_FAILURE() << "a gap must be an error";
+  } catch (const core::Error& e) {
+    EXPECT_EQ(e.kind(), core::ErrorKind::UnevenSlices) << e.what();
+    EXPECT_NE(std::string(e.what()).find("missing slice(s): a gap of 2 mm"), std::string::npos) << e.what();
+  }
   ReadOptions uneven;
   uneven.allowUnevenSlices = true;
   setReadIsolation({});
