@@ -68,6 +68,8 @@ class ElementWalker {
   unsigned bitsAllocated = 0, bitsStored = 0, pixelRepresentation = 0;
   std::string rescaleIntercept, rescaleSlope;
   std::string seriesInstanceUid;
+  // Top-level data set elements whose headers were read.
+  int topLevelElements = 0;
 
   unsigned u16(const unsigned char* p) const {
     return bigEndian ? static_cast<unsigned>((p[0] << 8) | p[1]) : static_cast<unsigned>(p[0] | (p[1] << 8));
@@ -153,6 +155,7 @@ class ElementWalker {
       }
       const uint64_t start = pos;
       pos += headerSize;
+      if (depth == 0) ++topLevelElements;
       if (sequence) {
         // Items (or, for an item, elements) until the matching delimiter.
         const uint32_t stop = group == 0xFFFE ? 0xFFFEE00D : 0xFFFEE0DD;
@@ -246,23 +249,31 @@ std::string findPixelEncodingProblem(const ElementWalker& w) {
 // on one cut inside its first element (found by fuzz_image_reader: 4 bytes in a DICOM
 // folder). Such files carry no transfer syntax, so both encodings are tried; the file
 // is refused only when neither walks cleanly.
-DicomStructureReport inspectRawDataSet(const std::string& file) {
+// A report, and whether the walk read anything of the data set (a damaged meta group
+// or a first element that makes no sense: then only a byte search can tell the series).
+struct WalkResult {
+  DicomStructureReport report;
+  bool learnedNothing = false;
+};
+
+WalkResult inspectRawDataSet(const std::string& file) {
   ElementWalker probe(file);
   unsigned char h[2];
   if (!probe.open() || !probe.read(0, h, 2)) return {};
   const unsigned group = h[0] | (h[1] << 8);
   if (group != 0x0002 && group != 0x0008) return {};
-  DicomStructureReport report;
+  WalkResult result;
   for (const bool explicitVr : {true, false}) {
     ElementWalker walker(file);
     if (!walker.open()) return {};
     uint64_t pos = 0;
     walker.walk(pos, walker.size(), 0, explicitVr, 0);
-    if (walker.problem.empty()) return {findPixelEncodingProblem(walker), walker.seriesInstanceUid};
-    if (report.problem.empty()) report = {walker.problem, walker.seriesInstanceUid};
+    if (walker.problem.empty()) return {{findPixelEncodingProblem(walker), walker.seriesInstanceUid}};
+    if (result.report.problem.empty())
+      result = {{walker.problem, walker.seriesInstanceUid}, walker.topLevelElements <= 1};
   }
-  report.problem += " (a data set without the DICOM preamble)";
-  return report;
+  result.report.problem += " (a data set without the DICOM preamble)";
+  return result;
 }
 
 // The Series Instance UID of a file whose walk stopped before reaching it (a damaged
@@ -293,26 +304,29 @@ std::string searchSeriesUid(const std::string& file) {
   return {};
 }
 
-DicomStructureReport inspectWalked(const std::string& file);
+WalkResult inspectWalked(const std::string& file);
 
 }  // namespace
 
-std::string findDicomStructureProblem(const std::string& file) { return inspectWalked(file).problem; }
+std::string findDicomStructureProblem(const std::string& file) { return inspectWalked(file).report.problem; }
 
 DicomStructureReport inspectDicomStructure(const std::string& file) {
-  DicomStructureReport report = inspectWalked(file);
-  if (!report.problem.empty() && report.seriesInstanceUid.empty()) report.seriesInstanceUid = searchSeriesUid(file);
-  return report;
+  WalkResult walked = inspectWalked(file);
+  // Only when the walk read nothing of the data set: a byte search might otherwise
+  // find a UID nested in a sequence (an RTSTRUCT's referenced series).
+  if (!walked.report.problem.empty() && walked.learnedNothing) walked.report.seriesInstanceUid = searchSeriesUid(file);
+  return walked.report;
 }
 
 namespace {
 
-DicomStructureReport inspectWalked(const std::string& file) {
+WalkResult inspectWalked(const std::string& file) {
   ElementWalker walker(file);
   if (!walker.open()) return {};
   char magic[4];
   if (!walker.read(128, magic, 4) || std::memcmp(magic, "DICM", 4) != 0) return inspectRawDataSet(file);
-  if (walker.size() < 140) return {"DICOM file is truncated inside its meta header (" + std::to_string(walker.size()) + " bytes)", {}};
+  if (walker.size() < 140)
+    return {{"DICOM file is truncated inside its meta header (" + std::to_string(walker.size()) + " bytes)", {}}, true};
 
   // The meta group: explicit VR little endian, group 0002; (0002,0010) names the
   // data set's transfer syntax.
@@ -322,7 +336,7 @@ DicomStructureReport inspectWalked(const std::string& file) {
     unsigned char h[8];
     if (!walker.read(pos, h, 8)) {
       // Even a cut right after the meta group (no data set at all) makes GDCM assert.
-      return {"DICOM file is truncated inside its meta header at byte " + std::to_string(pos), {}};
+      return {{"DICOM file is truncated inside its meta header at byte " + std::to_string(pos), {}}, true};
     }
     if ((h[0] | (h[1] << 8)) != 0x0002) break;
     const uint64_t start = pos;
@@ -335,14 +349,16 @@ DicomStructureReport inspectWalked(const std::string& file) {
       length = u32le(h + 4);
     } else if (isLongVr(vr)) {
       unsigned char l[12];
-      if (!walker.read(pos, l, 12)) return {"DICOM file is truncated inside its meta header at byte " + std::to_string(pos), {}};
+      if (!walker.read(pos, l, 12))
+        return {{"DICOM file is truncated inside its meta header at byte " + std::to_string(pos), {}}, true};
       length = u32le(l + 8);
       headerSize = 12;
     }
     if (length == kUndefinedLength || start + headerSize + length > walker.size())
-      return {"DICOM file is truncated inside its meta header at byte " + std::to_string(start) + " (the file has " +
-                  std::to_string(walker.size()) + " bytes)",
-              {}};
+      return {{"DICOM file is truncated inside its meta header at byte " + std::to_string(start) + " (the file has " +
+                   std::to_string(walker.size()) + " bytes)",
+               {}},
+              true};
     if ((h[2] | (h[3] << 8)) == 0x0010 && length < 128) {
       syntax.resize(static_cast<size_t>(length));
       walker.read(start + headerSize, syntax.data(), syntax.size());
@@ -357,8 +373,8 @@ DicomStructureReport inspectWalked(const std::string& file) {
   walker.bigEndian = syntax == "1.2.840.10008.1.2.2";
   const bool explicitVr = syntax != "1.2.840.10008.1.2";
   walker.walk(pos, walker.size(), 0, explicitVr, 0);
-  if (!walker.problem.empty()) return {walker.problem, walker.seriesInstanceUid};
-  return {findPixelEncodingProblem(walker), walker.seriesInstanceUid};
+  if (!walker.problem.empty()) return {{walker.problem, walker.seriesInstanceUid}, walker.topLevelElements <= 1};
+  return {{findPixelEncodingProblem(walker), walker.seriesInstanceUid}};
 }
 
 }  // namespace

@@ -82,6 +82,31 @@ TEST_F(DicomFolder, DamagedAndJunkFilesBesideTheSeriesAreSkippedWithOneWarning) 
   }
 }
 
+// An RTSTRUCT referencing the series (its UID nested in (0008,1115)), cut before its own
+// Series Instance UID: it cannot be told apart, so it is skipped, not taken for a slice.
+TEST_F(DicomFolder, DamagedObjectReferencingTheSeriesIsSkippedNotMistakenForASlice) {
+  writeSeries({0, 1, 2});
+  std::string uid = kSeries;
+  if (uid.size() % 2) uid.push_back('\0');
+  const std::string nested = std::string("\x20\x00\x0e\x00UI", 6) + DicomFileBuilder::u16(static_cast<uint16_t>(uid.size())) + uid;
+  const std::string item = std::string("\xfe\xff\x00\xe0", 4) + DicomFileBuilder::u32(static_cast<uint32_t>(nested.size())) + nested;
+  DicomFileBuilder rt = DicomFileBuilder::textReport("1.2.826.0.1.3680043.2.1125.32");
+  rt.set(0x0008, 0x0016, "UI", "1.2.840.10008.5.1.4.1.1.481.3").set(0x0008, 0x0060, "CS", "RTSTRUCT");
+  rt.set(0x0008, 0x1115, "SQ", item);
+  rt.write(path("rt.dcm"));
+  const std::string bytes = readBytes(path("rt.dcm"));
+  const size_t cut = bytes.find(uid) + uid.size() + 4;  // past the nested UID, before the next top-level element ends
+  ASSERT_LT(cut, bytes.size());
+  writeBytes(path("rt.dcm"), bytes.substr(0, cut));
+  const internal::DicomStructureReport report = internal::inspectDicomStructure(path("rt.dcm"));
+  EXPECT_NE(report.problem, "");
+  EXPECT_EQ(report.seriesInstanceUid, "");
+  const core::Volume v = readImage(dir_.string());
+  EXPECT_EQ(v.geometry().size[2], 3);
+  ASSERT_EQ(v.metadata().warnings.size(), 1u);
+  EXPECT_NE(v.metadata().warnings[0].find("rt.dcm (DICOM file is truncated"), std::string::npos) << v.metadata().warnings[0];
+}
+
 TEST_F(DicomFolder, ManySkippedFilesAreCountedAndTheFirstFewNamed) {
   writeSeries({0, 1, 2});
   for (int i = 0; i < 5; ++i) writeBytes(path("junk" + std::to_string(i)), "not DICOM");
