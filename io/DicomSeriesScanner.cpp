@@ -147,8 +147,11 @@ std::vector<DicomSeriesInfo> scanDicomSeries(const std::string& folder, bool rec
     result.push_back(std::move(info));
   }
   std::sort(grouped.begin(), grouped.end());
+  // Hidden files that are not DICOM at all (.DS_Store, ._* from macOS copies) are
+  // not worth a warning.
   for (const std::string& file : sound)
-    if (!std::binary_search(grouped.begin(), grouped.end(), file) && !isReadableDicomObject(file))
+    if (!std::binary_search(grouped.begin(), grouped.end(), file) && fs::path(file).filename().string().rfind('.', 0) != 0 &&
+        !isReadableDicomObject(file))
       skipped.push_back({file, {}, {}});
   std::sort(skipped.begin(), skipped.end(), [](const SkippedFile& a, const SkippedFile& b) { return a.path < b.path; });
   const std::string warning = skippedWarning(folder, skipped);

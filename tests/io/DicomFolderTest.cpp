@@ -110,6 +110,7 @@ TEST_F(DicomFolder, DamagedObjectReferencingTheSeriesIsSkippedNotMistakenForASli
 TEST_F(DicomFolder, ManySkippedFilesAreCountedAndTheFirstFewNamed) {
   writeSeries({0, 1, 2});
   for (int i = 0; i < 5; ++i) writeBytes(path("junk" + std::to_string(i)), "not DICOM");
+  writeBytes(path(".DS_Store"), "Bud1");  // hidden and not DICOM: not worth a warning
   const core::Volume v = readImage(dir_.string());
   ASSERT_EQ(v.metadata().warnings.size(), 1u);
   EXPECT_EQ(v.metadata().warnings[0],
