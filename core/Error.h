@@ -24,6 +24,8 @@ class Error : public std::runtime_error {
   Error(const std::string& path, const std::string& reason) : std::runtime_error(path + ": " + reason) {}
   Error(ErrorKind kind, const std::string& path, const std::string& reason)
       : std::runtime_error(path + ": " + reason), kind_(kind) {}
+  // A whole message with its kind (an error passed on from the image reader helper).
+  Error(ErrorKind kind, const std::string& message) : std::runtime_error(message), kind_(kind) {}
 
   ErrorKind kind() const { return kind_; }
 

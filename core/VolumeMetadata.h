@@ -18,6 +18,15 @@ struct VolumeMetadata {
   std::string seriesInstanceUid;
   std::string seriesDescription;
   std::string patientDescription; // patient name/ID as the viewer may show it
+  // DICOM (0028,0004) as stored: "MONOCHROME2", "RGB", "YBR_FULL", "PALETTE COLOR"...
+  // Colour is read as 3 channels R, G, B whatever the stored model.
+  std::string photometricInterpretation;
+  // A gantry-tilted CT series (slices sheared along the table) was resampled onto an
+  // orthogonal grid (linear interpolation in physical space): voxels are not the
+  // stored pixels, so objects referencing the source slices (SEG, RTSTRUCT) must map
+  // through physical space. The tilt in degrees, 0 when not resampled.
+  bool tiltResampled = false;
+  double gantryTiltDegrees = 0.0;
   // A 4D file's volumes (contrasts, time points) are its channels: how many there
   // were, and seconds between them when the header says its 4th axis is time.
   int volumeCount = 1;

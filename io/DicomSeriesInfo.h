@@ -17,6 +17,13 @@ struct DicomSeriesInfo {
   bool isImage = true;      // false for RTSTRUCT, SR, RT plan, ... (no pixel data)
   // Files sorted by position along the slice normal (ITK/GDCM ordering).
   std::vector<std::string> files;
+  // Damaged files (cut short, impossible values) that carry this series' UID: kept
+  // from the decoder, and an error naming them when the series is read. One
+  // "<file>: <reason>" each.
+  std::vector<std::string> damagedFiles;
+  // What the folder scan tolerated, for the reader to pass on: e.g. "skipped 2
+  // file(s) that are not readable DICOM: a.dcm (...), b.txt". One line each.
+  std::vector<std::string> warnings;
   int sliceCount() const { return static_cast<int>(files.size()); }
 };
 

@@ -42,6 +42,12 @@ ImageFormat detectFormat(const std::string& path) {
   std::ifstream in(path, std::ios::binary);
   char magic[4] = {};
   if (in.seekg(128) && in.read(magic, 4) && std::string(magic, 4) == "DICM") return ImageFormat::Dicom;
+  // Old archives hold data sets without the preamble and meta header: they start with
+  // a little-endian element of group 0002 or 0008 (the DICOM reader checks the rest).
+  unsigned char group[2] = {};
+  in.clear();
+  if (in.seekg(0) && in.read(reinterpret_cast<char*>(group), 2) && group[1] == 0 && (group[0] == 2 || group[0] == 8))
+    return ImageFormat::Dicom;
   return ImageFormat::Unknown;
 }
 

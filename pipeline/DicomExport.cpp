@@ -28,6 +28,9 @@ std::vector<io::DicomSegment> dicomSegmentsFor(const core::LabelMap& mask, const
     segment.label = value;
     segment.name = info->name;
     segment.color = info->color;
+    // Codes the model file carries win over the lookup by name.
+    segment.category = {info->category.value, info->category.scheme, info->category.meaning};
+    segment.type = {info->type.value, info->type.scheme, info->type.meaning};
     segments.push_back(segment);
   }
   return segments;

@@ -67,6 +67,9 @@ class ElementWalker {
   // The top-level pixel encoding the walk saw (0 / empty when absent).
   unsigned bitsAllocated = 0, bitsStored = 0, pixelRepresentation = 0;
   std::string rescaleIntercept, rescaleSlope;
+  std::string seriesInstanceUid;
+  // Top-level data set elements whose headers were read.
+  int topLevelElements = 0;
 
   unsigned u16(const unsigned char* p) const {
     return bigEndian ? static_cast<unsigned>((p[0] << 8) | p[1]) : static_cast<unsigned>(p[0] | (p[1] << 8));
@@ -83,6 +86,11 @@ class ElementWalker {
       if (!read(at, v, 2)) return;
       const unsigned value = u16(v);
       (tag == 0x00280100 ? bitsAllocated : tag == 0x00280101 ? bitsStored : pixelRepresentation) = value;
+    } else if (tag == 0x0020000E && length > 0 && length <= 64) {
+      std::string text(static_cast<size_t>(length), '\0');
+      if (!read(at, text.data(), text.size())) return;
+      while (!text.empty() && (text.back() == '\0' || text.back() == ' ')) text.pop_back();
+      seriesInstanceUid = text;
     } else if ((tag == 0x00281052 || tag == 0x00281053) && length > 0 && length <= 64) {
       std::string text(static_cast<size_t>(length), '\0');
       if (!read(at, text.data(), text.size())) return;
@@ -147,6 +155,7 @@ class ElementWalker {
       }
       const uint64_t start = pos;
       pos += headerSize;
+      if (depth == 0) ++topLevelElements;
       if (sequence) {
         // Items (or, for an item, elements) until the matching delimiter.
         const uint32_t stop = group == 0xFFFE ? 0xFFFEE00D : 0xFFFEE0DD;
@@ -240,32 +249,84 @@ std::string findPixelEncodingProblem(const ElementWalker& w) {
 // on one cut inside its first element (found by fuzz_image_reader: 4 bytes in a DICOM
 // folder). Such files carry no transfer syntax, so both encodings are tried; the file
 // is refused only when neither walks cleanly.
-std::string findRawDataSetProblem(const std::string& file) {
+// A report, and whether the walk read anything of the data set (a damaged meta group
+// or a first element that makes no sense: then only a byte search can tell the series).
+struct WalkResult {
+  DicomStructureReport report;
+  bool learnedNothing = false;
+};
+
+WalkResult inspectRawDataSet(const std::string& file) {
   ElementWalker probe(file);
   unsigned char h[2];
   if (!probe.open() || !probe.read(0, h, 2)) return {};
   const unsigned group = h[0] | (h[1] << 8);
   if (group != 0x0002 && group != 0x0008) return {};
-  std::string problem;
+  WalkResult result;
   for (const bool explicitVr : {true, false}) {
     ElementWalker walker(file);
     if (!walker.open()) return {};
     uint64_t pos = 0;
     walker.walk(pos, walker.size(), 0, explicitVr, 0);
-    if (walker.problem.empty()) return findPixelEncodingProblem(walker);
-    if (problem.empty()) problem = walker.problem;
+    if (walker.problem.empty()) return {{findPixelEncodingProblem(walker), walker.seriesInstanceUid}};
+    if (result.report.problem.empty())
+      result = {{walker.problem, walker.seriesInstanceUid}, walker.topLevelElements <= 1};
   }
-  return problem + " (a data set without the DICOM preamble)";
+  result.report.problem += " (a data set without the DICOM preamble)";
+  return result;
 }
+
+// The Series Instance UID of a file whose walk stopped before reaching it (a damaged
+// meta group, a big-endian claim over little-endian bytes): the first (0020,000E)
+// element header in its first 64 KiB, explicit or implicit VR little endian, whose
+// value looks like a UID. Tells a damaged slice of the series being read from an
+// unrelated damaged file.
+std::string searchSeriesUid(const std::string& file) {
+  std::ifstream in(file, std::ios::binary);
+  std::string head(64 * 1024, '\0');
+  in.read(head.data(), static_cast<std::streamsize>(head.size()));
+  head.resize(static_cast<size_t>(in.gcount()));
+  static const std::string tag("\x20\x00\x0e\x00", 4);
+  for (size_t at = head.find(tag); at != std::string::npos; at = head.find(tag, at + 1)) {
+    size_t length = 0, start = 0;
+    if (at + 8 <= head.size() && head.compare(at + 4, 2, "UI") == 0) {
+      length = static_cast<unsigned char>(head[at + 6]) | (static_cast<unsigned char>(head[at + 7]) << 8);
+      start = at + 8;
+    } else if (at + 8 <= head.size()) {
+      length = static_cast<size_t>(u32le(reinterpret_cast<const unsigned char*>(head.data() + at + 4)));
+      start = at + 8;
+    }
+    if (length == 0 || length > 64 || start + length > head.size()) continue;
+    std::string uid = head.substr(start, length);
+    while (!uid.empty() && (uid.back() == '\0' || uid.back() == ' ')) uid.pop_back();
+    if (!uid.empty() && uid.find_first_not_of("0123456789.") == std::string::npos) return uid;
+  }
+  return {};
+}
+
+WalkResult inspectWalked(const std::string& file);
 
 }  // namespace
 
-std::string findDicomStructureProblem(const std::string& file) {
+std::string findDicomStructureProblem(const std::string& file) { return inspectWalked(file).report.problem; }
+
+DicomStructureReport inspectDicomStructure(const std::string& file) {
+  WalkResult walked = inspectWalked(file);
+  // Only when the walk read nothing of the data set: a byte search might otherwise
+  // find a UID nested in a sequence (an RTSTRUCT's referenced series).
+  if (!walked.report.problem.empty() && walked.learnedNothing) walked.report.seriesInstanceUid = searchSeriesUid(file);
+  return walked.report;
+}
+
+namespace {
+
+WalkResult inspectWalked(const std::string& file) {
   ElementWalker walker(file);
   if (!walker.open()) return {};
   char magic[4];
-  if (!walker.read(128, magic, 4) || std::memcmp(magic, "DICM", 4) != 0) return findRawDataSetProblem(file);
-  if (walker.size() < 140) return "DICOM file is truncated inside its meta header (" + std::to_string(walker.size()) + " bytes)";
+  if (!walker.read(128, magic, 4) || std::memcmp(magic, "DICM", 4) != 0) return inspectRawDataSet(file);
+  if (walker.size() < 140)
+    return {{"DICOM file is truncated inside its meta header (" + std::to_string(walker.size()) + " bytes)", {}}, true};
 
   // The meta group: explicit VR little endian, group 0002; (0002,0010) names the
   // data set's transfer syntax.
@@ -275,7 +336,7 @@ std::string findDicomStructureProblem(const std::string& file) {
     unsigned char h[8];
     if (!walker.read(pos, h, 8)) {
       // Even a cut right after the meta group (no data set at all) makes GDCM assert.
-      return "DICOM file is truncated inside its meta header at byte " + std::to_string(pos);
+      return {{"DICOM file is truncated inside its meta header at byte " + std::to_string(pos), {}}, true};
     }
     if ((h[0] | (h[1] << 8)) != 0x0002) break;
     const uint64_t start = pos;
@@ -288,13 +349,16 @@ std::string findDicomStructureProblem(const std::string& file) {
       length = u32le(h + 4);
     } else if (isLongVr(vr)) {
       unsigned char l[12];
-      if (!walker.read(pos, l, 12)) return "DICOM file is truncated inside its meta header at byte " + std::to_string(pos);
+      if (!walker.read(pos, l, 12))
+        return {{"DICOM file is truncated inside its meta header at byte " + std::to_string(pos), {}}, true};
       length = u32le(l + 8);
       headerSize = 12;
     }
     if (length == kUndefinedLength || start + headerSize + length > walker.size())
-      return "DICOM file is truncated inside its meta header at byte " + std::to_string(start) + " (the file has " +
-             std::to_string(walker.size()) + " bytes)";
+      return {{"DICOM file is truncated inside its meta header at byte " + std::to_string(start) + " (the file has " +
+                   std::to_string(walker.size()) + " bytes)",
+               {}},
+              true};
     if ((h[2] | (h[3] << 8)) == 0x0010 && length < 128) {
       syntax.resize(static_cast<size_t>(length));
       walker.read(start + headerSize, syntax.data(), syntax.size());
@@ -309,8 +373,10 @@ std::string findDicomStructureProblem(const std::string& file) {
   walker.bigEndian = syntax == "1.2.840.10008.1.2.2";
   const bool explicitVr = syntax != "1.2.840.10008.1.2";
   walker.walk(pos, walker.size(), 0, explicitVr, 0);
-  if (!walker.problem.empty()) return walker.problem;
-  return findPixelEncodingProblem(walker);
+  if (!walker.problem.empty()) return {{walker.problem, walker.seriesInstanceUid}, walker.topLevelElements <= 1};
+  return {{findPixelEncodingProblem(walker), walker.seriesInstanceUid}};
 }
+
+}  // namespace
 
 }  // namespace aunet::io::internal

@@ -19,4 +19,13 @@ namespace aunet::io::internal {
 // file ends at byte 1300", "unsupported Samples per Pixel (0028,0002) = 2 (1, 3 or 4)").
 std::string findDicomStructureProblem(const std::string& file);
 
+// The same walk, plus the Series Instance UID (0020,000E) when the walk got that far:
+// a folder scan skips damaged files, but one that belongs to the series being read
+// must stay an error naming it.
+struct DicomStructureReport {
+  std::string problem;            // as findDicomStructureProblem()
+  std::string seriesInstanceUid;  // empty when absent or past the damage
+};
+DicomStructureReport inspectDicomStructure(const std::string& file);
+
 }  // namespace aunet::io::internal

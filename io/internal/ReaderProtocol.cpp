@@ -23,6 +23,28 @@ namespace {
 // receiving process allocate without limit.
 constexpr uint64_t kMaxHeaderBytes = uint64_t{16} << 20;
 
+constexpr core::ErrorKind kErrorKinds[] = {core::ErrorKind::General, core::ErrorKind::ModelNotFound,
+                                           core::ErrorKind::DatasetNotFound, core::ErrorKind::NoInputImages,
+                                           core::ErrorKind::UnevenSlices};
+
+std::string errorKindToString(core::ErrorKind kind) {
+  switch (kind) {
+    case core::ErrorKind::General: return "general";
+    case core::ErrorKind::ModelNotFound: return "model-not-found";
+    case core::ErrorKind::DatasetNotFound: return "dataset-not-found";
+    case core::ErrorKind::NoInputImages: return "no-input-images";
+    case core::ErrorKind::UnevenSlices: return "uneven-slices";
+  }
+  return "general";
+}
+
+// An unknown kind (a newer helper) is a general error, not a broken answer.
+core::ErrorKind errorKindFromString(const std::string& text) {
+  for (core::ErrorKind k : kErrorKinds)
+    if (errorKindToString(k) == text) return k;
+  return core::ErrorKind::General;
+}
+
 // ---- sending ----
 
 void writeAll(int fd, const void* data, size_t bytes) {
@@ -57,6 +79,9 @@ json metadataToJson(const core::VolumeMetadata& m) {
          {"series_instance_uid", m.seriesInstanceUid},
          {"series_description", m.seriesDescription},
          {"patient_description", m.patientDescription},
+         {"photometric_interpretation", m.photometricInterpretation},
+         {"tilt_resampled", m.tiltResampled},
+         {"gantry_tilt_degrees", m.gantryTiltDegrees},
          {"volume_count", m.volumeCount},
          {"seconds_per_volume", m.secondsPerVolume},
          {"warnings", m.warnings}};
@@ -131,7 +156,8 @@ class AnswerReader {
     read(text.data(), text.size());
     json j = json::parse(text, nullptr, false);
     if (j.is_discarded() || !j.is_object()) throw ReaderAnswerIncomplete{"its answer has a broken header"};
-    if (j.value("status", "") == "error") throw core::Error(j.value("message", std::string("unknown error")));
+    if (j.value("status", "") == "error")
+      throw core::Error(errorKindFromString(j.value("kind", std::string())), j.value("message", std::string("unknown error")));
     if (j.value("status", "") != "ok") throw ReaderAnswerIncomplete{"its answer has no status"};
     return j;
   }
@@ -181,6 +207,10 @@ core::VolumeMetadata metadataFromJson(const json& j) {
   m.seriesInstanceUid = j.at("series_instance_uid").get<std::string>();
   m.seriesDescription = j.at("series_description").get<std::string>();
   m.patientDescription = j.at("patient_description").get<std::string>();
+  // Fields that only DICOM reads fill may be left out.
+  m.photometricInterpretation = j.value("photometric_interpretation", std::string());
+  m.tiltResampled = j.value("tilt_resampled", false);
+  m.gantryTiltDegrees = j.value("gantry_tilt_degrees", 0.0);
   m.volumeCount = j.at("volume_count").get<int>();
   m.secondsPerVolume = j.at("seconds_per_volume").get<double>();
   m.warnings = j.at("warnings").get<std::vector<std::string>>();
@@ -289,11 +319,15 @@ void sendDicomSeries(int fd, const std::vector<DicomSeriesInfo>& series) {
                     {"modality", s.modality},
                     {"patient", s.patient},
                     {"is_image", s.isImage},
-                    {"files", s.files}});
+                    {"files", s.files},
+                    {"damaged_files", s.damagedFiles},
+                    {"warnings", s.warnings}});
   sendHeader(fd, {{"status", "ok"}, {"series", list}, {"bytes", 0}});
 }
 
-void sendError(int fd, const std::string& message) { sendHeader(fd, {{"status", "error"}, {"message", message}}); }
+void sendError(int fd, const std::string& message, core::ErrorKind kind) {
+  sendHeader(fd, {{"status", "error"}, {"message", message}, {"kind", errorKindToString(kind)}});
+}
 
 core::Volume receiveVolume(int fd, int dataFd, double timeoutSeconds) {
   AnswerReader in(fd, timeoutSeconds);
@@ -355,6 +389,8 @@ std::vector<DicomSeriesInfo> receiveDicomSeries(int fd, int /*dataFd*/, double t
       info.patient = s.at("patient").get<std::string>();
       info.isImage = s.at("is_image").get<bool>();
       info.files = s.at("files").get<std::vector<std::string>>();
+      info.damagedFiles = s.at("damaged_files").get<std::vector<std::string>>();
+      info.warnings = s.at("warnings").get<std::vector<std::string>>();
       series.push_back(std::move(info));
     }
     return series;

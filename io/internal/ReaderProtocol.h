@@ -13,6 +13,7 @@
 #include "io/DicomSeriesInfo.h"
 #include "io/ImageReader.h"
 #include "io/ReadOptions.h"
+#include "core/Error.h"
 #include "core/LabelMap.h"
 #include "core/Volume.h"
 
@@ -31,7 +32,9 @@ void sendVolume(int fd, int dataFd, const core::Volume& volume);
 void sendLabelMap(int fd, int dataFd, const core::LabelMap& labels);
 void sendImageInfo(int fd, const ImageInfo& info);
 void sendDicomSeries(int fd, const std::vector<DicomSeriesInfo>& series);
-void sendError(int fd, const std::string& message);
+// The kind travels with the message, so the CLI's hints (--allow-uneven-slices) and
+// the batch report see what the helper's reader threw.
+void sendError(int fd, const std::string& message, core::ErrorKind kind = core::ErrorKind::General);
 
 // The receiving side: reads one answer from `fd` within `timeoutSeconds` (0: no
 // limit). An "error" answer throws core::Error with the helper's message; a broken

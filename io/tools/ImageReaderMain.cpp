@@ -73,7 +73,7 @@ int main(int argc, char** argv) {
     try {
       answer(kind, fd, dataFd, path, options);
     } catch (const aunet::core::Error& e) {
-      sendError(fd, e.what());
+      sendError(fd, e.what(), e.kind());
     } catch (const std::bad_alloc&) {
       sendError(fd, path + ": out of memory while reading");
     } catch (const std::system_error&) {

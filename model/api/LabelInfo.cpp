@@ -6,8 +6,27 @@
 
 namespace aunet::model {
 
+namespace {
+
+nlohmann::json codeJson(const LabelCode& code) {
+  return {{"value", code.value}, {"scheme", code.scheme}, {"meaning", code.meaning}};
+}
+
+LabelCode codeFromJson(const nlohmann::json& json, const char* what) {
+  if (!json.is_object() || !json.contains("value") || !json.contains("scheme") || !json.contains("meaning"))
+    throw std::invalid_argument(std::string("label ") + what + " must be {\"value\", \"scheme\", \"meaning\"}, got " +
+                                json.dump());
+  return {json.at("value").get<std::string>(), json.at("scheme").get<std::string>(),
+          json.at("meaning").get<std::string>()};
+}
+
+}  // namespace
+
 nlohmann::json LabelInfo::toJson() const {
-  return {{"value", value}, {"name", name}, {"color", {color[0], color[1], color[2]}}};
+  nlohmann::json json{{"value", value}, {"name", name}, {"color", {color[0], color[1], color[2]}}};
+  if (!category.empty()) json["category"] = codeJson(category);
+  if (!type.empty()) json["type"] = codeJson(type);
+  return json;
 }
 
 LabelInfo LabelInfo::fromJson(const nlohmann::json& json) {
@@ -29,6 +48,8 @@ LabelInfo LabelInfo::fromJson(const nlohmann::json& json) {
     const auto& c = json.at("color");
     for (size_t i = 0; i < 3; ++i) info.color[i] = static_cast<uint8_t>(integer(c.at(i), 0, 255, "label colour"));
   }
+  if (json.contains("category")) info.category = codeFromJson(json.at("category"), "category");
+  if (json.contains("type")) info.type = codeFromJson(json.at("type"), "type");
   return info;
 }
 

@@ -11,10 +11,22 @@
 
 namespace aunet::model {
 
+// A coded concept (DICOM Code Sequence): "10200004", "SCT", "Liver".
+struct LabelCode {
+  std::string value;
+  std::string scheme;
+  std::string meaning;
+  bool empty() const { return value.empty(); }
+};
+
 struct LabelInfo {
   int value = 0;
   std::string name;
   std::array<uint8_t, 3> color{0, 0, 0};
+  // What the label is, for DICOM SEG/RTSTRUCT output; empty: looked up by name
+  // (io/DicomCodes.h). JSON: "category"/"type": {"value", "scheme", "meaning"}.
+  LabelCode category;
+  LabelCode type;
 
   nlohmann::json toJson() const;
   static LabelInfo fromJson(const nlohmann::json& json);

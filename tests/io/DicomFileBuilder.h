@@ -113,6 +113,18 @@ class DicomFileBuilder {
     std::ofstream(path, std::ios::binary).write(file.data(), static_cast<std::streamsize>(file.size()));
   }
 
+  // The data set alone, implicit VR little endian, without preamble and meta group:
+  // how old archives (ACR-NEMA era exports) hold images.
+  void writeImplicitDataSet(const std::string& path) const {
+    std::string file;
+    auto element = [&](uint16_t group, uint16_t element, const std::string& value) {
+      file += tagBytes(group, element) + u32(static_cast<uint32_t>(value.size())) + value;
+    };
+    for (const auto& [tag, e] : elements_) element(tag.first, tag.second, e.second);
+    if (hasPixels_) element(0x7fe0, 0x0010, pixels_);
+    std::ofstream(path, std::ios::binary).write(file.data(), static_cast<std::streamsize>(file.size()));
+  }
+
   static std::string u16(uint16_t v) { return std::string{static_cast<char>(v & 0xff), static_cast<char>(v >> 8)}; }
   static std::string u32(uint32_t v) { return u16(static_cast<uint16_t>(v & 0xffff)) + u16(static_cast<uint16_t>(v >> 16)); }
 

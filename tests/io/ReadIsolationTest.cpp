@@ -57,6 +57,9 @@ void expectSameVolume(const core::Volume& expected, const core::Volume& actual) 
   EXPECT_EQ(a.seriesInstanceUid, b.seriesInstanceUid);
   EXPECT_EQ(a.seriesDescription, b.seriesDescription);
   EXPECT_EQ(a.patientDescription, b.patientDescription);
+  EXPECT_EQ(a.photometricInterpretation, b.photometricInterpretation);
+  EXPECT_EQ(a.tiltResampled, b.tiltResampled);
+  EXPECT_EQ(a.gantryTiltDegrees, b.gantryTiltDegrees);
   EXPECT_EQ(a.warnings, b.warnings);
   ASSERT_EQ(expected.voxels().size(), actual.voxels().size());
   EXPECT_EQ(0, std::memcmp(expected.data(), actual.data(), expected.voxels().size() * sizeof(float)));
@@ -129,6 +132,15 @@ TEST_F(ReadIsolationTest, HelperGivesExactlyWhatReadingInProcessGives) {
         .set(0x0028, 0x1050, "DS", "40")
         .set(0x0028, 0x1051, "DS", "400")
         .write((dir_ / "gap" / ("s" + std::to_string(k) + ".dcm")).string());
+  // Refused, the error keeps its kind through the helper: the CLI's hint names the flag.
+  isolateWith(builtHelper());
+  try {
+    readImage((dir_ / "gap").string());
+    ADD_FAILURE() << "a gap must be an error";
+  } catch (const core::Error& e) {
+    EXPECT_EQ(e.kind(), core::ErrorKind::UnevenSlices) << e.what();
+    EXPECT_NE(std::string(e.what()).find("missing slice(s): a gap of 2 mm"), std::string::npos) << e.what();
+  }
   ReadOptions uneven;
   uneven.allowUnevenSlices = true;
   setReadIsolation({});
