@@ -64,7 +64,7 @@ void setupServeCommand(CLI::App& parent, ServeOptions& options) {
   cmd->add_option("--quiet-seconds", options.quietSeconds,
                   "A series counts as complete when nothing arrived for it for this long")
       ->capture_default_str()
-      ->check(CLI::Range(0.0, 3600.0));
+      ->check(CLI::Range(0.5, 3600.0));  // shorter would split series that arrive at a normal pace
   cmd->add_option("--device", options.device, "auto, cpu, cuda or cuda:N")->capture_default_str();
   cmd->add_flag("--allow-uneven-slices", options.allowUnevenSlices,
                 "Segment series with missing or unevenly spaced slices using their mean spacing (warns)");
