@@ -76,7 +76,9 @@ vtkSmartPointer<vtkImageData> paddedBinaryImage(const core::LabelMap& mask, uint
   return image;
 }
 
-void validate(const SurfaceOptions& options) {
+}  // namespace
+
+void validateSurfaceOptions(const SurfaceOptions& options) {
   if (options.smoothingIterations < 0 || options.smoothingIterations > 1000)
     throw core::Error("--smoothing " + std::to_string(options.smoothingIterations) +
                       ": iterations must be between 0 and 1000");
@@ -86,6 +88,8 @@ void validate(const SurfaceOptions& options) {
     throw core::Error("--decimate " + std::to_string(options.decimation) +
                       ": the fraction of triangles to remove must be at least 0 and below 1");
 }
+
+namespace {
 
 // Triangles of `poly` with their vertices taken to patient space (origin + direction *
 // local); vertices no triangle uses are dropped.
@@ -133,7 +137,7 @@ double signedVolume(const Mesh& mesh) {
 }
 
 Mesh extractLabelSurface(const core::LabelMap& mask, uint16_t label, const SurfaceOptions& options) {
-  validate(options);
+  validateSurfaceOptions(options);
   if (label == 0) throw core::Error("label 0 is the background: it has no surface");
   const Box box = boundingBox(mask, label);
   if (box.empty()) return {};

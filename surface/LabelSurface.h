@@ -16,12 +16,16 @@ namespace aunet::surface {
 struct SurfaceOptions {
   // Windowed sinc iterations; 0 leaves the raw voxel-stepped surface.
   int smoothingIterations = 20;
-  // Pass band of the windowed sinc filter on normalized coordinates: smaller is
-  // smoother (VTK's default 0.1 leaves the voxel steps visible on 1 mm grids).
-  double passBand = 0.05;
+  // Pass band of the windowed sinc filter on normalized coordinates (VTK's default).
+  // Smaller is smoother but shrinks structures only a few voxels thick further (on a
+  // 3 mm CT mask, 0.05 kept 34% of a small label's voxel volume where 0.1 kept 57%).
+  double passBand = 0.1;
   // Fraction of the triangles quadric decimation removes, in [0, 1); 0: none.
   double decimation = 0.0;
 };
+
+// Throws core::Error naming the flag (--smoothing, --decimate) for a value out of range.
+void validateSurfaceOptions(const SurfaceOptions& options);
 
 // Throws core::Error for options out of range. A label with no voxel gives an empty
 // mesh (the caller decides whether that is an error).

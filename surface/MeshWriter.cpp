@@ -22,10 +22,9 @@ const char* const kCoordinateConvention =
 
 namespace {
 // STL's 80 bytes: the convention first, so a long title cannot cut it off.
-const char* const kShortConvention = "LPS mm (+x left, +y posterior, +z superior)";
-}  // namespace
-
-namespace {
+const char* const kShortConvention = "SPACE=LPS mm (+x left, +y posterior, +z superior)";
+// 3D Slicer (4.11 and later) reads this tag from a mesh file's header comments.
+const char* const kSlicerTag = "SPACE=LPS";
 
 // Binary formats are little-endian by definition; written byte by byte so the host
 // order does not matter.
@@ -75,7 +74,8 @@ void writeStl(std::ostream& out, const Mesh& mesh, const std::string& title) {
 }
 
 void writeObj(std::ostream& out, const Mesh& mesh, const std::string& title) {
-  out << "# aunet surface mesh: " << oneLine(title) << "\n"
+  out << "# " << kSlicerTag << "\n"
+      << "# aunet surface mesh: " << oneLine(title) << "\n"
       << "# " << kCoordinateConvention << "\n"
       << "# faces are counter-clockwise seen from outside: normals point out of the label\n";
   char line[128];
@@ -88,6 +88,7 @@ void writeObj(std::ostream& out, const Mesh& mesh, const std::string& title) {
 
 void writePly(std::ostream& out, const Mesh& mesh, const std::string& title) {
   out << "ply\nformat binary_little_endian 1.0\n"
+      << "comment " << kSlicerTag << "\n"
       << "comment aunet surface mesh: " << oneLine(title) << "\n"
       << "comment " << kCoordinateConvention << "\n"
       << "comment faces are counter-clockwise seen from outside: normals point out of the label\n"

@@ -2,7 +2,8 @@
 // Mesh files for 3D printing, planning and other viewers: binary STL, OBJ (text) and
 // binary little-endian PLY, vertices in patient LPS millimetres. Each file says so in
 // its header (STL's 80-byte header text, OBJ and PLY comment lines), because STL and
-// OBJ have no field for it and RAS tools (3D Slicer) would otherwise mirror x and y.
+// OBJ have no field for it and RAS tools would otherwise mirror x and y; the tag
+// "SPACE=LPS" in it is the one 3D Slicer reads.
 // Written atomically: a hidden temporary file in the target folder, renamed when
 // complete.
 

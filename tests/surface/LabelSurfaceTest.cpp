@@ -125,13 +125,13 @@ TEST(LabelSurface, AbsentLabelGivesAnEmptyMeshAndBadOptionsAreRefused) {
   core::LabelMap mask(g);
   mask.at(1, 1, 1) = 1;
   EXPECT_TRUE(extractLabelSurface(mask, 2).empty());
-  const Mesh voxel = extractLabelSurface(mask, 1, SurfaceOptions{0, 0.05, 0.0});
+  const Mesh voxel = extractLabelSurface(mask, 1, SurfaceOptions{0, 0.1, 0.0});
   EXPECT_EQ(badEdges(voxel), 0);
   EXPECT_GT(solidOf(voxel).volume, 0.0);
   EXPECT_THROW(extractLabelSurface(mask, 0), core::Error);
-  EXPECT_THROW(extractLabelSurface(mask, 1, SurfaceOptions{-1, 0.05, 0.0}), core::Error);
-  EXPECT_THROW(extractLabelSurface(mask, 1, SurfaceOptions{10, 0.05, 1.0}), core::Error);
-  EXPECT_THROW(extractLabelSurface(mask, 1, SurfaceOptions{10, 0.05, -0.1}), core::Error);
+  EXPECT_THROW(extractLabelSurface(mask, 1, SurfaceOptions{-1, 0.1, 0.0}), core::Error);
+  EXPECT_THROW(extractLabelSurface(mask, 1, SurfaceOptions{10, 0.1, 1.0}), core::Error);
+  EXPECT_THROW(extractLabelSurface(mask, 1, SurfaceOptions{10, 0.1, -0.1}), core::Error);
 }
 
 }  // namespace

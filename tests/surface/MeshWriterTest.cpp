@@ -92,7 +92,7 @@ TEST_F(MeshWriter, BinaryStlReadsBackWithItsHeaderAndOutwardNormals) {
   ASSERT_EQ(bytes.size(), 84 + 50 * mesh_.triangles.size());
   const std::string header = bytes.substr(0, 80);
   EXPECT_EQ(header.rfind("solid", 0), std::string::npos) << "binary STL must not look like ASCII";
-  EXPECT_NE(header.find("LPS mm (+x left, +y posterior, +z superior)"), std::string::npos) << header;
+  EXPECT_NE(header.find("SPACE=LPS mm (+x left, +y posterior, +z superior)"), std::string::npos) << header;
   EXPECT_NE(header.find("label 1 liver"), std::string::npos) << header;
   // Each facet normal points away from the sphere's centre.
   size_t inward = 0;
@@ -116,6 +116,7 @@ TEST_F(MeshWriter, ObjReadsBackWithItsCoordinateComment) {
   const std::string comment = reader->GetComment() ? reader->GetComment() : "";
   EXPECT_NE(comment.find("patient coordinates LPS mm"), std::string::npos) << comment;
   EXPECT_NE(comment.find("label 2 kidney"), std::string::npos) << comment;
+  EXPECT_EQ(text(file).rfind("# SPACE=LPS\n", 0), 0u) << "3D Slicer's tag first";
 }
 
 TEST_F(MeshWriter, BinaryPlyReadsBackWithItsCoordinateComment) {
@@ -130,6 +131,7 @@ TEST_F(MeshWriter, BinaryPlyReadsBackWithItsCoordinateComment) {
     comments += reader->GetComments()->GetValue(i) + "\n";
   EXPECT_NE(comments.find("patient coordinates LPS mm (+x left, +y posterior, +z superior"), std::string::npos)
       << comments;
+  EXPECT_EQ(comments.rfind("SPACE=LPS\n", 0), 0u) << comments;
 }
 
 TEST_F(MeshWriter, FailuresLeaveNoFileBehind) {
