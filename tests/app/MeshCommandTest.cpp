@@ -11,10 +11,12 @@
 #include <set>
 #include <sstream>
 
+#include "app/commands/ConvertCommand.h"
 #include "app/commands/MeshCommand.h"
 #include "core/Error.h"
 #include "core/LabelMap.h"
 #include "io/ImageWriter.h"
+#include "tests/io/IoTestSupport.h"
 
 namespace aunet::app {
 namespace {
@@ -201,6 +203,37 @@ TEST_F(MeshCommand, AnEmptyMaskIsRefused) {
   MeshOptions o = options();
   o.input = (dir_ / "empty.nii.gz").string();
   expectRefused(o, "empty.nii.gz: the mask has no labels");
+}
+
+TEST_F(MeshCommand, ADicomSegGivesTheSameSurfaceAsItsNiftiNamedFromItsSegments) {
+  AUNET_REQUIRE_SHARED(series, "totalsegmentator-example/ct_dicom");
+  AUNET_REQUIRE_SHARED(maskFile, "totalsegmentator-example/ct_dicom_seg.nii.gz");
+  fs::copy_file(maskFile, dir_ / "ct.nii.gz");
+  std::ofstream(dir_ / "names.json") << R"([{"value": 5, "name": "liver", "color": [221, 130, 101]}])";
+  ConvertOptions convert;
+  convert.input = (dir_ / "ct.nii.gz").string();
+  convert.output = (dir_ / "ct.seg.dcm").string();
+  convert.labels = true;
+  convert.sourceSeries = series.string();
+  convert.outputFormat = "dicom-seg";
+  convert.labelNames = (dir_ / "names.json").string();
+  std::ostringstream log;
+  ASSERT_EQ(runConvertCommand(convert, log), 0);
+
+  // The SEG numbers its segments 1, 2, ... in label order: the liver (5) is the second.
+  MeshOptions fromSeg = options();
+  fromSeg.input = convert.output;
+  fromSeg.labels = "2";
+  runMeshCommand(fromSeg, log);
+  MeshOptions fromNifti = options();
+  fromNifti.input = convert.input;
+  fromNifti.labels = "5";
+  runMeshCommand(fromNifti, log);
+  EXPECT_EQ(written(), (std::set<std::string>{"2_liver.stl", "5_label_5.stl"})) << log.str();
+  const StlFile seg = readStl((fs::path(out_) / "2_liver.stl").string());
+  const StlFile nifti = readStl((fs::path(out_) / "5_label_5.stl").string());
+  EXPECT_EQ(seg.triangles, nifti.triangles);
+  for (int a = 0; a < 3; ++a) EXPECT_NEAR(seg.mean[a], nifti.mean[a], 0.1) << "axis " << a;
 }
 
 }  // namespace
