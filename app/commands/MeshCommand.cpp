@@ -18,6 +18,7 @@
 #include "pipeline/DicomExport.h"
 #include "surface/LabelSurface.h"
 #include "surface/MeshFormat.h"
+#include "surface/MeshTopology.h"
 #include "surface/MeshWriter.h"
 
 namespace fs = std::filesystem;
@@ -158,13 +159,20 @@ int runMeshCommand(const MeshOptions& options, std::ostream& out) {
     std::snprintf(volumes, sizeof volumes, "%.2f mL inside the mesh, %.2f mL of voxels", meshVolume / 1000.0,
                   voxelVolume / 1000.0);
     out << "wrote " << file << " (" << title << ": " << p.mesh.vertices.size()
-        << " vertices, " << p.mesh.triangles.size() << " triangles, " << volumes << ")\n";
+        << " vertices, " << p.mesh.triangles.size() << " triangles, " << volumes << ")\n"
+        << std::flush;  // before any warning about this file on stderr
     // A structure one or two voxels thick: the surface runs midway between voxel
     // centres and smoothing rounds it further, so say so rather than let it pass.
     if (meshVolume < 0.5 * voxelVolume)
       core::log::warning(file + ": the mesh encloses " + std::to_string(static_cast<int>(100 * meshVolume / voxelVolume)) +
                          "% of the label's voxel volume (a structure only a few voxels thick)" +
                          (options.smoothing > 0 ? "; --smoothing 0 keeps more of it" : ""));
+    // Extraction and smoothing always close the surface; quadric decimation of a
+    // structure a voxel or two thick can leave a few edges open or shared by more.
+    if (const int64_t bad = surface::badEdgeCount(p.mesh))
+      core::log::warning(file + ": not watertight after --decimate " + (std::ostringstream() << options.decimate).str() + ": " +
+                         std::to_string(bad) + " edge(s) not shared by exactly two triangles; a smaller --decimate keeps "
+                         "it closed");
   }
   out << planned.size() << " surface(s) in patient coordinates (LPS mm: +x left, +y posterior, +z superior) in "
       << options.outputDir << "\n";

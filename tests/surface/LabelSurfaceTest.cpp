@@ -7,6 +7,7 @@
 
 #include "core/Error.h"
 #include "surface/LabelSurface.h"
+#include "surface/MeshTopology.h"
 #include "tests/surface/SurfaceTestSupport.h"
 
 namespace aunet::surface {
@@ -132,6 +133,20 @@ TEST(LabelSurface, AbsentLabelGivesAnEmptyMeshAndBadOptionsAreRefused) {
   EXPECT_THROW(extractLabelSurface(mask, 1, SurfaceOptions{-1, 0.1, 0.0}), core::Error);
   EXPECT_THROW(extractLabelSurface(mask, 1, SurfaceOptions{10, 0.1, 1.0}), core::Error);
   EXPECT_THROW(extractLabelSurface(mask, 1, SurfaceOptions{10, 0.1, -0.1}), core::Error);
+}
+
+TEST(MeshTopology, CountsOpenAndMisorientedEdgesLikeTheTestsOwnCheck) {
+  const core::Vec3 centre{0, 0, 0};
+  core::LabelMap mask(gridAround(centre, 10.0, {1.0, 1.0, 1.0}, {1, 0, 0, 0, 1, 0, 0, 0, 1}));
+  paintSphere(mask, centre, 10.0, 1);
+  Mesh mesh = extractLabelSurface(mask, 1);
+  EXPECT_EQ(badEdgeCount(mesh), 0);
+  std::swap(mesh.triangles[0][1], mesh.triangles[0][2]);  // one triangle wound the wrong way
+  EXPECT_EQ(badEdgeCount(mesh), 3);
+  EXPECT_EQ(badEdgeCount(mesh), badEdges(mesh));
+  mesh.triangles.erase(mesh.triangles.begin());  // a hole
+  EXPECT_EQ(badEdgeCount(mesh), 3);
+  EXPECT_EQ(badEdgeCount(mesh), badEdges(mesh));
 }
 
 }  // namespace
