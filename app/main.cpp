@@ -14,6 +14,7 @@
 #include "app/commands/EvaluateCommand.h"
 #include "app/commands/ErrorHint.h"
 #include "app/commands/InfoCommand.h"
+#include "app/commands/MeshCommand.h"
 #include "app/commands/ModelLocator.h"
 #include "app/commands/PlanCommand.h"
 #include "app/commands/ReadIsolationSetup.h"
@@ -85,6 +86,7 @@ int main(int argc, char** argv) {
   aunet::app::SegmentOptions segment;
   aunet::app::EvaluateOptions evaluate;
   aunet::app::ConvertOptions convert;
+  aunet::app::MeshOptions mesh;
   aunet::app::CheckDatasetOptions checkDataset;
   aunet::app::PlanOptions plan;
   aunet::app::TrainOptions train;
@@ -96,6 +98,7 @@ int main(int argc, char** argv) {
   aunet::app::setupSegmentCommand(app, segment);
   aunet::app::setupEvaluateCommand(app, evaluate);
   aunet::app::setupConvertCommand(app, convert);
+  aunet::app::setupMeshCommand(app, mesh);
   aunet::app::setupCheckDatasetCommand(app, checkDataset);
   aunet::app::setupPlanCommand(app, plan);
   aunet::app::setupTrainCommand(app, train);
@@ -126,6 +129,7 @@ int main(int argc, char** argv) {
     if (app.got_subcommand("segment")) return aunet::app::runSegmentCommand(segment, std::cout);
     if (app.got_subcommand("evaluate")) return aunet::app::runEvaluateCommand(evaluate, std::cout);
     if (app.got_subcommand("convert")) return aunet::app::runConvertCommand(convert, std::cout);
+    if (app.got_subcommand("mesh")) return aunet::app::runMeshCommand(mesh, std::cout);
     if (app.got_subcommand("check-dataset")) return aunet::app::runCheckDatasetCommand(checkDataset, std::cout);
     if (app.got_subcommand("plan")) return aunet::app::runPlanCommand(plan, std::cout);
     if (app.got_subcommand("train")) return aunet::app::runTrainCommand(train, std::cout);

@@ -92,6 +92,18 @@ DicomSourceSeries readDicomSourceSeries(const std::string& path, const ReadOptio
     if (!(g.spacing[2] > 0.0)) throw Error(path, "all slices of the series share one position");
   }
   g.validate(path);
+  // Slices shifted across their plane by more than a tenth of a pixel: a tilted gantry.
+  if (source.frames.size() > 1) {
+    const auto& a = source.frames.front().position;
+    const auto& b = source.frames.back().position;
+    const double d[3] = {b[0] - a[0], b[1] - a[1], b[2] - a[2]};
+    const double inRow = dot(row, d), inColumn = dot(column, d), along = dot(normal, d);
+    const double across = std::hypot(inRow, inColumn);
+    if (across > 0.1 * std::min(g.spacing[0], g.spacing[1])) {
+      source.tilted = true;
+      source.tiltDegrees = std::atan2(across, std::abs(along)) * 180.0 / M_PI;
+    }
+  }
 
   // Badly anonymised series: the data sets' Study/Series UIDs are empty. Derive them
   // from what identifies the series physically, so every object written for it agrees.

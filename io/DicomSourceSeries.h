@@ -33,6 +33,11 @@ struct DicomSourceSeries {
   std::string imageOrientationPatient;  // as the files write it
   std::string modality;
   bool derivedUids = false;             // Study/Series UIDs were missing and derived
+  // Gantry tilt: the slices are shifted across their plane, so `geometry` (which
+  // stacks them along the normal) does not hold their positions; a mask on any other
+  // grid is sampled at each slice's own pixels (frames[k].position).
+  bool tilted = false;
+  double tiltDegrees = 0.0;
   std::vector<std::string> warnings;    // one line each, for the user
 };
 

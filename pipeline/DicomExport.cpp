@@ -2,12 +2,14 @@
 
 #include <nlohmann/json.hpp>
 
+#include <algorithm>
 #include <filesystem>
 #include <fstream>
 #include <set>
 
 #include "aunet/Version.h"
 #include "core/Error.h"
+#include "imaging/ImageResampler.h"
 #include "io/DicomObjectWriter.h"
 
 namespace aunet::pipeline {
@@ -43,6 +45,21 @@ io::DicomAlgorithm dicomAlgorithmFor(const std::string& modelName, const std::st
   algorithm.modelVersion = modelVersion;
   algorithm.automatic = automatic;
   return algorithm;
+}
+
+core::LabelMap maskOnSourceSlices(const core::LabelMap& mask, const io::DicomSourceSeries& source) {
+  if (!source.tilted) return mask;
+  core::LabelMap onSlices(source.geometry);
+  onSlices.metadata() = mask.metadata();
+  core::Geometry slice = source.geometry;
+  slice.size[2] = 1;
+  const int64_t sliceVoxels = slice.size[0] * slice.size[1];
+  for (size_t k = 0; k < source.frames.size(); ++k) {
+    for (int a = 0; a < 3; ++a) slice.origin[a] = source.frames[k].position[a];
+    const core::LabelMap sampled = imaging::resample(mask, slice);
+    std::copy(sampled.data(), sampled.data() + sliceVoxels, onSlices.data() + static_cast<int64_t>(k) * sliceVoxels);
+  }
+  return onSlices;
 }
 
 void writeDicomMask(MaskFormat format, const core::LabelMap& mask, const io::DicomSourceSeries& source,

@@ -23,6 +23,13 @@ std::vector<io::DicomSegment> dicomSegmentsFor(const core::LabelMap& mask, const
 // automatic = false).
 io::DicomAlgorithm dicomAlgorithmFor(const std::string& modelName, const std::string& modelVersion, bool automatic);
 
+// `mask` brought onto the source's slices for writing: unchanged when it covers the
+// series' grid (axes may be flipped or permuted); for a gantry-tilted series (whose
+// image aunet reads resampled onto an orthogonal grid) sampled by nearest neighbour at
+// each original slice's own pixels, so the objects reference and match the slices as
+// the scanner wrote them.
+core::LabelMap maskOnSourceSlices(const core::LabelMap& mask, const io::DicomSourceSeries& source);
+
 // Writes `mask` as `format` (DicomSeg or RtStruct) to `path`, atomically.
 void writeDicomMask(MaskFormat format, const core::LabelMap& mask, const io::DicomSourceSeries& source,
                     const std::vector<io::DicomSegment>& segments, const io::DicomAlgorithm& algorithm,

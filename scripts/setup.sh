@@ -33,6 +33,7 @@ PACKAGES=(
   libgtest-dev libgmock-dev libbenchmark-dev libopenblas0-pthread libgoogle-perftools-dev
   libgdcm-tools mricron-data xvfb xauth
   libdcmtk-dev dcmtk dicom3tools orthanc
+  libvtk9-dev
   file patchelf desktop-file-utils
 )
 missing=()

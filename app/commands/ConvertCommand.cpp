@@ -88,7 +88,8 @@ int convertToDicom(const ConvertOptions& options, std::ostream& out) {
   const auto segments = pipeline::dicomSegmentsFor(mask, labels);
   if (segments.empty()) throw core::Error(options.input, "the mask is empty: there is nothing to write as DICOM");
   const pipeline::MaskFormat format = formats.list.front();
-  pipeline::writeDicomMask(format, mask, source, segments, pipeline::dicomAlgorithmFor("", "", false), options.output);
+  pipeline::writeDicomMask(format, pipeline::maskOnSourceSlices(mask, source), source, segments,
+                           pipeline::dicomAlgorithmFor("", "", false), options.output);
   out << "wrote " << options.output << " (" << pipeline::toString(format) << " of " << segments.size()
       << " label(s), referencing series " << source.seriesInstanceUid << ", " << source.frames.size() << " slices)\n";
   return 0;

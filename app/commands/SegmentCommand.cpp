@@ -297,7 +297,9 @@ int runSegmentCommand(const SegmentOptions& options, std::ostream& out) {
         if (formats.anyDicom()) {
           source = io::readDicomSourceSeries(c.path, readOptions);
           for (const auto& w : source.warnings) core::log::warning(c.path + ": " + w);
-          source.geometry = image.geometry();  // the grid the mask will be on
+          // The grid the mask will be on (the header-derived one may differ by rounding;
+          // a tilted series keeps its own: the mask is sampled onto its slices).
+          if (!source.tilted) source.geometry = image.geometry();
         }
         checkCaseMemory(pipeline, image, settings, memoryLimit, c.path);
         progress.update(0.0, "preprocessing");
@@ -338,7 +340,8 @@ int runSegmentCommand(const SegmentOptions& options, std::ostream& out) {
           else if (segments.empty())
             core::log::warning(c.name + ": the mask is empty; no " + pipeline::toString(format) + " written");
           else
-            pipeline::writeDicomMask(format, result.labels, source, segments, algorithm, path);
+            pipeline::writeDicomMask(format, pipeline::maskOnSourceSlices(result.labels, source), source, segments,
+                                     algorithm, path);
           if (fs::exists(path)) maskFiles.push_back(path);
         }
         outputs.insert(outputs.begin(), maskFiles.begin(), maskFiles.end());
