@@ -13,6 +13,7 @@
 #include <new>
 #include <sstream>
 
+#include "imaging/ColourLuminance.h"
 #include "imaging/ModelSpace.h"
 #include "pipeline/ModelInput.h"
 #include "imaging/IntensityNormalizer.h"
@@ -127,6 +128,15 @@ model::SegmentationResult SegmentationPipeline::segment(const core::Volume& imag
                                                         const model::SegmentationSettings& settings,
                                                         const core::ProgressCallback& progress,
                                                         const core::CancellationToken* cancel) {
+  // Colour (a colour DICOM read as R, G, B) for a model of one grey channel: its
+  // luminance, said once per image.
+  if (image.channels() == 3 && inputChannels() == 1 &&
+      imaging::isColourPhotometric(image.metadata().photometricInterpretation)) {
+    core::log::warning((image.metadata().sourcePath.empty() ? std::string("image") : image.metadata().sourcePath) +
+                       ": a colour image (" + image.metadata().photometricInterpretation +
+                       ") for a one-channel model: segmenting its luminance (0.299 R + 0.587 G + 0.114 B)");
+    return segment(imaging::luminance(image), settings, progress, cancel);
+  }
   std::lock_guard<std::mutex> lock(impl_->mutex);
   const auto start = Clock::now();
   const std::string what = image.metadata().sourcePath.empty() ? std::string("image") : image.metadata().sourcePath;

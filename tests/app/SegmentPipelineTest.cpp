@@ -24,12 +24,14 @@
 #include "pipeline/SegmentationPipeline.h"
 #include "io/ImageReader.h"
 #include "io/ImageWriter.h"
+#include "imaging/ColourLuminance.h"
 #include "imaging/Reorientation.h"
 #include "core/Cancelled.h"
 #include "core/Error.h"
 #include "core/Phantom.h"
 #include "model/AttentionUNet.h"
 #include "model/ModelFile.h"
+#include "tests/app/TinyModelFile.h"
 
 namespace aunet::app {
 namespace {
@@ -398,6 +400,30 @@ TEST_F(SegmentPipelineTest, CasesFromFoldersAreUniqueAndShardsPartitionThem) {
   for (size_t s = 0; s < 3; ++s) total += CaseCollector::shard(cases, s, 3).size();
   EXPECT_EQ(total, cases.size());
   EXPECT_EQ(CaseCollector::shard(cases, 1, 3).at(0).name, "x_2");
+}
+
+
+TEST_F(SegmentPipelineTest, ColourImageForAOneChannelModelIsSegmentedAsItsLuminance) {
+  const std::string modelPath = path("tiny.aunet");
+  test::writeTinyModelFile(modelPath, 11);
+  pipeline::SegmentationPipeline pipeline(modelPath);
+  core::Geometry g;
+  g.size = {20, 18, 12};
+  core::Volume rgb(g, 3, core::PixelType::UInt8);
+  for (int64_t k = 0; k < g.size[2]; ++k)
+    for (int64_t j = 0; j < g.size[1]; ++j)
+      for (int64_t i = 0; i < g.size[0]; ++i) {
+        rgb.at(i, j, k, 0) = static_cast<float>((i * 13 + k * 7) % 256);
+        rgb.at(i, j, k, 1) = static_cast<float>((j * 11) % 256);
+        rgb.at(i, j, k, 2) = static_cast<float>((i + j + k) * 5 % 256);
+      }
+  rgb.metadata().photometricInterpretation = "RGB";
+  const model::SegmentationResult colour = pipeline.segment(rgb, {});
+  const model::SegmentationResult grey = pipeline.segment(imaging::luminance(rgb), {});
+  EXPECT_EQ(colour.labels.labels(), grey.labels.labels());
+  // Three channels that are not a colour image stay an error.
+  rgb.metadata().photometricInterpretation.clear();
+  EXPECT_THROW(pipeline.segment(rgb, {}), core::Error);
 }
 
 }  // namespace
