@@ -14,15 +14,13 @@
 
 #include <algorithm>
 #include <cmath>
-#include <cstring>
 #include <filesystem>
-#include <fstream>
 #include <map>
 #include <memory>
-#include <sstream>
 
 #include "core/Error.h"
 #include "imaging/PolygonFill.h"
+#include "io/ImageFormat.h"
 #include "io/internal/DicomHeader.h"
 #include "io/internal/DicomStructureCheck.h"
 
@@ -36,20 +34,7 @@ namespace {
 constexpr const char* kSegmentationStorage = "1.2.840.10008.5.1.4.1.1.66.4";
 constexpr const char* kRtStructureSetStorage = "1.2.840.10008.5.1.4.1.1.481.3";
 
-bool hasDicomMagic(const std::string& file) {
-  std::ifstream in(file, std::ios::binary);
-  char magic[132] = {};
-  return in.read(magic, sizeof magic) && std::memcmp(magic + 128, "DICM", 4) == 0;
-}
-
-std::vector<double> parseNumbers(std::string text) {
-  for (char& c : text)
-    if (c == '\\') c = ' ';
-  std::istringstream in(text);
-  std::vector<double> values;
-  for (double v; in >> v;) values.push_back(v);
-  return values;
-}
+bool isDicomFile(const std::string& file) { return detectFormat(file) == ImageFormat::Dicom; }
 
 std::string itemText(DcmItem& item, const DcmTagKey& tag) {
   OFString value;
@@ -80,7 +65,7 @@ std::optional<DicomSourceSeries> seriesInFolder(const std::string& folder, const
   bool others = false;
   std::error_code ec;
   for (const auto& e : fs::directory_iterator(folder, ec))
-    if (e.is_regular_file(ec) && hasDicomMagic(e.path().string()) && dicomObjectKind(e.path().string()) == DicomObjectKind::None) {
+    if (e.is_regular_file(ec) && isDicomFile(e.path().string()) && dicomObjectKind(e.path().string()) == DicomObjectKind::None) {
       others = true;
       break;
     }
@@ -351,7 +336,7 @@ DicomLabelObject readRtStructure(internal::DicomHeader& header, const DicomSourc
         continue;
       }
       DicomSegment& roi = rois[number];
-      const std::vector<double> color = parseNumbers(itemText(*item, DCM_ROIDisplayColor));
+      const std::vector<double> color = internal::parseDicomNumbers(itemText(*item, DCM_ROIDisplayColor));
       if (color.size() == 3)
         roi.color = {static_cast<uint8_t>(color[0]), static_cast<uint8_t>(color[1]), static_cast<uint8_t>(color[2])};
       // Outlines per slice, then the even-odd fill of each slice's outlines.
@@ -366,7 +351,7 @@ DicomLabelObject readRtStructure(internal::DicomHeader& header, const DicomSourc
             result.warnings.push_back("ROI " + roi.name + ": a " + type + " contour is not an area and was skipped");
           continue;
         }
-        const std::vector<double> points = parseNumbers(itemText(*contour, DCM_ContourData));
+        const std::vector<double> points = internal::parseDicomNumbers(itemText(*contour, DCM_ContourData));
         if (points.size() < 9 || points.size() % 3 != 0) throw Error(file, "ROI " + roi.name + ": malformed Contour Data");
         // The slice: the one the contour references, else the nearest by position.
         int64_t k = -1;
@@ -412,7 +397,7 @@ DicomLabelObject readRtStructure(internal::DicomHeader& header, const DicomSourc
 
 DicomObjectKind dicomObjectKind(const std::string& file) {
   std::error_code ec;
-  if (!fs::is_regular_file(file, ec) || !hasDicomMagic(file)) return DicomObjectKind::None;
+  if (!fs::is_regular_file(file, ec) || !isDicomFile(file)) return DicomObjectKind::None;
   if (!internal::findDicomStructureProblem(file).empty()) return DicomObjectKind::None;
   try {
     const internal::DicomHeader header(file);

@@ -50,15 +50,16 @@ std::string DicomHeader::allValues(const DcmTagKey& tag) const {
   return trimmed(value);
 }
 
-std::vector<double> DicomHeader::numbers(const DcmTagKey& tag) const {
-  std::string s = allValues(tag);
-  for (char& c : s)
+std::vector<double> parseDicomNumbers(std::string values) {
+  for (char& c : values)
     if (c == '\\') c = ' ';
-  std::istringstream in(s);
-  std::vector<double> values;
-  for (double v; in >> v;) values.push_back(v);
-  return values;
+  std::istringstream in(values);
+  std::vector<double> numbers;
+  for (double v; in >> v;) numbers.push_back(v);
+  return numbers;
 }
+
+std::vector<double> DicomHeader::numbers(const DcmTagKey& tag) const { return parseDicomNumbers(allValues(tag)); }
 
 std::string DicomHeader::metaText(const DcmTagKey& tag) const {
   OFString value;

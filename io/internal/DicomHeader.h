@@ -16,6 +16,9 @@ namespace aunet::io::internal {
 // DCMTK's errors stay. Idempotent; every DCMTK entry point of aunet_io calls it.
 void quietDicomToolkit();
 
+// The numbers of a multi-valued decimal string ("1.5\\-2\\3").
+std::vector<double> parseDicomNumbers(std::string values);
+
 class DicomHeader {
  public:
   // Throws core::Error naming `file` when DCMTK cannot parse it. `withPixels`: read the
