@@ -42,6 +42,7 @@ class MaskEditor {
 
   MaskEditor(ViewerDocument& document, EditHistory& history, ViewState& state);
 
+  const ViewerDocument& document() const { return document_; }
   EditTool tool() const { return tool_; }
   void setTool(EditTool tool);
   uint16_t activeLabel() const { return activeLabel_; }

@@ -372,16 +372,26 @@ void ViewerController::saveMask(const QString& path) {
   history_.setClean();
 }
 
+int ViewerController::dicomSourceKind() const {
+  const std::string from = document_->labelsPath();
+  if (from.empty()) return static_cast<int>(io::DicomObjectKind::None);
+  const std::string object = io::findDicomLabelObject(from);
+  return static_cast<int>(object.empty() ? io::DicomObjectKind::None : io::dicomObjectKind(object));
+}
+
 QString ViewerController::maskSavePath() const {
   const QString from = QString::fromStdString(document_->labelsPath());
   const QFileInfo source(from);
-  if (!from.isEmpty() && source.isFile() && io::findDicomLabelObject(from.toStdString()).empty()) return from;
-  if (!from.isEmpty()) {
-    // A DICOM SEG/RTSTRUCT (or its folder): the edited mask goes next to it as NIfTI,
-    // named after it, so the original object stays as the archive sent it.
-    const QString stem = source.isDir() ? source.fileName() : source.completeBaseName();
-    return QDir(source.isDir() ? source.absoluteFilePath() : source.absolutePath()).filePath(stem + "_edited.nii.gz");
+  const auto kind = static_cast<io::DicomObjectKind>(dicomSourceKind());
+  if (kind != io::DicomObjectKind::None) {
+    // A DICOM SEG/RTSTRUCT is written again as the same kind of object, in place (the
+    // viewer's main provides the writer); without a writer, as NIfTI next to it.
+    const QString object = QString::fromStdString(io::findDicomLabelObject(from.toStdString()));
+    if (dicomWriter_ && QFileInfo(QString::fromStdString(document_->imagePath())).exists()) return object;
+    const QFileInfo info(object);
+    return QDir(info.absolutePath()).filePath(info.completeBaseName() + "_edited.nii.gz");
   }
+  if (!from.isEmpty() && source.isFile()) return from;
   const QString image = QString::fromStdString(document_->imagePath());
   const QFileInfo info(image);
   const std::string name = info.fileName().toStdString();
@@ -392,10 +402,19 @@ QString ViewerController::maskSavePath() const {
 
 QString ViewerController::saveMaskInPlace() {
   const QString path = maskSavePath();
-  const bool fromFile = !document_->labelsPath().empty();
+  const auto kind = static_cast<io::DicomObjectKind>(dicomSourceKind());
+  if (kind != io::DicomObjectKind::None && dicomWriter_ &&
+      path.toStdString() == io::findDicomLabelObject(document_->labelsPath())) {
+    if (editor_.strokeActive()) editor_.endStroke();
+    if (!document_->labels()) throw core::Error("no mask to save: open or compute one first");
+    dicomWriter_(*document_->labels(), document_->imagePath(), document_->palette(),
+                 kind == io::DicomObjectKind::RtStruct, path.toStdString());
+    history_.setClean();
+    return path;
+  }
   saveMask(path);
-  // A new mask now has a home: the next Ctrl+S writes there too.
-  if (!fromFile || path.toStdString() != document_->labelsPath())
+  // The mask now has a home on disk: the next Ctrl+S writes there too.
+  if (path.toStdString() != document_->labelsPath())
     document_->setSharedLabels(document_->sharedLabels(), path.toStdString());
   return path;
 }

@@ -32,6 +32,13 @@ namespace aunet::gui {
 // the GUI itself never sees Torch). Empty: segmentation is not available.
 using SegmenterFactory = std::function<std::unique_ptr<model::Segmenter>(const std::string& modelPath)>;
 
+// Writes a mask as a DICOM object of the open series: `rtStruct` false for a SEG, true
+// for an RT Structure Set, atomically to `path` (the viewer's main hands in the
+// pipeline's writer; without one, a mask that came from DICOM is saved as NIfTI).
+using DicomMaskWriter = std::function<void(const core::LabelMap& mask, const std::string& seriesPath,
+                                           const std::vector<model::LabelInfo>& labels, bool rtStruct,
+                                           const std::string& path)>;
+
 class ViewerController : public QObject {
   Q_OBJECT
  public:
@@ -98,6 +105,7 @@ class ViewerController : public QObject {
   QString saveMaskInPlace();
   // Where saveMaskInPlace() writes.
   QString maskSavePath() const;
+  void setDicomMaskWriter(DicomMaskWriter writer) { dicomWriter_ = std::move(writer); }
   // Crash recovery: the mask (and where it belongs) in `folder`, written atomically;
   // recoveryAvailable()/restoreRecovery() offer it on the next start; clearRecovery()
   // after a save or a clean close.
@@ -135,6 +143,9 @@ class ViewerController : public QObject {
   QString modelPath_;
   int imageGeneration_ = 0;  // opens started; a background read applies only if still the latest
   SegmenterFactory factory_;
+  DicomMaskWriter dicomWriter_;
+  // The DICOM object kind the open mask came from (None: a plain label file or none).
+  int dicomSourceKind() const;
   SegmentationJob* job_;
   std::shared_ptr<const core::Volume> segmentedImage_;
   LabelTableModel* legend_;

@@ -6,7 +6,9 @@
 // maps of the two drawn slices around a gap are blended linearly by position, and a
 // voxel between them is inside where the blend is <= 0. Unlike a linear blend of
 // the masks themselves, a shape that moves or grows between the drawn slices moves
-// and grows smoothly through the gap.
+// and grows smoothly through the gap, as long as its drawings on neighbouring drawn
+// slices overlap (shapes that do not touch shrink and grow in place instead: draw
+// more slices where a structure moves fast).
 
 #include <cstdint>
 
