@@ -1,7 +1,7 @@
 // aunet-viewer: the clinician's desktop viewer.
 //   aunet-viewer [IMAGE] [--mask MASK] [--reference MASK] [--attention MAP] [--model MODEL]
 //                [--view axial|coronal|sagittal] [--screenshot PNG [--size WxH] [--palette]]
-//                [--tool brush|eraser|fill|navigate] [--threads N] [--measure-responsiveness]
+//                [--screenshot-delay MS] [--tool brush|eraser|fill|navigate] [--threads N] [--measure-responsiveness]
 // The GUI layer is torch-free; this main is where the concrete segmentation pipeline
 // (the same one `aunet segment` runs) is handed to it as a model::Segmenter factory.
 
@@ -81,10 +81,13 @@ int main(int argc, char** argv) {
       "measure-responsiveness",
       "Segment IMAGE with --model, print the longest gap between 10 ms timer ticks of the window's event loop "
       "while the worker runs, and quit.");
+  const QCommandLineOption delayOption(
+      "screenshot-delay", "Milliseconds to wait before --screenshot (default 300), e.g. while a script edits.", "MS", "300");
   const QCommandLineOption toolOption("tool", "Start with this editing tool: brush, eraser, fill or navigate (default).",
                                       "TOOL");
   parser.addOptions({maskOption, referenceOption, attentionOption, modelOption, segmentOption, viewOption,
-                     screenshotOption, sizeOption, paletteOption, threadsOption, measureOption, toolOption});
+                     screenshotOption, sizeOption, paletteOption, threadsOption, measureOption, toolOption,
+                     delayOption});
   parser.process(app);
 
   // The window's thread needs a core too: with Torch on every core, its OpenMP team
@@ -243,7 +246,8 @@ int main(int argc, char** argv) {
                        [&](bool) { QTimer::singleShot(100, &app, takeScreenshot); });
     if (!window.startSegmentation() && screenshot) return 1;
   } else if (screenshot) {
-    QTimer::singleShot(300, &app, takeScreenshot);
+    const int delay = std::clamp(parser.value(delayOption).toInt(), 0, 600000);
+    QTimer::singleShot(delay, &app, takeScreenshot);
   }
   return QApplication::exec();
 }

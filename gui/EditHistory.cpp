@@ -16,6 +16,7 @@ void EditHistory::record(std::unique_ptr<EditCommand> command) {
   serials_.push_back(nextSerial_++);
   done_ = commands_.size();
   enforceBudget();
+  changed();
 }
 
 std::string EditHistory::undoText() const { return canUndo() ? commands_[done_ - 1]->text() : std::string(); }
@@ -26,6 +27,7 @@ bool EditHistory::undo() {
   if (!canUndo()) return false;
   commands_[--done_]->revert(document_);
   enforceBudget();  // a reverted mask replacement now keeps its own mask alive
+  changed();
   return true;
 }
 
@@ -33,6 +35,7 @@ bool EditHistory::redo() {
   if (!canRedo()) return false;
   commands_[done_++]->apply(document_);
   enforceBudget();
+  changed();
   return true;
 }
 
@@ -41,6 +44,7 @@ void EditHistory::clear() {
   serials_.clear();
   done_ = 0;
   baseSerial_ = cleanSerial_ = nextSerial_++;
+  changed();
 }
 
 void EditHistory::setMemoryBudget(size_t bytes) {
@@ -74,6 +78,9 @@ void EditHistory::enforceBudget() {
   }
 }
 
-void EditHistory::setClean() { cleanSerial_ = currentSerial(); }
+void EditHistory::setClean() {
+  cleanSerial_ = currentSerial();
+  changed();
+}
 
 }  // namespace aunet::gui

@@ -10,6 +10,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <string>
 #include <vector>
@@ -39,6 +40,9 @@ class EditHistory {
   void clear();
   size_t size() const { return commands_.size(); }
 
+  // Called after every change of the stack (an entry added, undone, redone, dropped, cleared).
+  void setObserver(std::function<void()> observer) { observer_ = std::move(observer); }
+
   void setMemoryBudget(size_t bytes);
   size_t memoryBudget() const { return budget_; }
   size_t memoryBytes() const;  // what the entries hold now
@@ -62,6 +66,10 @@ class EditHistory {
   uint64_t nextSerial_ = 1;
   uint64_t baseSerial_ = 0;  // the state before commands_[0]
   uint64_t cleanSerial_ = 0;
+  std::function<void()> observer_;
+  void changed() const {
+    if (observer_) observer_();
+  }
 };
 
 }  // namespace aunet::gui

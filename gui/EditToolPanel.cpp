@@ -151,7 +151,7 @@ EditToolPanel::EditToolPanel(ViewerController& controller, QWidget* parent) : QW
     }
     sync();
   });
-  connect(&document, &ViewerDocument::labelsEdited, this, [this] {
+  connect(&controller_, &ViewerController::historyChanged, this, [this] {
     history_->setText(QString("Undo history: %1 edit(s), %2 MB of %3 MB")
                           .arg(controller_.history().size())
                           .arg(static_cast<double>(controller_.history().memoryBytes()) / (1 << 20), 0, 'f', 1)

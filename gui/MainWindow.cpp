@@ -49,7 +49,7 @@ MainWindow::MainWindow(SegmenterFactory factory, std::unique_ptr<ViewerSettings>
       document_(&controller_->document()),
       legend_(&controller_->legend()),
       job_(&controller_->segmentationJob()) {
-  setWindowTitle("aunet viewer");
+  setWindowTitle("aunet viewer[*]");  // [*]: unsaved edits
   setAcceptDrops(true);
   resize(1400, 900);
   buildViews();
@@ -165,6 +165,8 @@ void MainWindow::buildEditing() {
   key(QKeySequence("["), [size] { size(-1); });
   key(QKeySequence("]"), [size] { size(1); });
 
+  connect(controller_, &ViewerController::historyChanged, this,
+          [this] { setWindowModified(controller_->hasUnsavedEdits()); });
   autosaveTimer_ = new QTimer(this);
   autosaveTimer_->setInterval(settings_->autosaveSeconds() * 1000);
   connect(autosaveTimer_, &QTimer::timeout, this, &MainWindow::autosave);
@@ -343,7 +345,7 @@ void MainWindow::adoptImage(core::Volume image, const QString& path) {
   controller_->adoptImage(std::move(image), QFileInfo(path).absoluteFilePath().toStdString());
   settings_->addRecentFile(path);
   updateRecentMenu();
-  setWindowTitle(QString("aunet viewer - %1").arg(QFileInfo(path).fileName()));
+  setWindowTitle(QString("aunet viewer - %1[*]").arg(QFileInfo(path).fileName()));  // [*]: unsaved edits
   statusBar()->clearMessage();
 }
 

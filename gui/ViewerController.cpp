@@ -39,6 +39,7 @@ ViewerController::ViewerController(SegmenterFactory factory, QObject* parent)
     Q_EMIT segmentationFinished(false, "Cancelled");
   });
   connect(document_, &ViewerDocument::labelsChanged, this, &ViewerController::refreshStatistics);
+  history_.setObserver([this] { Q_EMIT historyChanged(); });
   connect(document_, &ViewerDocument::labelsEdited, this,
           [this](const imaging::LabelDelta* delta, bool reverted, core::Index3, core::Index3) {
             updateStatistics(*delta, reverted);

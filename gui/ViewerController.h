@@ -131,6 +131,7 @@ class ViewerController : public QObject {
   void modelLoaded(const QString& path);
   void segmentationFinished(bool succeeded, const QString& status);
   void statisticsChanged();
+  void historyChanged();  // an edit was recorded, undone, redone or saved
 
  private:
   ViewerDocument* document_;

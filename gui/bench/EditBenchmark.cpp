@@ -4,7 +4,8 @@
 // crossed repainted at once (what the user sees before the next move). Prints the
 // time per move (mean, 95th percentile, worst) next to its peer, one plain repaint of
 // the same view without an edit, and the ratio to a 60 Hz frame (16.7 ms).
-// Usage: aunet_edit_bench [moves] [depth] [brush mm]   (defaults 300, 400, 10)
+// Usage: aunet_edit_bench [moves] [depth] [brush mm] [sphere]   (defaults 300, 400, 10;
+// "sphere": the 3D brush, which also redraws the coronal and sagittal views it crosses)
 
 #include <QApplication>
 #include <QDir>
@@ -16,6 +17,7 @@
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
+#include <string>
 #include <vector>
 
 #include "core/Phantom.h"
@@ -62,6 +64,7 @@ int main(int argc, char** argv) {
   const int moves = argc > 1 ? std::max(10, std::atoi(argv[1])) : 300;
   const int64_t depth = argc > 2 ? std::max(8, std::atoi(argv[2])) : 400;
   const double brushMm = argc > 3 ? std::atof(argv[3]) : 10.0;
+  const bool sphere = argc > 4 && std::string(argv[4]) == "sphere";
   core::Geometry g;
   g.size = {512, 512, depth};
   g.spacing = {0.7, 0.7, 1.25};
@@ -81,6 +84,7 @@ int main(int argc, char** argv) {
   editor.setTool(gui::EditTool::Brush);
   editor.setActiveLabel(2);
   editor.setBrushDiameterMm(brushMm);
+  editor.setBrush3D(sphere);
 
   // Peer: a repaint of the same view with its slice re-rendered but nothing edited.
   std::vector<double> plain, plainCpu;
@@ -114,8 +118,8 @@ int main(int argc, char** argv) {
   send(view, QEvent::MouseButtonRelease, at(moves), Qt::NoButton);
   const Summary s = summarize(perMove), p = summarize(plain);
   const Summary sc = summarize(perMoveCpu), pc = summarize(plainCpu);
-  std::printf("aunet_edit_bench: brush %.0f mm on a 512x512x%lld CT (0.7 x 0.7 x 1.25 mm), axial view %dx%d px, %d moves\n",
-              brushMm, static_cast<long long>(depth), view->width(), view->height(), moves);
+  std::printf("aunet_edit_bench: %s brush %.0f mm on a 512x512x%lld CT (0.7 x 0.7 x 1.25 mm), axial view %dx%d px, %d moves\n",
+              sphere ? "3D (sphere)" : "2D (disc)", brushMm, static_cast<long long>(depth), view->width(), view->height(), moves);
   std::printf("stroke move + repaint  CPU mean %6.2f ms  p95 %6.2f ms  worst %6.2f ms | wall mean %6.2f  p95 %6.2f  worst %6.2f\n",
               sc.mean, sc.p95, sc.worst, s.mean, s.p95, s.worst);
   std::printf("plain repaint (peer)   CPU mean %6.2f ms  p95 %6.2f ms  worst %6.2f ms | wall mean %6.2f  p95 %6.2f  worst %6.2f\n",
