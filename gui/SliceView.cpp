@@ -10,6 +10,7 @@
 #include <cmath>
 
 #include "gui/OrientationMarkers.h"
+#include "gui/SliceViewHook.h"
 #include "gui/ViewerDocument.h"
 
 namespace aunet::gui {
@@ -101,6 +102,12 @@ void SliceView::paintEvent(QPaintEvent*) {
     p.drawLine(QPointF(c.x, r.top), QPointF(c.x, r.top + r.height));
   }
 
+  for (SliceViewHook* hook : hooks_) {
+    p.save();
+    hook->paint(*this, p);
+    p.restore();
+  }
+
   // Orientation letters in the middle of each edge.
   const OrientationMarkers m = OrientationMarkers::forSlice(state_->geometry(), s);
   QFont f = font();
@@ -134,6 +141,11 @@ ViewPoint SliceView::toSlice(QPointF widget) const {
   return state_->transform(axis_).widgetToSlice(state_->slice(axis_), width(), height(), {widget.x(), widget.y()});
 }
 
+QPointF SliceView::toWidget(ViewPoint slice) const {
+  const ViewPoint w = state_->transform(axis_).sliceToWidget(state_->slice(axis_), width(), height(), slice);
+  return {w.x, w.y};
+}
+
 void SliceView::moveCursorTo(QPointF widget) {
   const ViewPoint sp = toSlice(widget);
   state_->setCursorFromView(axis_, sp.x, sp.y);
@@ -155,6 +167,8 @@ void SliceView::mousePressEvent(QMouseEvent* event) {
   Q_EMIT activated(axis_);
   if (!hasImage()) return;
   lastMouse_ = event->position();
+  for (SliceViewHook* hook : hooks_)
+    if (hook->mousePress(*this, event)) return;
   if (event->button() == Qt::LeftButton && !(event->modifiers() & Qt::ShiftModifier)) {
     drag_ = Drag::Cursor;
     moveCursorTo(event->position());
@@ -170,6 +184,8 @@ void SliceView::mouseMoveEvent(QMouseEvent* event) {
   const QPointF pos = event->position();
   const QPointF d = pos - lastMouse_;
   lastMouse_ = pos;
+  for (SliceViewHook* hook : hooks_)
+    if (hook->mouseMove(*this, event)) return reportHover(pos);
   switch (drag_) {
     case Drag::Cursor: moveCursorTo(pos); break;
     case Drag::Pan:
@@ -185,7 +201,11 @@ void SliceView::mouseMoveEvent(QMouseEvent* event) {
   reportHover(pos);
 }
 
-void SliceView::mouseReleaseEvent(QMouseEvent*) { drag_ = Drag::None; }
+void SliceView::mouseReleaseEvent(QMouseEvent* event) {
+  drag_ = Drag::None;
+  for (SliceViewHook* hook : hooks_)
+    if (hook->mouseRelease(*this, event)) return;
+}
 
 void SliceView::mouseDoubleClickEvent(QMouseEvent* event) {
   if (event->button() == Qt::LeftButton) Q_EMIT maximizeToggled(axis_);
@@ -210,6 +230,8 @@ void SliceView::wheelEvent(QWheelEvent* event) {
 
 void SliceView::keyPressEvent(QKeyEvent* event) {
   if (!hasImage()) return QWidget::keyPressEvent(event);
+  for (SliceViewHook* hook : hooks_)
+    if (hook->keyPress(*this, event)) return;
   switch (event->key()) {
     case Qt::Key_PageUp: stepSlice(1); break;
     case Qt::Key_PageDown: stepSlice(-1); break;

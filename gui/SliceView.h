@@ -12,11 +12,14 @@
 #include <QPoint>
 #include <QWidget>
 
+#include <vector>
+
 #include "gui/OverlaySettings.h"
 #include "gui/ViewState.h"
 
 namespace aunet::gui {
 
+class SliceViewHook;
 class ViewerDocument;
 
 class SliceView : public QWidget {
@@ -31,6 +34,12 @@ class SliceView : public QWidget {
   // The slice as drawn now (for tests and the benchmark), rendering it if needed.
   const QImage& renderedSlice();
   QString title() const;
+  // Tools that draw on the view and see its input first (measurements); not owned.
+  void addHook(SliceViewHook* hook) { hooks_.push_back(hook); }
+  // Slice pixel <-> widget pixel under the current zoom and pan.
+  ViewPoint toSlice(QPointF widget) const;
+  QPointF toWidget(ViewPoint slice) const;
+  ViewState& state() { return *state_; }
 
   QSize sizeHint() const override { return {400, 400}; }
 
@@ -56,7 +65,6 @@ class SliceView : public QWidget {
  private:
   enum class Drag { None, Cursor, Pan, Window };
   bool hasImage() const;
-  ViewPoint toSlice(QPointF widget) const;
   void moveCursorTo(QPointF widget);
   void reportHover(QPointF widget);
   void stepSlice(int64_t delta);
@@ -73,6 +81,7 @@ class SliceView : public QWidget {
   Drag drag_ = Drag::None;
   QPointF lastMouse_;
   double wheelRemainder_ = 0.0;
+  std::vector<SliceViewHook*> hooks_;
 };
 
 }  // namespace aunet::gui
