@@ -69,7 +69,14 @@ core::LabelMap ViewerDocument::readLabelsOnGrid(const std::string& path, const c
     labels = io::readLabelMap(path);
     // A labels.json or ITK-SNAP .txt beside a NIfTI mask names its labels.
     if (names) {
-      *names = model::labelsForMask(path);
+      // A description file that does not parse must not keep the mask from opening:
+      // the mask opens with default names and the reason goes to the status bar.
+      try {
+        *names = model::labelsForMask(path);
+      } catch (const std::exception& e) {
+        names->clear();
+        if (notes) notes->push_back(std::string(e.what()) + " (label names not used)");
+      }
       if (!names->empty() && std::none_of(names->begin(), names->end(), [](const auto& l) { return l.value == 0; }))
         names->insert(names->begin(), {0, "background", {0, 0, 0}});
     }

@@ -84,6 +84,9 @@ TEST_F(SurfaceViewTest, BuildsOneSurfacePerLabelWhereItsVoxelsAre) {
       EXPECT_NEAR(mesh->hi[a], hi[a], g.spacing[a] * 1.01) << "label " << value << " axis " << a;
     }
   }
+  // Opacity per label holds across rebuilds.
+  window_->surfaces().scene().setOpacity(2, 0.5f);
+  EXPECT_FLOAT_EQ(scene.find(2)->opacity, 0.5f);
   // An edit (a new mask with label 2 only) drops the others and rebuilds label 2.
   core::LabelMap only2 = labels;
   for (auto& v : only2.labels()) v = v == 2 ? 2 : 0;
@@ -93,6 +96,7 @@ TEST_F(SurfaceViewTest, BuildsOneSurfacePerLabelWhereItsVoxelsAre) {
   EXPECT_EQ(scene.meshes().size(), 1u);
   ASSERT_NE(scene.find(2), nullptr);
   EXPECT_NE(scene.find(2)->serial, before);
+  EXPECT_FLOAT_EQ(scene.find(2)->opacity, 0.5f);
   // Undo brings the three back.
   ASSERT_TRUE(window_->undoEdit());
   ASSERT_TRUE(window_->waitForBackgroundJobs(60000));
@@ -141,6 +145,23 @@ TEST_F(SurfaceViewTest, ExportSurfacesWritesOneNamedMeshPerLabel) {
   ASSERT_TRUE(window_->openImage(QString::fromStdString(files_.image)));
   EXPECT_EQ(window_->exportSurfaces(dir_.filePath("none"), "stl"), 0);
   EXPECT_FALSE(QDir(dir_.filePath("none")).exists());
+}
+
+TEST_F(SurfaceViewTest, CinePlaysThroughTheActiveViewsSlicesAndWraps) {
+  ASSERT_TRUE(window_->openImage(QString::fromStdString(files_.image)));
+  const int64_t count = window_->viewState().sliceCount(ViewAxis::Axial);
+  window_->setCinePlaying(true, 10);
+  EXPECT_TRUE(window_->cinePlaying());
+  std::set<int64_t> seen;
+  ASSERT_TRUE(testing::waitUntil([&] {
+    seen.insert(window_->viewState().sliceIndex(ViewAxis::Axial));
+    return static_cast<int64_t>(seen.size()) == count;  // every slice, so it wrapped past the last
+  }, 20000));
+  window_->setCinePlaying(false);
+  EXPECT_FALSE(window_->cinePlaying());
+  const int64_t stopped = window_->viewState().sliceIndex(ViewAxis::Axial);
+  QTest::qWait(50);
+  EXPECT_EQ(window_->viewState().sliceIndex(ViewAxis::Axial), stopped);
 }
 
 TEST(SurfaceCameraTest, StandardViewsLookFromTheNamedSide) {
