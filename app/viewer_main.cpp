@@ -178,6 +178,9 @@ int main(int argc, char** argv) {
   }
 
   const auto takeScreenshot = [&]() {
+    // The 3D view's surfaces (built label by label in the background) and the legend's
+    // statistics are in the picture.
+    window.waitForBackgroundJobs();
     QApplication::processEvents();
     QImage shot = window.grab().toImage();
     if (parser.isSet(paletteOption)) shot = shot.convertToFormat(QImage::Format_Indexed8, Qt::DiffuseDither | Qt::PreferDither);

@@ -24,10 +24,15 @@
 #include "core/HeapReuse.h"
 #include "gui/EditInteraction.h"
 #include "gui/EditToolPanel.h"
+#include "gui/MeasurementPanel.h"
+#include "gui/MeasurementTool.h"
 #include "gui/OverlayPanel.h"
 #include "gui/SegmentationPanel.h"
 #include "gui/SeriesPickerDialog.h"
 #include "gui/SliceView.h"
+#include "gui/SurfaceBuilder.h"
+#include "gui/SurfaceExport.h"
+#include "gui/SurfaceView.h"
 #include "gui/TaskIndicator.h"
 #include "gui/ViewGrid.h"
 #include "gui/ViewerController.h"
@@ -79,7 +84,10 @@ MainWindow::MainWindow(SegmenterFactory factory, std::unique_ptr<ViewerSettings>
   connect(document_, &ViewerDocument::imageChanged, this, &MainWindow::onImageChanged);
   connect(document_, &ViewerDocument::labelsChanged, this, &MainWindow::onLabelsChanged);
   connect(document_, &ViewerDocument::attentionChanged, this, &MainWindow::onAttentionChanged);
-  connect(overlayPanel_, &OverlayPanel::changed, this, [this] { refreshAllViews(true); });
+  connect(overlayPanel_, &OverlayPanel::changed, this, [this] {
+    surfaces_->setAttention(overlays_.attentionIndex);
+    refreshAllViews(true);
+  });
   connect(overlayPanel_->legendView(), &QAbstractItemView::doubleClicked, this,
           [this](const QModelIndex& index) { jumpToLabel(legend_->labelValueAt(index.row())); });
 
@@ -142,6 +150,8 @@ void MainWindow::buildEditing() {
     addAction(a);
   };
   const auto tool = [this](EditTool t) {
+    // One tool owns the left button: an editing tool ends measuring (and Esc both).
+    if (measurementTool_) measurementTool_->setMode(MeasurementTool::Mode::None);
     controller_->editor().setTool(t);
     editPanel_->sync();
     refreshAllViews(false);
@@ -232,7 +242,30 @@ bool MainWindow::offerRecovery() {
 // ---------------------------------------------------------------------------- building
 
 void MainWindow::buildViews() {
-  viewGrid_ = new ViewGrid(&state_, document_, &overlays_, this);
+  surfaces_ = new SurfaceBuilder(document_, &controller_->tasks(), this);
+  viewGrid_ = new ViewGrid(&state_, document_, &overlays_, surfaces_, this);
+  if (surfaceView()) connect(surfaceView(), &SurfaceView::cursorChanged, this, [this] { refreshAllViews(false); });
+  measurementTool_ = new MeasurementTool(&controller_->measurements(), document_, this);
+  for (ViewAxis axis : kAxes) view(axis)->addHook(measurementTool_);
+  connect(measurementTool_, &MeasurementTool::repaintNeeded, this, [this] { refreshAllViews(false); });
+  // Measuring takes the left button from the editor (back to navigation).
+  connect(measurementTool_, &MeasurementTool::modeChanged, this, [this](MeasurementTool::Mode mode) {
+    if (mode == MeasurementTool::Mode::None || controller_->editor().tool() == EditTool::Navigate) return;
+    controller_->editor().setTool(EditTool::Navigate);
+    editPanel_->sync();
+  });
+  // Measurements are kept with the image they were drawn on.
+  connect(&controller_->measurements(), &MeasurementSet::changed, this, [this] {
+    if (!loadingMeasurements_ && document_->hasImage())
+      settings_->setMeasurementsFor(QString::fromStdString(document_->imagePath()), controller_->measurements().toJson());
+  });
+  cineTimer_ = new QTimer(this);
+  connect(cineTimer_, &QTimer::timeout, this, [this] {
+    const ViewAxis axis = viewGrid_->activeView()->axis();
+    if (!document_->hasImage()) return;
+    if (!state_.stepSlice(axis, 1)) state_.stepSlice(axis, -state_.sliceCount(axis));  // wrap to the first
+    refreshAllViews(false);
+  });
   for (ViewAxis axis : kAxes) {
     SliceView* v = view(axis);
     connect(v, &SliceView::cursorChanged, this, [this] { refreshAllViews(false); });
@@ -263,7 +296,32 @@ void MainWindow::buildDocks() {
   segDock->setObjectName("segmentationDock");
   segDock->setWidget(segmentationPanel_);
   addDockWidget(Qt::RightDockWidgetArea, segDock);
-  resizeDocks({overlayDock, segDock}, {560, 300}, Qt::Vertical);
+  // The study information (image, model grid, volumes, warnings), where the 2x2 layout's
+  // fourth pane had it before the 3D view took that place.
+  studyInfo_ = new QLabel(this);
+  studyInfo_->setObjectName("studyInfo");
+  studyInfo_->setAlignment(Qt::AlignTop | Qt::AlignLeft);
+  studyInfo_->setWordWrap(true);
+  studyInfo_->setTextInteractionFlags(Qt::TextSelectableByMouse);
+  studyInfo_->setMargin(6);
+  auto* measurePanel = new MeasurementPanel(measurementTool_, &state_, document_, this);
+  connect(measurePanel, &MeasurementPanel::showRequested, this, [this](int index) {
+    const auto& items = controller_->measurements().items();
+    if (index < 0 || index >= static_cast<int>(items.size())) return;
+    const Measurement& m = items[static_cast<size_t>(index)];
+    state_.stepSlice(m.view, m.slice - state_.sliceIndex(m.view));
+    refreshAllViews(false);
+  });
+  auto* measureDock = new QDockWidget("Measurements", this);
+  measureDock->setObjectName("measurementsDock");
+  measureDock->setWidget(measurePanel);
+  auto* infoDock = new QDockWidget("Study", this);
+  infoDock->setObjectName("studyDock");
+  infoDock->setWidget(studyInfo_);
+  addDockWidget(Qt::RightDockWidgetArea, infoDock);
+  tabifyDockWidget(infoDock, measureDock);
+  infoDock->raise();
+  resizeDocks({overlayDock, segDock, infoDock}, {460, 260, 200}, Qt::Vertical);
   resizeDocks({overlayDock}, {360}, Qt::Horizontal);
 }
 
@@ -456,10 +514,27 @@ bool MainWindow::exportView(const QString& path) {
     return false;
   }
   return guarded([&] {
-    const QImage image = activeView()->grab().toImage();
+    // The 2x2 layout as the user sees it (three slices and the 3D view), or the one
+    // maximized view.
+    QWidget* shown = viewGrid_->anyMaximized() ? static_cast<QWidget*>(activeView()) : viewGrid_;
+    const QImage image = shown->grab().toImage();
     if (!image.save(path, "PNG")) throw core::Error(path.toStdString(), "cannot write the PNG file");
     notify("Exported " + path);
   });
+}
+
+int MainWindow::exportSurfaces(const QString& folder, const QString& format) {
+  if (!document_->labels()) {
+    reportError("no surfaces to export: open or segment a mask first");
+    return 0;
+  }
+  int written = 0;
+  guarded([&] {
+    written = writeLabelSurfaces(*document_->labels(), document_->palette(), folder.toStdString(),
+                                 format.toStdString(), SurfaceBuilder::viewerOptions());
+    notify(QString("Exported %1 surface(s) into %2").arg(written).arg(folder));
+  });
+  return written;
 }
 
 // ---------------------------------------------------------------------------- segmentation
@@ -487,6 +562,18 @@ void MainWindow::cancelSegmentation() {
 SliceView* MainWindow::view(ViewAxis axis) const { return viewGrid_->view(axis); }
 
 SliceView* MainWindow::activeView() const { return viewGrid_->activeView(); }
+
+SurfaceView* MainWindow::surfaceView() const { return viewGrid_->surfaceView(); }
+
+void MainWindow::setCinePlaying(bool playing, int intervalMs) {
+  if (!playing) {
+    cineTimer_->stop();
+    return;
+  }
+  cineTimer_->start(std::max(10, intervalMs));
+}
+
+bool MainWindow::cinePlaying() const { return cineTimer_->isActive(); }
 
 void MainWindow::showAllViews() {
   if (document_->hasImage() && state_.geometry().size[2] == 1) return;  // 2D images have one view
@@ -534,6 +621,7 @@ void MainWindow::refreshAllViews(bool content) {
     else
       v->update();
   }
+  if (surfaceView()) surfaceView()->update();  // the slice planes follow the crosshair
 }
 
 void MainWindow::applyWindow(const WindowLevel& window) {
@@ -576,6 +664,13 @@ void MainWindow::onImageChanged() {
     maximizeView(ViewAxis::Axial);  // a 2D image has no coronal or sagittal view
   else if (viewGrid_->anyMaximized() && !isMaximized(viewGrid_->active()))
     showAllViews();
+  {
+    loadingMeasurements_ = true;
+    MeasurementSet& measurements = controller_->measurements();
+    const QString kept = settings_->measurementsFor(QString::fromStdString(document_->imagePath()));
+    if (kept.isEmpty() || !measurements.fromJson(kept)) measurements.clear();
+    loadingMeasurements_ = false;
+  }
   segmentationPanel_->setImageAvailable(true);
   segmentationPanel_->setStatus(controller_->segmenter() ? "Ready" : "");
   updateInfoPanel();
@@ -599,7 +694,7 @@ void MainWindow::onHover(bool inside, const core::Index3& voxel) {
 
 QString MainWindow::statusText() const { return hoverLabel_->text(); }
 
-void MainWindow::updateInfoPanel() { viewGrid_->setInformation(controller_->describe()); }
+void MainWindow::updateInfoPanel() { studyInfo_->setText(controller_->describe()); }
 
 void MainWindow::updateRecentMenu() {
   ViewerMenus::fillRecentFiles(recentMenu_, *this, settings_->recentFiles(), [this] {
@@ -616,6 +711,7 @@ void MainWindow::closeEvent(QCloseEvent* event) {
   // Closed on purpose: nothing to recover next time.
   if (!controller_->hasUnsavedEdits()) ViewerController::clearRecovery(settings_->recoveryFolder());
   rememberWindow();
+  cineTimer_->stop();
   job_->cancel();
   QMainWindow::closeEvent(event);
 }

@@ -33,10 +33,13 @@ namespace aunet::gui {
 class EditInteraction;
 class EditToolPanel;
 class LabelTableModel;
+class MeasurementTool;
 class OverlayPanel;
 class SegmentationJob;
 class SegmentationPanel;
 class SliceView;
+class SurfaceBuilder;
+class SurfaceView;
 class ViewerDocument;
 class ViewerController;
 class ViewGrid;
@@ -84,7 +87,11 @@ class MainWindow : public QMainWindow {
   bool saveMask(const QString& path);
   bool saveAttention(const QString& folder);  // attention_level<N>.nii.gz per gate level
   bool saveStatistics(const QString& path);   // CSV, written atomically
-  bool exportView(const QString& path);       // the active view as PNG
+  // The 2x2 layout (with the 3D view) or the one maximized view, as PNG.
+  bool exportView(const QString& path);
+  // Every label's surface as the viewer meshes it, one file per label like `aunet mesh`
+  // writes (format from the extension of `format`: stl, obj or ply); files written.
+  int exportSurfaces(const QString& folder, const QString& format = "stl");
   // Opens whatever a dropped/recent path is: model, mask on the open image, or image.
   bool openAny(const QString& path);
   // The same, without waiting (drops, recent files): images, masks and models load on workers.
@@ -123,6 +130,12 @@ class MainWindow : public QMainWindow {
   OverlaySettings& overlaySettings() { return overlays_; }
   SliceView* view(ViewAxis axis) const;
   SliceView* activeView() const;
+  SurfaceView* surfaceView() const;  // null without OpenGL (Qt's offscreen platform)
+  SurfaceBuilder& surfaces() { return *surfaces_; }
+  MeasurementTool& measurementTool() { return *measurementTool_; }
+  // Cine: steps the active view through its slices every `intervalMs` (wrapping).
+  void setCinePlaying(bool playing, int intervalMs = 100);
+  bool cinePlaying() const;
   LabelTableModel* legend() const { return legend_; }
   OverlayPanel* overlayPanel() const { return overlayPanel_; }
   SegmentationPanel* segmentationPanel() const { return segmentationPanel_; }
@@ -175,6 +188,11 @@ class MainWindow : public QMainWindow {
   ViewerDocument* document_;
   LabelTableModel* legend_;
   ViewGrid* viewGrid_ = nullptr;
+  SurfaceBuilder* surfaces_ = nullptr;
+  QLabel* studyInfo_ = nullptr;  // the study information dock's text
+  QTimer* cineTimer_ = nullptr;
+  MeasurementTool* measurementTool_ = nullptr;
+  bool loadingMeasurements_ = false;
   OverlayPanel* overlayPanel_ = nullptr;
   SegmentationPanel* segmentationPanel_ = nullptr;
   SegmentationJob* job_ = nullptr;

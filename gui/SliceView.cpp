@@ -10,6 +10,7 @@
 #include <cmath>
 
 #include "gui/OrientationMarkers.h"
+#include "gui/SliceViewHook.h"
 #include "gui/ViewerDocument.h"
 
 namespace aunet::gui {
@@ -101,6 +102,12 @@ void SliceView::paintEvent(QPaintEvent*) {
     p.drawLine(QPointF(c.x, r.top), QPointF(c.x, r.top + r.height));
   }
 
+  for (SliceViewHook* hook : hooks_) {
+    p.save();
+    hook->paint(*this, p);
+    p.restore();
+  }
+
   // Orientation letters in the middle of each edge.
   const OrientationMarkers m = OrientationMarkers::forSlice(state_->geometry(), s);
   QFont f = font();
@@ -167,6 +174,8 @@ void SliceView::mousePressEvent(QMouseEvent* event) {
   Q_EMIT activated(axis_);
   if (!hasImage()) return;
   lastMouse_ = event->position();
+  for (SliceViewHook* hook : hooks_)
+    if (hook->mousePress(*this, event)) return;
   core::Index3 voxel{0, 0, 0};
   if (interaction_ && interaction_->press(*this, event, voxelAt(event->position(), voxel), voxel)) return;
   if (event->button() == Qt::LeftButton && !(event->modifiers() & Qt::ShiftModifier)) {
@@ -184,6 +193,8 @@ void SliceView::mouseMoveEvent(QMouseEvent* event) {
   const QPointF pos = event->position();
   const QPointF d = pos - lastMouse_;
   lastMouse_ = pos;
+  for (SliceViewHook* hook : hooks_)
+    if (hook->mouseMove(*this, event)) return reportHover(pos);
   core::Index3 voxel{0, 0, 0};
   if (interaction_ && drag_ == Drag::None && interaction_->move(*this, event, voxelAt(pos, voxel), voxel)) {
     reportHover(pos);
@@ -205,8 +216,11 @@ void SliceView::mouseMoveEvent(QMouseEvent* event) {
 }
 
 void SliceView::mouseReleaseEvent(QMouseEvent* event) {
+  // A drag the editor took (it started with drag_ None) ends with the editor.
   if (interaction_ && drag_ == Drag::None && interaction_->release(*this, event)) return;
   drag_ = Drag::None;
+  for (SliceViewHook* hook : hooks_)
+    if (hook->mouseRelease(*this, event)) return;
 }
 
 void SliceView::mouseDoubleClickEvent(QMouseEvent* event) {
@@ -232,6 +246,8 @@ void SliceView::wheelEvent(QWheelEvent* event) {
 
 void SliceView::keyPressEvent(QKeyEvent* event) {
   if (!hasImage()) return QWidget::keyPressEvent(event);
+  for (SliceViewHook* hook : hooks_)
+    if (hook->keyPress(*this, event)) return;
   switch (event->key()) {
     case Qt::Key_PageUp: stepSlice(1); break;
     case Qt::Key_PageDown: stepSlice(-1); break;

@@ -12,12 +12,15 @@
 #include <QPoint>
 #include <QWidget>
 
+#include <vector>
+
 #include "gui/OverlaySettings.h"
 #include "gui/SliceInteraction.h"
 #include "gui/ViewState.h"
 
 namespace aunet::gui {
 
+class SliceViewHook;
 class ViewerDocument;
 
 class SliceView : public QWidget {
@@ -32,13 +35,16 @@ class SliceView : public QWidget {
   // The slice as drawn now (for tests and the benchmark), rendering it if needed.
   const QImage& renderedSlice();
   QString title() const;
-
-  QSize sizeHint() const override { return {400, 400}; }
-  // A tool offered the mouse first (the mask editor); null: none.
-  void setInteraction(SliceInteraction* interaction) { interaction_ = interaction; }
-  // Slice pixel coordinates of a widget point, and back (tools draw with these).
+  // Tools that draw on the view and see its input first (measurements); not owned.
+  void addHook(SliceViewHook* hook) { hooks_.push_back(hook); }
+  // Slice pixel <-> widget pixel under the current zoom and pan.
   ViewPoint toSlice(QPointF widget) const;
   QPointF toWidget(ViewPoint slice) const;
+  ViewState& state() { return *state_; }
+
+  QSize sizeHint() const override { return {400, 400}; }
+  // The mask editor, offered the mouse after the hooks; null: none.
+  void setInteraction(SliceInteraction* interaction) { interaction_ = interaction; }
   // The voxel under a widget point at the shown slice; false outside the image.
   bool voxelAt(QPointF widget, core::Index3& voxel) const;
 
@@ -81,6 +87,7 @@ class SliceView : public QWidget {
   QPointF lastMouse_;
   double wheelRemainder_ = 0.0;
   SliceInteraction* interaction_ = nullptr;
+  std::vector<SliceViewHook*> hooks_;
 };
 
 }  // namespace aunet::gui

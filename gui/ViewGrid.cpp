@@ -4,10 +4,12 @@
 #include <QLabel>
 
 #include "gui/SliceView.h"
+#include "gui/SurfaceView.h"
 
 namespace aunet::gui {
 
-ViewGrid::ViewGrid(ViewState* state, ViewerDocument* document, OverlaySettings* overlays, QWidget* parent)
+ViewGrid::ViewGrid(ViewState* state, ViewerDocument* document, OverlaySettings* overlays, SurfaceBuilder* surfaces,
+                   QWidget* parent)
     : QWidget(parent) {
   grid_ = new QGridLayout(this);
   grid_->setContentsMargins(0, 0, 0, 0);
@@ -17,13 +19,16 @@ ViewGrid::ViewGrid(ViewState* state, ViewerDocument* document, OverlaySettings* 
     views_[ViewState::viewIndex(a)] = new SliceView(a, state, document, overlays, this);
     connect(views_[ViewState::viewIndex(a)], &SliceView::activated, this, [this](ViewAxis axis) { active_ = axis; });
   }
-  infoPanel_ = new QWidget(this);
-  infoText_ = new QLabel(infoPanel_);
-  infoText_->setStyleSheet("color: #d0d0d0; padding: 10px;");
-  infoText_->setAlignment(Qt::AlignTop | Qt::AlignLeft);
-  infoText_->setWordWrap(true);
-  auto* infoLayout = new QGridLayout(infoPanel_);
-  infoLayout->addWidget(infoText_);
+  if (SurfaceView::openGLAvailable()) {
+    surfaceView_ = new SurfaceView(surfaces, state, document, this);
+    surfacePane_ = surfaceView_;
+  } else {
+    auto* note = new QLabel("3D view: no OpenGL on this display", this);
+    note->setObjectName("view-3D-unavailable");
+    note->setAlignment(Qt::AlignCenter);
+    note->setStyleSheet("color: #a0a0a0;");
+    surfacePane_ = note;
+  }
   layoutViews();
 }
 
@@ -40,24 +45,22 @@ void ViewGrid::maximize(ViewAxis axis) {
   layoutViews();
 }
 
-void ViewGrid::setInformation(const QString& richText) { infoText_->setText(richText); }
-
 void ViewGrid::layoutViews() {
-  // Radiology 2x2: axial | sagittal over coronal | study information.
+  // Radiology 2x2: axial | sagittal over coronal | 3D.
   for (int i = 0; i < ViewState::kViews; ++i) grid_->removeWidget(views_[i]);
-  grid_->removeWidget(infoPanel_);
+  grid_->removeWidget(surfacePane_);
   if (maximized_ >= 0) {
     for (int i = 0; i < ViewState::kViews; ++i) views_[i]->setVisible(i == maximized_);
-    infoPanel_->hide();
+    surfacePane_->hide();
     grid_->addWidget(views_[maximized_], 0, 0);
     return;
   }
   grid_->addWidget(view(ViewAxis::Axial), 0, 0);
   grid_->addWidget(view(ViewAxis::Sagittal), 0, 1);
   grid_->addWidget(view(ViewAxis::Coronal), 1, 0);
-  grid_->addWidget(infoPanel_, 1, 1);
+  grid_->addWidget(surfacePane_, 1, 1);
   for (auto* v : views_) v->show();
-  infoPanel_->show();
+  surfacePane_->show();
 }
 
 }  // namespace aunet::gui

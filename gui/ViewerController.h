@@ -18,6 +18,7 @@
 #include "gui/EditHistory.h"
 #include "gui/LabelTableModel.h"
 #include "gui/MaskEditor.h"
+#include "gui/MeasurementSet.h"
 #include "gui/SegmentationJob.h"
 #include "gui/OverlaySettings.h"
 #include "gui/TaskRunner.h"
@@ -60,6 +61,8 @@ class ViewerController : public QObject {
   // The legend's rows: per-label counts, mL and Dice of the open masks.
   LabelTableModel& legend() { return *legend_; }
   SegmentationJob& segmentationJob() { return *job_; }
+  // The open image's rulers and regions (kept per image by the window's settings).
+  MeasurementSet& measurements() { return *measurements_; }
   bool canSegment() const { return static_cast<bool>(factory_); }
 
   // The open image. A new one clears the undo stack; a read that fails throws and
@@ -150,6 +153,7 @@ class ViewerController : public QObject {
   SegmentationJob* job_;
   std::shared_ptr<const core::Volume> segmentedImage_;
   LabelTableModel* legend_;
+  MeasurementSet* measurements_ = new MeasurementSet(this);
   int statisticsGeneration_ = 0;
   bool statisticsCurrent_ = true;  // the legend's numbers describe the open masks
   bool editedDuringPass_ = false;  // a pass running while the mask was edited counts again

@@ -7,6 +7,7 @@
 
 #include "io/DicomObjectReader.h"
 #include "io/ImageReader.h"
+#include "model/api/LabelDescription.h"
 #include "imaging/ImageResampler.h"
 #include "core/Error.h"
 
@@ -66,6 +67,19 @@ core::LabelMap ViewerDocument::readLabelsOnGrid(const std::string& path, const c
     labels = std::move(object.labels);
   } else {
     labels = io::readLabelMap(path);
+    // A labels.json or ITK-SNAP .txt beside a NIfTI mask names its labels.
+    if (names) {
+      // A description file that does not parse must not keep the mask from opening:
+      // the mask opens with default names and the reason goes to the status bar.
+      try {
+        *names = model::labelsForMask(path);
+      } catch (const std::exception& e) {
+        names->clear();
+        if (notes) notes->push_back(std::string(e.what()) + " (label names not used)");
+      }
+      if (!names->empty() && std::none_of(names->begin(), names->end(), [](const auto& l) { return l.value == 0; }))
+        names->insert(names->begin(), {0, "background", {0, 0, 0}});
+    }
   }
   if (labels.geometry().sameGrid(target)) {
     // Tiny header rounding differences: adopt the image grid exactly.

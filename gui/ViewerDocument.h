@@ -33,7 +33,8 @@ class ViewerDocument : public QObject {
   // worker thread; the window then hands the result to setLabels()/setReference()/
   // setAttention(). `path` names the file in errors and notes.
   // A DICOM SEG or RTSTRUCT (or a folder holding one) fills `names` with its segments'
-  // names and colours.
+  // names and colours; another mask, with those of the labels.json or ITK-SNAP .txt
+  // beside it (model/api/LabelDescription.h).
   static core::LabelMap readLabelsOnGrid(const std::string& path, const core::Geometry& grid,
                                          std::vector<std::string>* notes = nullptr,
                                          std::vector<model::LabelInfo>* names = nullptr);

@@ -13,6 +13,7 @@
 #include <QToolBar>
 
 #include "gui/MainWindow.h"
+#include "gui/MeasurementTool.h"
 #include "gui/ViewerController.h"
 #include "gui/WindowPresetBox.h"
 
@@ -74,6 +75,10 @@ ViewerMenus::Built ViewerMenus::build(MainWindow& w) {
     const QString path = QFileDialog::getSaveFileName(window, "Export view", {}, "PNG (*.png)");
     if (!path.isEmpty()) window->exportView(path.endsWith(".png", Qt::CaseInsensitive) ? path : path + ".png");
   });
+  file->addAction("Export s&urfaces...", window, [window] {
+    const QString dir = QFileDialog::getExistingDirectory(window, "Export surfaces (one STL per label, LPS mm) into");
+    if (!dir.isEmpty()) window->exportSurfaces(dir, "stl");
+  });
   file->addSeparator();
   out.recentFiles = file->addMenu("Recent files");
   file->addSeparator();
@@ -104,6 +109,28 @@ ViewerMenus::Built ViewerMenus::build(MainWindow& w) {
   });
   cross->setCheckable(true);
   cross->setChecked(true);
+  QAction* cine = viewMenu->addAction("Cine (play through slices)", QKeySequence("Ctrl+P"), window,
+                                      [window](bool on) { window->setCinePlaying(on); });
+  cine->setCheckable(true);
+  cine->setObjectName("cineAction");
+
+  QMenu* measure = w.menuBar()->addMenu("&Measure");
+  const std::pair<const char*, MeasurementTool::Mode> tools3[] = {{"&Ruler (mm)", MeasurementTool::Mode::Ruler},
+                                                                  {"&Ellipse region", MeasurementTool::Mode::Ellipse},
+                                                                  {"Rec&tangle region", MeasurementTool::Mode::Rectangle}};
+  const char* keys[] = {"R", "O", "T"};  // E is the eraser
+  for (int i = 0; i < 3; ++i) {
+    const MeasurementTool::Mode mode = tools3[i].second;
+    measure->addAction(tools3[i].first, QKeySequence(keys[i]), window, [window, mode] {
+      MeasurementTool& tool = window->measurementTool();
+      tool.setMode(tool.mode() == mode ? MeasurementTool::Mode::None : mode);
+    });
+  }
+  // Esc (the editor's "navigate" key) stops measuring too.
+  measure->addAction("&Stop measuring", window,
+                     [window] { window->measurementTool().setMode(MeasurementTool::Mode::None); });
+  measure->addAction("&Delete selected", QKeySequence::Delete, window,
+                     [window] { window->controller().measurements().removeSelected(); });
 
   QMenu* segMenu = w.menuBar()->addMenu("&Segmentation");
   QAction* run = segMenu->addAction("&Segment", QKeySequence("Ctrl+R"), window, &MainWindow::startSegmentation);
@@ -121,8 +148,11 @@ ViewerMenus::Built ViewerMenus::build(MainWindow& w) {
                              "Ctrl+wheel: zoom at the mouse;  middle drag or Shift+left drag: pan\n"
                              "Right drag: window width (left/right) and level (up/down)\n"
                              "Double click: maximize / restore a view;  F1-F3 one view, F4 2x2\n"
-                             "Ctrl+0: reset zoom and pan;  C: crosshair on/off\n\n"
-                             "Editing: B brush, E eraser, F fill, Esc navigate; 1-9 active label;\n"
+                             "Ctrl+0: reset zoom and pan;  C: crosshair on/off;  Ctrl+P: cine\n"
+                             "3D view: left drag rotate, wheel or right drag zoom, middle drag pan,\n"
+                             "  click on a surface: crosshair there;  right click: opacity per label\n"
+                             "Measurements: R ruler, O ellipse, T rectangle (then drag), Delete removes the selected one\n\n"
+                             "Editing: B brush, E eraser, F fill, Esc navigate (and stop measuring); 1-9 active label;\n"
                              "[ and ] brush size; Ctrl+Z undo, Ctrl+Shift+Z redo; Ctrl+S save the mask");
   });
 

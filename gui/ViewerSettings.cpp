@@ -64,4 +64,16 @@ void ViewerSettings::setWindowFor(const QString& studyPath, const WindowLevel& w
   settings_->setValue(key + "/width", window.width);
 }
 
+QString ViewerSettings::measurementsFor(const QString& studyPath) const {
+  return settings_->value(studyKey(studyPath) + "/measurements").toString();
+}
+
+void ViewerSettings::setMeasurementsFor(const QString& studyPath, const QString& json) {
+  const QString key = studyKey(studyPath) + "/measurements";
+  if (json.isEmpty() || json == "[]")
+    settings_->remove(key);
+  else
+    settings_->setValue(key, json);
+}
+
 }  // namespace aunet::gui

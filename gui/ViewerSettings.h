@@ -1,6 +1,6 @@
 #pragma once
-// What the viewer remembers between sessions (QSettings): recent files and the last
-// display window used for each study, keyed by its absolute path.
+// What the viewer remembers between sessions (QSettings): recent files, and for each
+// study (keyed by its absolute path) the last display window and its measurements.
 
 #include <QSettings>
 #include <QString>
@@ -38,6 +38,9 @@ class ViewerSettings {
 
   std::optional<WindowLevel> windowFor(const QString& studyPath) const;
   void setWindowFor(const QString& studyPath, const WindowLevel& window);
+  // The study's measurements (MeasurementSet::toJson); empty when none were kept.
+  QString measurementsFor(const QString& studyPath) const;
+  void setMeasurementsFor(const QString& studyPath, const QString& json);
 
  private:
   static QString studyKey(const QString& studyPath);

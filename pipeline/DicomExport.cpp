@@ -11,6 +11,7 @@
 #include "core/Error.h"
 #include "imaging/ImageResampler.h"
 #include "io/DicomObjectWriter.h"
+#include "model/api/LabelDescription.h"
 
 namespace aunet::pipeline {
 
@@ -74,25 +75,7 @@ void writeDicomMask(MaskFormat format, const core::LabelMap& mask, const io::Dic
 }
 
 std::vector<model::LabelInfo> labelsForMask(const std::string& maskPath, const std::string& labelsFile) {
-  std::string file = labelsFile;
-  std::error_code ec;
-  if (file.empty()) {
-    const fs::path beside = fs::path(maskPath).parent_path() / "labels.json";
-    if (!fs::exists(beside, ec)) return {};
-    file = beside.string();
-  }
-  std::ifstream in(file);
-  if (!in) throw core::Error(file, "cannot open the label names file");
-  std::vector<model::LabelInfo> labels;
-  try {
-    const nlohmann::json json = nlohmann::json::parse(in);
-    const nlohmann::json& list = json.is_object() && json.contains("labels") ? json.at("labels") : json;
-    for (const auto& item : list) labels.push_back(model::LabelInfo::fromJson(item));
-  } catch (const std::exception& e) {
-    throw core::Error(file, std::string("not a label names file ([{\"value\": 1, \"name\": \"liver\"}, ...]): ") +
-                                e.what());
-  }
-  return labels;
+  return model::labelsForMask(maskPath, labelsFile);
 }
 
 }  // namespace aunet::pipeline

@@ -36,7 +36,8 @@ void writeDicomMask(MaskFormat format, const core::LabelMap& mask, const io::Dic
                     const std::string& path);
 
 // Label names for a mask file: `labelsFile` (aunet's labels.json: [{"value", "name",
-// "color"}]) when given, else a labels.json beside the mask, else none.
+// "color"}], or ITK-SNAP's label description .txt) when given, else the description
+// beside the mask (model/api/LabelDescription.h says where it looks), else none.
 std::vector<model::LabelInfo> labelsForMask(const std::string& maskPath, const std::string& labelsFile = {});
 
 }  // namespace aunet::pipeline

@@ -1,5 +1,7 @@
 #include "surface/MeshWriter.h"
 
+#include <cctype>
+
 #include <cmath>
 #include <cstdint>
 #include <cstdio>
@@ -16,6 +18,27 @@
 namespace fs = std::filesystem;
 
 namespace aunet::surface {
+
+namespace {
+
+// A name as a file-name part: letters, digits, '.', '-' and '_' kept, anything else '_'.
+std::string fileSafe(const std::string& name) {
+  std::string s;
+  for (unsigned char c : name) s += (std::isalnum(c) || c == '-' || c == '_' || c == '.') ? char(c) : '_';
+  if (s.empty() || s.find_first_not_of("._") == std::string::npos) return "";
+  return s;
+}
+
+}  // namespace
+
+std::string meshFileName(int value, const std::string& name, MeshFormat format) {
+  const std::string safe = fileSafe(name);
+  return std::to_string(value) + "_" + (safe.empty() ? "label_" + std::to_string(value) : safe) + extensionOf(format);
+}
+
+std::string meshTitle(int value, const std::string& name) {
+  return "label " + std::to_string(value) + (name.empty() ? "" : " " + name);
+}
 
 const char* const kCoordinateConvention =
     "patient coordinates LPS mm (+x left, +y posterior, +z superior; DICOM/ITK)";

@@ -17,6 +17,12 @@ namespace aunet::surface {
 // The coordinate statement every file carries.
 extern const char* const kCoordinateConvention;
 
+// One label's file name and title, as `aunet mesh` and the viewer's "Export surfaces..."
+// name them: "<value>_<name><ext>" (name made file-safe; "label_<value>" without one)
+// and "label <value> <name>".
+std::string meshFileName(int value, const std::string& name, MeshFormat format);
+std::string meshTitle(int value, const std::string& name);
+
 // `title` (e.g. "label 1 liver") goes into the header next to the coordinate
 // statement. Throws core::Error "<path>: <reason>" and leaves no file behind on failure.
 void writeMesh(const Mesh& mesh, const std::string& path, MeshFormat format, const std::string& title);

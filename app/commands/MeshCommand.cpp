@@ -33,7 +33,7 @@ void setupMeshCommand(CLI::App& parent, MeshOptions& options) {
       "  aunet mesh -i brain/ch2.nii.gz -o meshes/                  # every label, binary STL\n"
       "  aunet mesh -i mask.nii.gz -o meshes/ --labels 1,3 --output-format ply --decimate 0.5\n"
       "  aunet mesh -i mask.seg.dcm -o meshes/ --output-format obj   # a DICOM SEG, named from its segments\n"
-      "Files: OUTDIR/<value>_<name>.<ext>, names from labels.json beside the mask; vertices in LPS mm\n"
+      "Files: OUTDIR/<value>_<name>.<ext>, names from labels.json or an ITK-SNAP .txt beside the mask; LPS mm\n"
       "(+x left, +y posterior, +z superior), stated in each file's header. RAS tools mirror x and y.");
   cmd->add_option("-i,--input", options.input, "Label map: NIfTI, NRRD, MetaImage, DICOM SEG/RTSTRUCT")->required();
   cmd->add_option("-o,--output", options.outputDir, "Folder for the mesh files (created if missing)")->required();
@@ -69,14 +69,6 @@ std::vector<uint16_t> parseLabelList(const std::string& text) {
   }
   if (values.empty()) throw core::Error("--labels " + text + ": no label values given");
   return values;
-}
-
-// A name as a file-name part: letters, digits, '.', '-' and '_' kept, anything else '_'.
-std::string fileSafe(const std::string& name) {
-  std::string s;
-  for (unsigned char c : name) s += (std::isalnum(c) || c == '-' || c == '_' || c == '.') ? char(c) : '_';
-  if (s.empty() || s.find_first_not_of("._") == std::string::npos) return "";
-  return s;
 }
 
 std::string listOf(const std::vector<uint16_t>& values) {
@@ -148,10 +140,8 @@ int runMeshCommand(const MeshOptions& options, std::ostream& out) {
   if (ec) throw core::Error(options.outputDir, "cannot create the folder: " + ec.message());
   const auto& s = mask.geometry().spacing;
   for (const Planned& p : planned) {
-    const std::string safe = fileSafe(p.name);
-    const std::string stem = std::to_string(p.value) + "_" + (safe.empty() ? "label_" + std::to_string(p.value) : safe);
-    const std::string file = (fs::path(options.outputDir) / (stem + surface::extensionOf(format))).string();
-    const std::string title = "label " + std::to_string(p.value) + (p.name.empty() ? "" : " " + p.name);
+    const std::string file = (fs::path(options.outputDir) / surface::meshFileName(p.value, p.name, format)).string();
+    const std::string title = surface::meshTitle(p.value, p.name);
     surface::writeMesh(p.mesh, file, format, title);
     const double meshVolume = surface::signedVolume(p.mesh);
     const double voxelVolume = static_cast<double>(counts[p.value]) * s[0] * s[1] * s[2];

@@ -1,0 +1,60 @@
+#pragma once
+// Keeps the 3D scene in step with the document: after a new or edited mask it
+// rebuilds the label surfaces on the viewer's TaskRunner, one job per label (the
+// slice views stay responsive and surfaces appear one by one), and the attention
+// iso-surface of the chosen gate. A result for a mask that has been replaced since
+// is dropped. Surfaces come from aunet_surface (VTK's discrete flying edges and
+// windowed sinc), the same code `aunet mesh` writes files with.
+
+#include <QObject>
+
+#include <memory>
+
+#include "gui/SurfaceScene.h"
+#include "surface/LabelSurface.h"
+
+namespace aunet::core {
+class LabelMap;
+}
+
+namespace aunet::gui {
+
+class TaskRunner;
+class ViewerDocument;
+
+class SurfaceBuilder : public QObject {
+  Q_OBJECT
+ public:
+  SurfaceBuilder(ViewerDocument* document, TaskRunner* tasks, QObject* parent = nullptr);
+
+  SurfaceScene& scene() { return scene_; }
+  const SurfaceScene& scene() const { return scene_; }
+  // Which attention map (index into ViewerDocument::attention(), -1: none) is shown as
+  // an iso-surface at `level` (gate coefficient in (0, 1)).
+  void setAttention(int index, float level = 0.5f);
+  int attentionIndex() const { return attentionIndex_; }
+  // The options the viewer meshes with (also "Export surfaces..."'s).
+  static surface::SurfaceOptions viewerOptions();
+  // Labels whose surface is still being built.
+  int building() const { return building_; }
+
+ Q_SIGNALS:
+  void sceneChanged();  // a mesh arrived, went, or changed colour/opacity
+
+ private:
+  void onLabelsChanged();
+  void rebuildLabels();
+  void rebuildAttention();
+
+  ViewerDocument* document_;
+  TaskRunner* tasks_;
+  SurfaceScene scene_;
+  std::shared_ptr<const core::LabelMap> built_;  // the mask the scene's label meshes belong to
+  int labelGeneration_ = 0;
+  int attentionGeneration_ = 0;
+  int attentionIndex_ = -1;
+  float attentionLevel_ = 0.5f;
+  int building_ = 0;
+};
+
+}  // namespace aunet::gui
