@@ -15,6 +15,7 @@
 #include "core/Geometry.h"
 #include "core/LabelMap.h"
 #include "core/Volume.h"
+#include "tests/support/ScratchFolder.h"
 #include "tests/support/SharedData.h"
 
 namespace aunet::io::test {
@@ -39,26 +40,13 @@ inline fs::path sharedDataDir() {
   AUNET_SHARED_MISSING("shared data not found (" << (relative)                                     \
                        << "); set AUNET_SHARED_DATA to the shared/data folder to run this test")
 
-// A fresh folder per test, removed afterwards.
+// A fresh folder per test, removed afterwards (tests/support/ScratchFolder.h).
 class ScratchTest : public ::testing::Test {
  protected:
-  void SetUp() override {
-    std::random_device rd;
-    dir_ = fs::temp_directory_path() / ("aunet-io-test-" + std::to_string(rd()) + std::to_string(rd()));
-    fs::create_directories(dir_);
-  }
-  void TearDown() override {
-    std::error_code ec;
-    fs::remove_all(dir_, ec);
-  }
-  std::string path(const std::string& name) const { return (dir_ / name).string(); }
-  // Every entry of the scratch folder, for "no temporary file left" checks.
-  std::vector<std::string> entries() const {
-    std::vector<std::string> names;
-    for (const auto& e : fs::directory_iterator(dir_)) names.push_back(e.path().filename().string());
-    return names;
-  }
-  fs::path dir_;
+  std::string path(const std::string& name) const { return scratch_.path(name); }
+  std::vector<std::string> entries() const { return scratch_.entries(); }
+  ::aunet::test::ScratchFolder scratch_{"aunet-io-test-"};
+  const fs::path& dir_ = scratch_.dir();
 };
 
 // An oblique, anisotropic grid with an origin away from zero. Every number is exact

@@ -14,12 +14,12 @@
 #include <cstring>
 #include <filesystem>
 #include <fstream>
-#include <random>
 #include <sstream>
 
 #include "core/Error.h"
 #include "surface/LabelSurface.h"
 #include "surface/MeshWriter.h"
+#include "tests/support/ScratchFolder.h"
 #include "tests/surface/SurfaceTestSupport.h"
 
 namespace fs = std::filesystem;
@@ -32,9 +32,6 @@ using namespace aunet::surface::test;
 class MeshWriter : public ::testing::Test {
  protected:
   void SetUp() override {
-    std::random_device rd;
-    dir_ = fs::temp_directory_path() / ("aunet-mesh-test-" + std::to_string(rd()) + std::to_string(rd()));
-    fs::create_directories(dir_);
     core::LabelMap mask(gridAround(centre_, 10.0, {0.9, 1.1, 1.3}, rotation(3, 1, 2, 25)));
     paintSphere(mask, centre_, 10.0, 1);
     mesh_ = extractLabelSurface(mask, 1);
@@ -45,16 +42,8 @@ class MeshWriter : public ::testing::Test {
         hi_[a] = std::max(hi_[a], v[a]);
       }
   }
-  void TearDown() override {
-    std::error_code ec;
-    fs::remove_all(dir_, ec);
-  }
-  std::string path(const std::string& name) const { return (dir_ / name).string(); }
-  std::vector<std::string> entries() const {
-    std::vector<std::string> names;
-    for (const auto& e : fs::directory_iterator(dir_)) names.push_back(e.path().filename().string());
-    return names;
-  }
+  std::string path(const std::string& name) const { return scratch_.path(name); }
+  std::vector<std::string> entries() const { return scratch_.entries(); }
   // Same counts and the same extent (float precision) as the mesh written.
   void expectSameMesh(vtkPolyData* read) {
     ASSERT_NE(read, nullptr);
@@ -74,7 +63,8 @@ class MeshWriter : public ::testing::Test {
     return s.str();
   }
 
-  fs::path dir_;
+  ::aunet::test::ScratchFolder scratch_{"aunet-mesh-test-"};
+  const fs::path& dir_ = scratch_.dir();
   core::Vec3 centre_{-60.0, 25.0, 310.0};
   Mesh mesh_;
   core::Vec3 lo_{1e30, 1e30, 1e30}, hi_{-1e30, -1e30, -1e30};
