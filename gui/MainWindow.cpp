@@ -235,7 +235,11 @@ bool MainWindow::offerRecovery() {
     return false;
   }
   const bool ok = guarded([&] { controller_->restoreRecovery(folder); });
-  if (ok) notify("Restored the unsaved edits of " + image);
+  if (ok) {
+    setWindowTitle(QString("aunet viewer - %1[*]").arg(QFileInfo(image).fileName()));
+    setWindowModified(controller_->hasUnsavedEdits());
+    notify("Restored the unsaved edits of " + image);
+  }
   return ok;
 }
 

@@ -88,6 +88,10 @@ ViewerMenus::Built ViewerMenus::build(MainWindow& w) {
   QMenu* edit = w.menuBar()->addMenu("&Edit");
   QAction* undo = edit->addAction("&Undo", QKeySequence::Undo, window, [window] { window->undoEdit(); });
   QAction* redo = edit->addAction("&Redo", QKeySequence::Redo, window, [window] { window->redoEdit(); });
+  // Ctrl+Shift+Z on every platform theme (some bind Redo to Ctrl+Y only).
+  QList<QKeySequence> redoKeys = QKeySequence::keyBindings(QKeySequence::Redo);
+  if (!redoKeys.contains(QKeySequence("Ctrl+Shift+Z"))) redoKeys << QKeySequence("Ctrl+Shift+Z");
+  redo->setShortcuts(redoKeys);
   QObject::connect(edit, &QMenu::aboutToShow, window, [window, undo, redo] {
     const EditHistory& h = window->controller().history();
     undo->setEnabled(h.canUndo());

@@ -70,7 +70,9 @@ int main(int argc, char** argv) {
   g.spacing = {0.7, 0.7, 1.25};
   core::Phantom phantom = core::Phantom::ellipsoids(g, 11, 5.0);
 
-  gui::MainWindow window({}, std::make_unique<gui::ViewerSettings>(QDir::temp().filePath("aunet-edit-bench.ini")));
+  auto settings = std::make_unique<gui::ViewerSettings>(QDir::temp().filePath("aunet-edit-bench.ini"));
+  settings->setRecoveryFolder(QDir::temp().filePath("aunet-edit-bench-recovery"));  // not the user's
+  gui::MainWindow window({}, std::move(settings));
   window.setInteractive(false);
   window.resize(1400, 1000);
   window.show();

@@ -43,8 +43,9 @@ class MainWindowTest : public ::testing::Test {
     QObject::connect(window_.get(), &MainWindow::errorOccurred, [this](const QString& m) { errors_ << m; });
   }
   std::unique_ptr<MainWindow> makeWindow(SegmenterFactory factory = {}) {
-    auto w = std::make_unique<MainWindow>(std::move(factory),
-                                          std::make_unique<ViewerSettings>(dir_.filePath("viewer.ini")));
+    auto settings = std::make_unique<ViewerSettings>(dir_.filePath("viewer.ini"));
+    settings->setRecoveryFolder(dir_.filePath("recovery"));  // never the user's own
+    auto w = std::make_unique<MainWindow>(std::move(factory), std::move(settings));
     w->setInteractive(false);
     w->resize(1200, 800);
     return w;
@@ -499,6 +500,36 @@ TEST_F(MainWindowTest, FourDImageShowsTheVolumeChosenInTheVolumeBox) {
   ASSERT_TRUE(window_->openImage(QString::fromStdString(files.image)));
   EXPECT_EQ(window_->viewState().channel(), 0);
   EXPECT_EQ(box->maximum(), 0);
+}
+
+// Unsaved edits reach the recovery folder on autosave; a window started afterwards (as
+// after a crash) restores them; Ctrl+S writes the mask and removes the recovery.
+TEST_F(MainWindowTest, EditsAutosaveAndAreRestoredAfterACrash) {
+  const auto files = testing::writePhantom(dir_);
+  ASSERT_TRUE(window_->openImage(QString::fromStdString(files.image)));
+  ASSERT_TRUE(window_->openMask(QString::fromStdString(files.mask)));
+  EXPECT_FALSE(window_->isWindowModified());
+  window_->autosave();  // nothing unsaved: nothing written
+  EXPECT_FALSE(ViewerController::recoveryAvailable(dir_.filePath("recovery")));
+  MaskEditor& editor = window_->controller().editor();
+  editor.setActiveLabel(3);
+  editor.setBrushDiameterMm(6.0);
+  ASSERT_TRUE(editor.beginStroke(ViewAxis::Axial, {10, 10, 5}));
+  editor.continueStroke({30, 12, 5});
+  editor.endStroke();
+  EXPECT_TRUE(window_->isWindowModified());
+  window_->autosave();
+  ASSERT_TRUE(ViewerController::recoveryAvailable(dir_.filePath("recovery")));
+  const core::LabelMap edited = *window_->document().labels();
+
+  auto next = makeWindow();  // the first one "crashed": never closed
+  ASSERT_TRUE(next->offerRecovery()) << errors_.join("\n").toStdString();
+  EXPECT_EQ(next->document().labels()->labels(), edited.labels());
+  EXPECT_TRUE(next->controller().hasUnsavedEdits());
+  ASSERT_TRUE(next->saveMaskInPlace());
+  EXPECT_EQ(io::readLabelMap(files.mask).labels(), edited.labels());  // where the mask came from
+  EXPECT_FALSE(ViewerController::recoveryAvailable(dir_.filePath("recovery")));
+  EXPECT_FALSE(next->isWindowModified());
 }
 
 }  // namespace

@@ -41,5 +41,21 @@ TEST(ViewerSettingsTest, WindowIsRememberedPerStudyAcrossInstances) {
   EXPECT_DOUBLE_EQ(again.windowFor("/data/other.nii.gz")->center, -600.0);
 }
 
+TEST(ViewerSettingsTest, EditingSettingsHaveDefaultsAndPersist) {
+  QTemporaryDir dir;
+  const QString ini = dir.filePath("viewer.ini");
+  {
+    ViewerSettings s(ini);
+    EXPECT_EQ(s.undoBudgetBytes(), size_t{512} << 20);
+    EXPECT_EQ(s.autosaveSeconds(), 60);
+    EXPECT_TRUE(s.recoveryFolder().endsWith("recovery"));
+    s.setUndoBudgetMb(64);
+    s.setRecoveryFolder(dir.filePath("rescue"));
+  }
+  ViewerSettings again(ini);
+  EXPECT_EQ(again.undoBudgetBytes(), size_t{64} << 20);
+  EXPECT_EQ(again.recoveryFolder(), dir.filePath("rescue"));
+}
+
 }  // namespace
 }  // namespace aunet::gui

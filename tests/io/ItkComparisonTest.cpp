@@ -7,8 +7,8 @@
 //   itk::ConnectedComponentImageFilter (fully connected) + itk::RelabelComponentImageFilter;
 // - surface distances (imaging/SegmentationMetrics.h) vs
 //   itk::SignedMaurerDistanceMapImageFilter and itk::HausdorffDistanceImageFilter.
-// - the editor's island pick (imaging/IslandPick.h) vs the ITK component holding the
-//   clicked voxel, and its signed distance (imaging/DistanceTransform.h, which the
+// - the editor's island pick (imaging/IslandPick.h) and 2D flood fill
+//   (imaging/SliceFloodFill.h) vs the ITK component holding the clicked voxel, and its signed distance (imaging/DistanceTransform.h, which the
 //   shape-based slice interpolation uses) vs SignedMaurerDistanceMapImageFilter.
 // Each test says what it compares and why its tolerance is what it is.
 
@@ -40,6 +40,7 @@
 #include "imaging/DistanceTransform.h"
 #include "imaging/ImageResampler.h"
 #include "imaging/IslandPick.h"
+#include "imaging/SliceFloodFill.h"
 #include "imaging/LabelPostprocessing.h"
 #include "imaging/SegmentationMetrics.h"
 #include "tests/io/IoTestSupport.h"
@@ -654,6 +655,53 @@ TEST(ItkComparisonTest, IslandPickMatchesItkComponents) {
     }
     EXPECT_EQ(checked, 12);
   }
+}
+
+// The 2D fill takes the 4-connected region of the clicked label in the clicked slice:
+// ITK's face-connected components (FullyConnected off) of that label on a one-slice
+// image cut out of the volume must hold exactly the voxels the fill changed.
+TEST(ItkComparisonTest, SliceFloodFillMatchesItkFaceConnectedComponents) {
+  const uint32_t seed = seedFor("SliceFloodFill", 1357u);
+  std::mt19937 rng(seed);
+  const core::Geometry g = test::obliqueGeometry({48, 40, 6});
+  core::LabelMap labels(g);
+  paintBlobs(labels, 1, 5, 6.0, rng);
+  paintNoise(labels, 1, 0.25, rng);
+  paintNoise(labels, 2, 0.1, rng);
+  using Mask = ItkImage<uint8_t>;
+  using Components = ItkImage<uint32_t>;
+  std::uniform_int_distribution<int64_t> pick(0, g.voxelCount() - 1);
+  int checked = 0;
+  for (int tries = 0; tries < 200 && checked < 10; ++tries, ++checked) {
+    const int64_t v = pick(rng);
+    const core::Index3 click{v % g.size[0], (v / g.size[0]) % g.size[1], v / (g.size[0] * g.size[1])};
+    const uint16_t label = labels.data()[v];
+    core::Geometry slice = g;
+    slice.size[2] = 1;
+    auto mask = itkImageOn<uint8_t>(slice);
+    mask->Allocate();
+    for (int64_t j = 0; j < g.size[1]; ++j)
+      for (int64_t i = 0; i < g.size[0]; ++i)
+        mask->GetBufferPointer()[slice.offset(i, j, 0)] = labels.at(i, j, click[2]) == label;
+    auto cc = itk::ConnectedComponentImageFilter<Mask, Components>::New();
+    cc->SetInput(mask);
+    cc->SetFullyConnected(false);
+    cc->Update();
+    const uint32_t* comp = cc->GetOutput()->GetBufferPointer();
+    const uint32_t clicked = comp[slice.offset(click[0], click[1], 0)];
+    std::vector<int64_t> itk;
+    for (int64_t j = 0; j < g.size[1]; ++j)
+      for (int64_t i = 0; i < g.size[0]; ++i)
+        if (comp[slice.offset(i, j, 0)] == clicked) itk.push_back(g.offset(i, j, click[2]));
+
+    core::LabelMap filled = labels;
+    imaging::LabelDelta delta;
+    imaging::floodFillSlice(filled, nullptr, click, 2, 9, imaging::PaintRule{}, delta);
+    std::vector<int64_t> ours = delta.offsets();
+    std::sort(ours.begin(), ours.end());
+    EXPECT_EQ(ours, itk) << "clicked " << click[0] << "," << click[1] << "," << click[2] << " (label " << label << ")";
+  }
+  EXPECT_EQ(checked, 10);
 }
 
 // ITK's positive side is the distance (mm, spacing on) from a background voxel to the

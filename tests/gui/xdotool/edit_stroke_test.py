@@ -5,7 +5,8 @@ Starts aunet-viewer on a generated image and mask (axial view maximized), presse
 (brush) and 2 (label 2), drags a stroke from left to right across the axial view,
 presses Ctrl+S, and checks that the saved mask gained label 2 exactly along a
 horizontal band on the shown slice and nowhere else; then presses Ctrl+Z and Ctrl+S
-and checks that the saved mask is the original again. Standard library only (NIfTI
+and checks that the saved mask is the original again, and Ctrl+Shift+Z and Ctrl+S
+(the stroke is back). Standard library only (NIfTI
 written and read here), so it runs from a fresh clone.
 
 usage: edit_stroke_test.py AUNET_VIEWER   (run under xvfb-run; needs xdotool)
@@ -141,6 +142,15 @@ def main():
         if read_labels(mask_path) != original:
             sys.exit("FAIL: after Ctrl+Z and Ctrl+S the saved mask is not the original")
         print("undo: the saved mask is the original again")
+        mtime = os.path.getmtime(mask_path)
+        time.sleep(1.1)
+        xdo("key", "ctrl+shift+z")
+        time.sleep(0.3)
+        xdo("key", "ctrl+s")
+        wait_for_save(mask_path, mtime, "Ctrl+S after Ctrl+Shift+Z")
+        if read_labels(mask_path) != edited:
+            sys.exit("FAIL: after Ctrl+Shift+Z and Ctrl+S the saved mask is not the edited one")
+        print("redo: the saved mask has the stroke again")
         xdo("key", "ctrl+q")
         try:
             proc.wait(timeout=15)
