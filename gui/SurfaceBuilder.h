@@ -13,6 +13,8 @@
 #include "gui/SurfaceScene.h"
 #include "surface/LabelSurface.h"
 
+#include "core/Geometry.h"
+
 namespace aunet::core {
 class LabelMap;
 }
@@ -35,6 +37,12 @@ class SurfaceBuilder : public QObject {
   int attentionIndex() const { return attentionIndex_; }
   // The options the viewer meshes with (also "Export surfaces..."'s).
   static surface::SurfaceOptions viewerOptions();
+  // The grid the view meshes on: the mask's own up to 256 voxels an axis; a larger
+  // axis is coarsened by a whole factor (512x512x400 -> 256x256x200), same field of
+  // view. A CT mask then meshes in a quarter of the triangles and an eighth of the
+  // voxels, which is what keeps rotating smooth on a software renderer. Exported
+  // surfaces use the full grid.
+  static core::Geometry displayGrid(const core::Geometry& mask);
   // Labels whose surface is still being built.
   int building() const { return building_; }
 
