@@ -115,12 +115,11 @@ void SurfaceView::freeBuffers() {
 }
 
 void SurfaceView::onSceneChanged() {
-  // Frame the first surfaces of a new image; later ones keep the user's camera.
+  // Surfaces arrive label by label: keep framing all of them until the user moves the
+  // camera; an empty scene (a new image or mask) starts framing again.
   core::Vec3 lo{}, hi{};
-  const bool any = builder_->scene().bounds(lo, hi);
-  if (!any) framed_ = false;
-  if (any && !framed_) {
-    framed_ = true;
+  if (!builder_->scene().bounds(lo, hi)) framed_ = false;
+  if (!framed_) {
     resetCamera();
     return;
   }
@@ -144,6 +143,7 @@ void SurfaceView::resetCamera() {
 }
 
 void SurfaceView::setStandardView(StandardView view) {
+  framed_ = true;
   camera_.setStandardView(view);
   update();
 }
@@ -355,6 +355,7 @@ void SurfaceView::mouseMoveEvent(QMouseEvent* event) {
   const QPointF d = event->position() - lastPos_;
   lastPos_ = event->position();
   if ((event->position() - pressPos_).manhattanLength() > 3) moved_ = true;
+  if (drag_ != Drag::None && moved_) framed_ = true;  // the user's camera from now on
   switch (drag_) {
     case Drag::Rotate: camera_.rotate(d.x(), d.y(), width(), height()); break;
     case Drag::Pan: camera_.pan(d.x(), d.y(), width(), height()); break;
@@ -376,6 +377,7 @@ void SurfaceView::mouseReleaseEvent(QMouseEvent* event) {
 }
 
 void SurfaceView::wheelEvent(QWheelEvent* event) {
+  framed_ = true;
   camera_.zoom(std::pow(1.15f, static_cast<float>(event->angleDelta().y()) / 120.0f));
   update();
   event->accept();
