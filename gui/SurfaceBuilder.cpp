@@ -150,11 +150,16 @@ void SurfaceBuilder::rebuildAttention() {
   const float level = attentionLevel_;
   tasks_->run(
       {},
-      [this, map, level]() -> TaskRunner::UiStep {
+      [this, map, chosen = level]() -> TaskRunner::UiStep {
         core::LabelMap above(map->geometry());
         const float* v = map->data();
         uint16_t* out = above.data();
         const int64_t n = map->geometry().voxelCount();
+        float level = chosen;
+        if (level < 0) {
+          const auto [lo, hi] = std::minmax_element(v, v + n);
+          level = 0.5f * (*lo + *hi);
+        }
         for (int64_t i = 0; i < n; ++i) out[i] = v[i] >= level ? 1 : 0;
         auto mesh = std::make_shared<surface::Mesh>(surface::extractLabelSurface(above, 1, viewerOptions()));
         return [this, mesh] {

@@ -32,8 +32,11 @@ class SurfaceBuilder : public QObject {
   SurfaceScene& scene() { return scene_; }
   const SurfaceScene& scene() const { return scene_; }
   // Which attention map (index into ViewerDocument::attention(), -1: none) is shown as
-  // an iso-surface at `level` (gate coefficient in (0, 1)).
-  void setAttention(int index, float level = 0.5f);
+  // an iso-surface at `level` (gate coefficient in (0, 1)); a negative level: midway
+  // between the map's lowest and highest value, which is 0.5 for a gate that uses its
+  // whole range and still separates the regions of a briefly trained gate whose
+  // coefficients all lie near 0.5 (a fixed 0.5 then wraps the whole volume).
+  void setAttention(int index, float level = -1.0f);
   int attentionIndex() const { return attentionIndex_; }
   // The options the viewer meshes with (also "Export surfaces..."'s).
   static surface::SurfaceOptions viewerOptions();
@@ -61,7 +64,7 @@ class SurfaceBuilder : public QObject {
   int labelGeneration_ = 0;
   int attentionGeneration_ = 0;
   int attentionIndex_ = -1;
-  float attentionLevel_ = 0.5f;
+  float attentionLevel_ = -1.0f;
   int building_ = 0;
 };
 
