@@ -230,7 +230,10 @@ void SurfaceView::paintGL() {
   for (const auto& [key, mesh] : scene.meshes())
     if (mesh.opacity >= 0.999f) drawMesh(key, mesh);
   glEnable(GL_BLEND);
-  glBlendFunc(GL_SRC_ALPHA, GL_ONE_MINUS_SRC_ALPHA);
+  // Colour blends; the framebuffer's alpha stays 1 (Qt composites the widget's
+  // framebuffer as premultiplied alpha: a translucent pixel would let the window show
+  // through and shift its colour).
+  glBlendFuncSeparate(GL_SRC_ALPHA, GL_ONE_MINUS_SRC_ALPHA, GL_ZERO, GL_ONE);
   glDepthMask(GL_FALSE);
   for (const auto& [key, mesh] : scene.meshes())
     if (mesh.opacity > 0.001f && mesh.opacity < 0.999f) drawMesh(key, mesh);
