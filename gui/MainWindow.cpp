@@ -689,6 +689,7 @@ void MainWindow::onLabelsChanged() {
 
 void MainWindow::onAttentionChanged() {
   overlayPanel_->setAttentionLevels(document_->attentionLevels());
+  surfaces_->setAttention(overlays_.attentionIndex);  // the gate the panel now shows
   refreshAllViews(true);
 }
 

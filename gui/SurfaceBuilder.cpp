@@ -4,6 +4,7 @@
 #include <vector>
 
 #include "core/LabelMap.h"
+#include "imaging/ImageResampler.h"
 #include "gui/TaskRunner.h"
 #include "gui/ViewerDocument.h"
 
@@ -30,6 +31,20 @@ SurfaceBuilder::SurfaceBuilder(ViewerDocument* document, TaskRunner* tasks, QObj
     attentionIndex_ = -1;
     Q_EMIT sceneChanged();
   });
+}
+
+core::Geometry SurfaceBuilder::displayGrid(const core::Geometry& mask) {
+  constexpr int64_t kMaxAxis = 256;
+  core::Vec3 spacing = mask.spacing;
+  bool coarser = false;
+  for (int a = 0; a < 3; ++a) {
+    const int64_t factor = (mask.size[a] + kMaxAxis - 1) / kMaxAxis;
+    if (factor > 1) {
+      spacing[a] *= static_cast<double>(factor);
+      coarser = true;
+    }
+  }
+  return coarser ? imaging::withSpacing(mask, spacing) : mask;
 }
 
 surface::SurfaceOptions SurfaceBuilder::viewerOptions() {
@@ -67,26 +82,40 @@ void SurfaceBuilder::rebuildLabels() {
   // First the labels present (one pass over the mask), then one job per label.
   tasks_->run(
       {},
-      [this, labels, wanted, generation]() -> TaskRunner::UiStep {
-        std::vector<int64_t> counts(65536, 0);
-        for (uint16_t v : labels->labels()) ++counts[v];
+      [this, full = labels, wanted, generation]() -> TaskRunner::UiStep {
+        // Mesh on the display grid (nearest neighbour: labels are never blended); a
+        // label too small to survive the coarser grid is meshed on the full one.
+        const core::Geometry grid = displayGrid(full->geometry());
+        const auto coarse = grid.sameGrid(full->geometry())
+                                ? full
+                                : std::make_shared<const core::LabelMap>(imaging::resample(*full, grid));
+        std::vector<int64_t> counts(65536, 0), coarseCounts(65536, 0);
+        for (uint16_t v : full->labels()) ++counts[v];
+        if (coarse != full)
+          for (uint16_t v : coarse->labels()) ++coarseCounts[v];
         std::vector<int> present;
+        std::vector<std::shared_ptr<const core::LabelMap>> sources;
         for (int v = 1; v < 65536; ++v)
-          if (counts[static_cast<size_t>(v)] > 0) present.push_back(v);
-        return [this, labels, wanted, present, generation] {
+          if (counts[static_cast<size_t>(v)] > 0) {
+            present.push_back(v);
+            sources.push_back(coarse == full || coarseCounts[static_cast<size_t>(v)] > 0 ? coarse : full);
+          }
+        return [this, sources, wanted, present, generation] {
           for (auto it = scene_.meshes().begin(); it != scene_.meshes().end();) {
             const int key = it->first;
             ++it;
             if (key > 0 && !std::binary_search(present.begin(), present.end(), key)) scene_.remove(key);
           }
           Q_EMIT sceneChanged();
-          for (int value : present) {
+          for (size_t n = 0; n < present.size(); ++n) {
+            const int value = present[n];
+            const auto source = sources[n];
             ++building_;
             tasks_->run(
                 {},
-                [this, labels, value, generation]() -> TaskRunner::UiStep {
+                [this, source, value, generation]() -> TaskRunner::UiStep {
                   auto mesh = std::make_shared<surface::Mesh>(
-                      surface::extractLabelSurface(*labels, static_cast<uint16_t>(value), viewerOptions()));
+                      surface::extractLabelSurface(*source, static_cast<uint16_t>(value), viewerOptions()));
                   return [this, mesh, value, generation] {
                     if (generation == labelGeneration_) --building_;
                     scene_.set(value, SceneMesh::fromMesh(*mesh, colorOf(*document_, value), 1.0f));
@@ -121,11 +150,16 @@ void SurfaceBuilder::rebuildAttention() {
   const float level = attentionLevel_;
   tasks_->run(
       {},
-      [this, map, level]() -> TaskRunner::UiStep {
+      [this, map, chosen = level]() -> TaskRunner::UiStep {
         core::LabelMap above(map->geometry());
         const float* v = map->data();
         uint16_t* out = above.data();
         const int64_t n = map->geometry().voxelCount();
+        float level = chosen;
+        if (level < 0) {
+          const auto [lo, hi] = std::minmax_element(v, v + n);
+          level = 0.5f * (*lo + *hi);
+        }
         for (int64_t i = 0; i < n; ++i) out[i] = v[i] >= level ? 1 : 0;
         auto mesh = std::make_shared<surface::Mesh>(surface::extractLabelSurface(above, 1, viewerOptions()));
         return [this, mesh] {

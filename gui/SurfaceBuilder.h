@@ -13,6 +13,8 @@
 #include "gui/SurfaceScene.h"
 #include "surface/LabelSurface.h"
 
+#include "core/Geometry.h"
+
 namespace aunet::core {
 class LabelMap;
 }
@@ -30,11 +32,20 @@ class SurfaceBuilder : public QObject {
   SurfaceScene& scene() { return scene_; }
   const SurfaceScene& scene() const { return scene_; }
   // Which attention map (index into ViewerDocument::attention(), -1: none) is shown as
-  // an iso-surface at `level` (gate coefficient in (0, 1)).
-  void setAttention(int index, float level = 0.5f);
+  // an iso-surface at `level` (gate coefficient in (0, 1)); a negative level: midway
+  // between the map's lowest and highest value, which is 0.5 for a gate that uses its
+  // whole range and still separates the regions of a briefly trained gate whose
+  // coefficients all lie near 0.5 (a fixed 0.5 then wraps the whole volume).
+  void setAttention(int index, float level = -1.0f);
   int attentionIndex() const { return attentionIndex_; }
   // The options the viewer meshes with (also "Export surfaces..."'s).
   static surface::SurfaceOptions viewerOptions();
+  // The grid the view meshes on: the mask's own up to 256 voxels an axis; a larger
+  // axis is coarsened by a whole factor (512x512x400 -> 256x256x200), same field of
+  // view. A CT mask then meshes in a quarter of the triangles and an eighth of the
+  // voxels, which is what keeps rotating smooth on a software renderer. Exported
+  // surfaces use the full grid.
+  static core::Geometry displayGrid(const core::Geometry& mask);
   // Labels whose surface is still being built.
   int building() const { return building_; }
 
@@ -53,7 +64,7 @@ class SurfaceBuilder : public QObject {
   int labelGeneration_ = 0;
   int attentionGeneration_ = 0;
   int attentionIndex_ = -1;
-  float attentionLevel_ = 0.5f;
+  float attentionLevel_ = -1.0f;
   int building_ = 0;
 };
 

@@ -115,12 +115,11 @@ void SurfaceView::freeBuffers() {
 }
 
 void SurfaceView::onSceneChanged() {
-  // Frame the first surfaces of a new image; later ones keep the user's camera.
+  // Surfaces arrive label by label: keep framing all of them until the user moves the
+  // camera; an empty scene (a new image or mask) starts framing again.
   core::Vec3 lo{}, hi{};
-  const bool any = builder_->scene().bounds(lo, hi);
-  if (!any) framed_ = false;
-  if (any && !framed_) {
-    framed_ = true;
+  if (!builder_->scene().bounds(lo, hi)) framed_ = false;
+  if (!framed_) {
     resetCamera();
     return;
   }
@@ -144,6 +143,7 @@ void SurfaceView::resetCamera() {
 }
 
 void SurfaceView::setStandardView(StandardView view) {
+  framed_ = true;
   camera_.setStandardView(view);
   update();
 }
@@ -230,7 +230,10 @@ void SurfaceView::paintGL() {
   for (const auto& [key, mesh] : scene.meshes())
     if (mesh.opacity >= 0.999f) drawMesh(key, mesh);
   glEnable(GL_BLEND);
-  glBlendFunc(GL_SRC_ALPHA, GL_ONE_MINUS_SRC_ALPHA);
+  // Colour blends; the framebuffer's alpha stays 1 (Qt composites the widget's
+  // framebuffer as premultiplied alpha: a translucent pixel would let the window show
+  // through and shift its colour).
+  glBlendFuncSeparate(GL_SRC_ALPHA, GL_ONE_MINUS_SRC_ALPHA, GL_ZERO, GL_ONE);
   glDepthMask(GL_FALSE);
   for (const auto& [key, mesh] : scene.meshes())
     if (mesh.opacity > 0.001f && mesh.opacity < 0.999f) drawMesh(key, mesh);
@@ -355,6 +358,7 @@ void SurfaceView::mouseMoveEvent(QMouseEvent* event) {
   const QPointF d = event->position() - lastPos_;
   lastPos_ = event->position();
   if ((event->position() - pressPos_).manhattanLength() > 3) moved_ = true;
+  if (drag_ != Drag::None && moved_) framed_ = true;  // the user's camera from now on
   switch (drag_) {
     case Drag::Rotate: camera_.rotate(d.x(), d.y(), width(), height()); break;
     case Drag::Pan: camera_.pan(d.x(), d.y(), width(), height()); break;
@@ -376,6 +380,7 @@ void SurfaceView::mouseReleaseEvent(QMouseEvent* event) {
 }
 
 void SurfaceView::wheelEvent(QWheelEvent* event) {
+  framed_ = true;
   camera_.zoom(std::pow(1.15f, static_cast<float>(event->angleDelta().y()) / 120.0f));
   update();
   event->accept();

@@ -73,7 +73,7 @@ class SurfaceView : public QOpenGLWidget, protected QOpenGLFunctions {
   ViewState* state_;
   const ViewerDocument* document_;
   SurfaceCamera camera_;
-  bool framed_ = false;  // the camera framed the current scene once
+  bool framed_ = false;  // the user placed the camera: arriving surfaces leave it alone
   std::unique_ptr<QOpenGLShaderProgram> program_;
   std::map<int, std::unique_ptr<GpuMesh>> gpu_;
   uint64_t uploaded_ = ~uint64_t(0);

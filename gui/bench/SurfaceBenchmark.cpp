@@ -8,6 +8,7 @@
 #include <QThread>
 #include <QApplication>
 #include <QElapsedTimer>
+#include <QThread>
 
 #include <algorithm>
 #include <cmath>

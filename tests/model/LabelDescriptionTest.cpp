@@ -16,7 +16,7 @@ namespace {
 namespace fs = std::filesystem;
 
 // As ITK-SNAP 3.8/4.0 saves it (Segmentation > Export Label Descriptions).
-const char* kItkSnap = R"txt(################################################
+const char* kItkSnap = R"itk(################################################
 # ITK-SnAP Label Description File
 # File format:
 # IDX   -R-  -G-  -B-  -A--  VIS MSH  LABEL
@@ -34,7 +34,7 @@ const char* kItkSnap = R"txt(################################################
     1   255    0    0        1  1  1    "Liver"
     2     0  255    0        1  1  1    "Right kidney"
    12   0    0  255      0.5  1  0    "Tumour (enhancing)"
-)txt";
+)itk";
 
 TEST(LabelDescriptionTest, ParsesItkSnapLabelDescriptions) {
   const auto labels = parseLabelDescription(kItkSnap, "seg.txt");
