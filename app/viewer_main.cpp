@@ -1,7 +1,7 @@
 // aunet-viewer: the clinician's desktop viewer.
 //   aunet-viewer [IMAGE] [--mask MASK] [--reference MASK] [--attention MAP] [--model MODEL]
 //                [--view axial|coronal|sagittal] [--screenshot PNG [--size WxH] [--palette]]
-//                [--threads N] [--measure-responsiveness]
+//                [--tool brush|eraser|fill|navigate] [--threads N] [--measure-responsiveness]
 // The GUI layer is torch-free; this main is where the concrete segmentation pipeline
 // (the same one `aunet segment` runs) is handed to it as a model::Segmenter factory.
 
@@ -18,8 +18,11 @@
 
 #include "app/commands/ModelLocator.h"
 #include "app/commands/ReadIsolationSetup.h"
+#include "pipeline/DicomExport.h"
 #include "pipeline/SegmentationPipeline.h"
+#include "io/DicomSourceSeries.h"
 #include "aunet/Version.h"
+#include "gui/EditToolPanel.h"
 #include "gui/MainWindow.h"
 #include "model/CudaBackend.h"
 #include "model/DeviceSelection.h"
@@ -78,8 +81,10 @@ int main(int argc, char** argv) {
       "measure-responsiveness",
       "Segment IMAGE with --model, print the longest gap between 10 ms timer ticks of the window's event loop "
       "while the worker runs, and quit.");
+  const QCommandLineOption toolOption("tool", "Start with this editing tool: brush, eraser, fill or navigate (default).",
+                                      "TOOL");
   parser.addOptions({maskOption, referenceOption, attentionOption, modelOption, segmentOption, viewOption,
-                     screenshotOption, sizeOption, paletteOption, threadsOption, measureOption});
+                     screenshotOption, sizeOption, paletteOption, threadsOption, measureOption, toolOption});
   parser.process(app);
 
   // The window's thread needs a core too: with Torch on every core, its OpenMP team
@@ -102,6 +107,15 @@ int main(int argc, char** argv) {
     return std::make_unique<aunet::pipeline::SegmentationPipeline>(path);
   };
   aunet::gui::MainWindow window(factory);
+  // Ctrl+S on a mask opened from a DICOM SEG or RTSTRUCT writes that kind of object again.
+  window.controller().setDicomMaskWriter([](const aunet::core::LabelMap& mask, const std::string& seriesPath,
+                                            const std::vector<aunet::model::LabelInfo>& labels, bool rtStruct,
+                                            const std::string& path) {
+    const aunet::io::DicomSourceSeries source = aunet::io::readDicomSourceSeries(seriesPath);
+    namespace p = aunet::pipeline;
+    p::writeDicomMask(rtStruct ? p::MaskFormat::RtStruct : p::MaskFormat::DicomSeg, p::maskOnSourceSlices(mask, source),
+                      source, p::dicomSegmentsFor(mask, labels), p::dicomAlgorithmFor("", "", false), path);
+  });
   const bool measure = parser.isSet(measureOption);
   const bool screenshot = parser.isSet(screenshotOption) || measure;
   window.setInteractive(!screenshot);
@@ -134,6 +148,23 @@ int main(int argc, char** argv) {
   if (screenshot) window.waitForBackgroundJobs();
   if (parser.isSet(modelOption))
     window.openModel(QString::fromStdString(aunet::app::ModelLocator::resolve(parser.value(modelOption).toStdString())));
+  if (parser.isSet(toolOption)) {
+    const QString tool = parser.value(toolOption).toLower();
+    using aunet::gui::EditTool;
+    const EditTool chosen = tool == "brush" ? EditTool::Brush
+                            : tool == "eraser" ? EditTool::Eraser
+                            : tool == "fill" ? EditTool::FloodFill
+                                             : EditTool::Navigate;
+    if (chosen == EditTool::Navigate && tool != "navigate") {
+      std::fprintf(stderr, "aunet-viewer: error: invalid --tool '%s' (brush, eraser, fill or navigate)\n",
+                   tool.toLocal8Bit().constData());
+      return 2;
+    }
+    window.controller().editor().setTool(chosen);
+    window.editPanel()->sync();
+  }
+  // A session that ended with unsaved edits left them in the recovery folder.
+  if (!screenshot && positional.isEmpty()) window.offerRecovery();
   const QString view = parser.value(viewOption).toLower();
   if (view == "axial") window.maximizeView(aunet::gui::ViewAxis::Axial);
   else if (view == "coronal") window.maximizeView(aunet::gui::ViewAxis::Coronal);

@@ -11,8 +11,17 @@ void ReplaceMaskCommand::apply(ViewerDocument& document) {
   previous_ = document.sharedLabels();
   previousPath_ = document.labelsPath();
   document.setSharedLabels(labels_, path_);
+  applied_ = true;
 }
 
-void ReplaceMaskCommand::revert(ViewerDocument& document) { document.setSharedLabels(previous_, previousPath_); }
+void ReplaceMaskCommand::revert(ViewerDocument& document) {
+  document.setSharedLabels(previous_, previousPath_);
+  applied_ = false;
+}
+
+size_t ReplaceMaskCommand::memoryBytes() const {
+  const auto& kept = applied_ ? previous_ : labels_;
+  return kept ? kept->labels().capacity() * sizeof(uint16_t) : 0;
+}
 
 }  // namespace aunet::gui

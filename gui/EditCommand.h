@@ -4,6 +4,7 @@
 // Mask editing (paint, erase, fill, islands) adds commands of its own; the first one
 // replaces the whole mask (a mask file opened, a segmentation result adopted).
 
+#include <cstddef>
 #include <memory>
 #include <string>
 
@@ -19,6 +20,8 @@ class EditCommand {
   virtual void apply(ViewerDocument& document) = 0;
   virtual void revert(ViewerDocument& document) = 0;
   virtual std::string text() const = 0;  // "Open mask liver.nii.gz", for the Edit menu
+  // Heap bytes this entry keeps alive only for the undo stack (EditHistory's budget).
+  virtual size_t memoryBytes() const { return 0; }
 };
 
 // The document's mask becomes `labels` (null: no mask); revert() restores the mask,
@@ -29,9 +32,12 @@ class ReplaceMaskCommand final : public EditCommand {
   void apply(ViewerDocument& document) override;
   void revert(ViewerDocument& document) override;
   std::string text() const override { return text_; }
+  // The mask not in the document: the replaced one while applied, its own once reverted.
+  size_t memoryBytes() const override;
 
  private:
   std::shared_ptr<const core::LabelMap> labels_, previous_;
+  bool applied_ = false;
   std::string path_, previousPath_, text_;
 };
 

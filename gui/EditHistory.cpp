@@ -4,9 +4,18 @@ namespace aunet::gui {
 
 void EditHistory::execute(std::unique_ptr<EditCommand> command) {
   command->apply(document_);
+  record(std::move(command));
+}
+
+void EditHistory::push(std::unique_ptr<EditCommand> command) { record(std::move(command)); }
+
+void EditHistory::record(std::unique_ptr<EditCommand> command) {
   commands_.resize(done_);  // what was undone cannot be redone after a new edit
+  serials_.resize(done_);
   commands_.push_back(std::move(command));
+  serials_.push_back(nextSerial_++);
   done_ = commands_.size();
+  enforceBudget();
 }
 
 std::string EditHistory::undoText() const { return canUndo() ? commands_[done_ - 1]->text() : std::string(); }
@@ -16,18 +25,55 @@ std::string EditHistory::redoText() const { return canRedo() ? commands_[done_]-
 bool EditHistory::undo() {
   if (!canUndo()) return false;
   commands_[--done_]->revert(document_);
+  enforceBudget();  // a reverted mask replacement now keeps its own mask alive
   return true;
 }
 
 bool EditHistory::redo() {
   if (!canRedo()) return false;
   commands_[done_++]->apply(document_);
+  enforceBudget();
   return true;
 }
 
 void EditHistory::clear() {
   commands_.clear();
+  serials_.clear();
   done_ = 0;
+  baseSerial_ = cleanSerial_ = nextSerial_++;
 }
+
+void EditHistory::setMemoryBudget(size_t bytes) {
+  budget_ = bytes;
+  enforceBudget();
+}
+
+size_t EditHistory::memoryBytes() const {
+  size_t total = 0;
+  for (const auto& c : commands_) total += c->memoryBytes();
+  return total;
+}
+
+void EditHistory::enforceBudget() {
+  size_t total = memoryBytes();
+  while (total > budget_ && commands_.size() > 1) {
+    if (done_ > 0) {
+      // The oldest applied entry: its state becomes the base nothing can go back past.
+      total -= commands_.front()->memoryBytes();
+      baseSerial_ = serials_.front();
+      commands_.erase(commands_.begin());
+      serials_.erase(serials_.begin());
+      --done_;
+    } else {
+      // Everything is undone: the farthest redo goes first (the others lead to it).
+      total -= commands_.back()->memoryBytes();
+      commands_.pop_back();
+      serials_.pop_back();
+    }
+    ++dropped_;
+  }
+}
+
+void EditHistory::setClean() { cleanSerial_ = currentSerial(); }
 
 }  // namespace aunet::gui

@@ -1,8 +1,15 @@
 #pragma once
 // The document's undo stack: execute() applies a command and forgets what was undone;
 // undo()/redo() walk it. A new image clears it (its masks belong to the old image).
-// Widget-free: the Edit menu and, later, the mask editor's effects drive it.
+// Widget-free: the Edit menu and the mask editor (MaskEditor) drive it.
+// Memory is bounded: when the entries hold more than the budget (bytes, from the
+// viewer's settings), the oldest are dropped (they can no longer be undone); the
+// newest entry always stays. Mask edits are deltas (MaskDeltaCommand), so an hour of
+// painting on a 512x512x400 mask keeps thousands of entries in a few hundred MB.
+// "Clean" marks the state last saved (or opened), so closing can ask about unsaved edits.
 
+#include <cstddef>
+#include <cstdint>
 #include <memory>
 #include <string>
 #include <vector>
@@ -15,9 +22,13 @@ class ViewerDocument;
 
 class EditHistory {
  public:
+  static constexpr size_t kDefaultBudgetBytes = size_t{512} << 20;
+
   explicit EditHistory(ViewerDocument& document) : document_(document) {}
 
   void execute(std::unique_ptr<EditCommand> command);
+  // Records a command whose change is already in the document (a finished brush stroke).
+  void push(std::unique_ptr<EditCommand> command);
   bool canUndo() const { return done_ > 0; }
   bool canRedo() const { return done_ < commands_.size(); }
   // What undo()/redo() would do ("Open mask a.nii.gz"), empty when nothing.
@@ -26,11 +37,31 @@ class EditHistory {
   bool undo();
   bool redo();
   void clear();
+  size_t size() const { return commands_.size(); }
+
+  void setMemoryBudget(size_t bytes);
+  size_t memoryBudget() const { return budget_; }
+  size_t memoryBytes() const;  // what the entries hold now
+  size_t dropped() const { return dropped_; }  // entries forgotten to stay within the budget
+
+  // The document as it is now is the saved one; isClean() until the next change.
+  void setClean();
+  bool isClean() const { return currentSerial() == cleanSerial_; }
 
  private:
+  void record(std::unique_ptr<EditCommand> command);
+  void enforceBudget();
+  uint64_t currentSerial() const { return done_ > 0 ? serials_[done_ - 1] : baseSerial_; }
+
   ViewerDocument& document_;
   std::vector<std::unique_ptr<EditCommand>> commands_;
-  size_t done_ = 0;  // commands_[0, done_) are applied
+  std::vector<uint64_t> serials_;  // one per command: which state it leads to
+  size_t done_ = 0;                // commands_[0, done_) are applied
+  size_t budget_ = kDefaultBudgetBytes;
+  size_t dropped_ = 0;
+  uint64_t nextSerial_ = 1;
+  uint64_t baseSerial_ = 0;  // the state before commands_[0]
+  uint64_t cleanSerial_ = 0;
 };
 
 }  // namespace aunet::gui

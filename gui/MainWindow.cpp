@@ -22,6 +22,8 @@
 
 #include "core/Error.h"
 #include "core/HeapReuse.h"
+#include "gui/EditInteraction.h"
+#include "gui/EditToolPanel.h"
 #include "gui/OverlayPanel.h"
 #include "gui/SegmentationPanel.h"
 #include "gui/SeriesPickerDialog.h"
@@ -53,6 +55,7 @@ MainWindow::MainWindow(SegmenterFactory factory, std::unique_ptr<ViewerSettings>
   buildViews();
   buildDocks();
   buildMenus();
+  buildEditing();
   hoverLabel_ = new QLabel(this);
   hoverLabel_->setObjectName("hover");
   statusBar()->addPermanentWidget(hoverLabel_, 1);
@@ -107,7 +110,122 @@ MainWindow::MainWindow(SegmenterFactory factory, std::unique_ptr<ViewerSettings>
   updateRecentMenu();
 }
 
-MainWindow::~MainWindow() = default;  // the controller stops its segmentation worker
+MainWindow::~MainWindow() {
+  // The views hold the interaction: they go first.
+  for (ViewAxis axis : kAxes) view(axis)->setInteraction(nullptr);
+}
+
+void MainWindow::buildEditing() {
+  MaskEditor& editor = controller_->editor();
+  controller_->history().setMemoryBudget(settings_->undoBudgetBytes());
+  editInteraction_ = std::make_unique<EditInteraction>(editor, state_);
+  for (ViewAxis axis : kAxes) view(axis)->setInteraction(editInteraction_.get());
+  editPanel_ = new EditToolPanel(*controller_, this);
+  auto* dock = new QDockWidget("Edit", this);
+  dock->setObjectName("editDock");
+  dock->setWidget(editPanel_);
+  addDockWidget(Qt::LeftDockWidgetArea, dock);
+  connect(editPanel_, &EditToolPanel::changed, this, [this] { refreshAllViews(false); });
+  connect(editPanel_, &EditToolPanel::interpolateRequested, this, [this] {
+    const int64_t filled = controller_->editor().interpolate(viewGrid_->active());
+    notify(filled > 0 ? QString("Filled %1 voxel(s) between slices").arg(filled)
+                      : QString("Nothing to fill: draw the active label on two or more slices of this view"));
+  });
+  connect(document_, &ViewerDocument::labelsEdited, this,
+          [this](const imaging::LabelDelta*, bool, core::Index3 min, core::Index3 max) { onLabelsEdited(min, max); });
+
+  // Keys of the editor (window-wide, like the menus' shortcuts).
+  const auto key = [this](const QKeySequence& sequence, std::function<void()> action) {
+    auto* a = new QAction(this);
+    a->setShortcut(sequence);
+    connect(a, &QAction::triggered, this, std::move(action));
+    addAction(a);
+  };
+  const auto tool = [this](EditTool t) {
+    controller_->editor().setTool(t);
+    editPanel_->sync();
+    refreshAllViews(false);
+    notify(QString("Tool: %1").arg(editToolName(t)));
+  };
+  key(QKeySequence("B"), [tool] { tool(EditTool::Brush); });
+  key(QKeySequence("E"), [tool] { tool(EditTool::Eraser); });
+  key(QKeySequence("F"), [tool] { tool(EditTool::FloodFill); });
+  key(QKeySequence("Esc"), [tool] { tool(EditTool::Navigate); });
+  for (int n = 1; n <= 9; ++n)
+    key(QKeySequence(QString::number(n)), [this, n] {
+      controller_->editor().setActiveLabel(static_cast<uint16_t>(n));
+      editPanel_->sync();
+      notify(QString("Active label: %1").arg(QString::fromStdString(document_->labelName(n))));
+    });
+  const auto size = [this](int steps) {
+    controller_->editor().stepBrushSize(steps);
+    editPanel_->sync();
+    refreshAllViews(false);
+  };
+  key(QKeySequence("["), [size] { size(-1); });
+  key(QKeySequence("]"), [size] { size(1); });
+
+  autosaveTimer_ = new QTimer(this);
+  autosaveTimer_->setInterval(settings_->autosaveSeconds() * 1000);
+  connect(autosaveTimer_, &QTimer::timeout, this, &MainWindow::autosave);
+  autosaveTimer_->start();
+}
+
+void MainWindow::onLabelsEdited(const core::Index3& min, const core::Index3& max) {
+  // Only the views whose slice crosses the edited box render again.
+  for (ViewAxis axis : kAxes) {
+    const int n = state_.slice(axis).normalAxis;
+    const int64_t shown = state_.cursor()[static_cast<size_t>(n)];
+    if (shown >= min[static_cast<size_t>(n)] && shown <= max[static_cast<size_t>(n)]) view(axis)->invalidateContent();
+  }
+}
+
+bool MainWindow::saveMaskInPlace() {
+  QString path;
+  const bool ok = guarded([&] { path = controller_->saveMaskInPlace(); });
+  if (ok) {
+    ViewerController::clearRecovery(settings_->recoveryFolder());
+    notify("Saved " + path);
+  }
+  return ok;
+}
+
+bool MainWindow::confirmUnsavedEdits(const QString& action) {
+  if (!controller_->hasUnsavedEdits() || !interactive_) return true;
+  const auto answer = QMessageBox::warning(
+      this, "aunet viewer",
+      QString("The mask has unsaved edits. Save them to %1 before you %2?")
+          .arg(QFileInfo(controller_->maskSavePath()).fileName(), action),
+      QMessageBox::Save | QMessageBox::Discard | QMessageBox::Cancel, QMessageBox::Save);
+  if (answer == QMessageBox::Cancel) return false;
+  if (answer == QMessageBox::Save) return saveMaskInPlace();
+  return true;
+}
+
+void MainWindow::autosave() {
+  if (!controller_->hasUnsavedEdits()) return;
+  try {
+    controller_->writeRecovery(settings_->recoveryFolder());
+  } catch (const std::exception& e) {
+    notify(QString("Autosave failed: %1").arg(e.what()));
+  }
+}
+
+bool MainWindow::offerRecovery() {
+  const QString folder = settings_->recoveryFolder();
+  QString image;
+  if (!ViewerController::recoveryAvailable(folder, &image)) return false;
+  if (interactive_ &&
+      QMessageBox::question(this, "aunet viewer",
+                            QString("The viewer closed with unsaved edits of the mask of %1. Restore them?")
+                                .arg(QFileInfo(image).fileName())) != QMessageBox::Yes) {
+    ViewerController::clearRecovery(folder);
+    return false;
+  }
+  const bool ok = guarded([&] { controller_->restoreRecovery(folder); });
+  if (ok) notify("Restored the unsaved edits of " + image);
+  return ok;
+}
 
 // ---------------------------------------------------------------------------- building
 
@@ -197,7 +315,7 @@ bool MainWindow::guarded(const std::function<void()>& action) {
 // ---------------------------------------------------------------------------- opening
 
 bool MainWindow::openImage(const QString& path, const QString& dicomSeriesId) {
-  if (path.isEmpty()) return false;
+  if (path.isEmpty() || !confirmUnsavedEdits("open another image")) return false;
   return guarded([&] {
     QString series = dicomSeriesId;
     if (QFileInfo(path).isDir() && series.isEmpty()) {
@@ -212,7 +330,7 @@ bool MainWindow::openImage(const QString& path, const QString& dicomSeriesId) {
 }
 
 void MainWindow::openImageInBackground(const QString& path) {
-  if (path.isEmpty()) return;
+  if (path.isEmpty() || !confirmUnsavedEdits("open another image")) return;
   QString series;
   bool cancelled = false;
   if (QFileInfo(path).isDir() && !guarded([&] { series = SeriesPickerDialog::choose(path, interactive_, this, &cancelled); })) return;
@@ -379,6 +497,7 @@ bool MainWindow::isMaximized(ViewAxis axis) const { return viewGrid_->isMaximize
 
 bool MainWindow::undoEdit() {
   if (job_->running()) return false;  // the running segmentation would land on another mask
+  controller_->editor().endStroke();
   const std::string what = controller_->history().undoText();
   if (!controller_->history().undo()) return false;
   notify("Undid " + QString::fromStdString(what));
@@ -488,6 +607,12 @@ void MainWindow::updateRecentMenu() {
 }
 
 void MainWindow::closeEvent(QCloseEvent* event) {
+  if (!confirmUnsavedEdits("close")) {
+    event->ignore();
+    return;
+  }
+  // Closed on purpose: nothing to recover next time.
+  if (!controller_->hasUnsavedEdits()) ViewerController::clearRecovery(settings_->recoveryFolder());
   rememberWindow();
   job_->cancel();
   QMainWindow::closeEvent(event);

@@ -30,6 +30,8 @@ class QTimer;
 
 namespace aunet::gui {
 
+class EditInteraction;
+class EditToolPanel;
 class LabelTableModel;
 class OverlayPanel;
 class SegmentationJob;
@@ -98,7 +100,17 @@ class MainWindow : public QMainWindow {
   void resetViews();
   // Moves the crosshair onto a label (double click in the legend); false when absent.
   bool jumpToLabel(int label);
-  bool undoEdit();  // Edit > Undo: the last change to the mask
+  bool undoEdit();  // Edit > Undo: the last change to the mask (a stroke in progress ends first)
+  // Ctrl+S: the mask back where it came from (ViewerController::saveMaskInPlace).
+  bool saveMaskInPlace();
+  // With unsaved edits: asks Save / Discard / Cancel (interactive), true to go on.
+  // Not interactive: true (tests and scripts decide themselves).
+  bool confirmUnsavedEdits(const QString& action);
+  // The autosave (every ViewerSettings::autosaveSeconds): unsaved edits into the recovery folder.
+  void autosave();
+  // A recovery left by a session that did not close: offered (interactive) and opened.
+  bool offerRecovery();
+  EditToolPanel* editPanel() const { return editPanel_; }
   bool redoEdit();
   void applyWindow(const WindowLevel& window);
   void applyPreset(int index);  // index into the window combo
@@ -173,6 +185,11 @@ class MainWindow : public QMainWindow {
   QMenu* recentMenu_ = nullptr;
   QTimer* windowSaveTimer_ = nullptr;
   QString lastHover_;
+  std::unique_ptr<EditInteraction> editInteraction_;
+  EditToolPanel* editPanel_ = nullptr;
+  QTimer* autosaveTimer_ = nullptr;
+  void buildEditing();
+  void onLabelsEdited(const core::Index3& min, const core::Index3& max);
   // What the legend's numbers were computed from (a palette change alone needs no new pass).
 };
 

@@ -123,6 +123,7 @@ void SliceView::paintEvent(QPaintEvent*) {
              QString("W %1  L %2").arg(w.width, 0, 'f', 0).arg(w.center, 0, 'f', 0));
   if (std::abs(t.zoom() - 1.0) > 1e-6)
     p.drawText(rect().adjusted(0, pad, -pad, 0), Qt::AlignRight | Qt::AlignTop, QString("%1x").arg(t.zoom(), 0, 'f', 1));
+  if (interaction_) interaction_->paint(*this, p);
   if (focused) {
     p.setPen(QPen(QColor(80, 140, 255), 2));
     p.setBrush(Qt::NoBrush);
@@ -132,6 +133,17 @@ void SliceView::paintEvent(QPaintEvent*) {
 
 ViewPoint SliceView::toSlice(QPointF widget) const {
   return state_->transform(axis_).widgetToSlice(state_->slice(axis_), width(), height(), {widget.x(), widget.y()});
+}
+
+QPointF SliceView::toWidget(ViewPoint slice) const {
+  const ViewPoint w = state_->transform(axis_).sliceToWidget(state_->slice(axis_), width(), height(), slice);
+  return {w.x, w.y};
+}
+
+bool SliceView::voxelAt(QPointF widget, core::Index3& voxel) const {
+  if (!hasImage()) return false;
+  const ViewPoint sp = toSlice(widget);
+  return state_->voxelAt(axis_, sp.x, sp.y, voxel);
 }
 
 void SliceView::moveCursorTo(QPointF widget) {
@@ -155,6 +167,8 @@ void SliceView::mousePressEvent(QMouseEvent* event) {
   Q_EMIT activated(axis_);
   if (!hasImage()) return;
   lastMouse_ = event->position();
+  core::Index3 voxel{0, 0, 0};
+  if (interaction_ && interaction_->press(*this, event, voxelAt(event->position(), voxel), voxel)) return;
   if (event->button() == Qt::LeftButton && !(event->modifiers() & Qt::ShiftModifier)) {
     drag_ = Drag::Cursor;
     moveCursorTo(event->position());
@@ -170,6 +184,11 @@ void SliceView::mouseMoveEvent(QMouseEvent* event) {
   const QPointF pos = event->position();
   const QPointF d = pos - lastMouse_;
   lastMouse_ = pos;
+  core::Index3 voxel{0, 0, 0};
+  if (interaction_ && drag_ == Drag::None && interaction_->move(*this, event, voxelAt(pos, voxel), voxel)) {
+    reportHover(pos);
+    return;
+  }
   switch (drag_) {
     case Drag::Cursor: moveCursorTo(pos); break;
     case Drag::Pan:
@@ -185,7 +204,10 @@ void SliceView::mouseMoveEvent(QMouseEvent* event) {
   reportHover(pos);
 }
 
-void SliceView::mouseReleaseEvent(QMouseEvent*) { drag_ = Drag::None; }
+void SliceView::mouseReleaseEvent(QMouseEvent* event) {
+  if (interaction_ && drag_ == Drag::None && interaction_->release(*this, event)) return;
+  drag_ = Drag::None;
+}
 
 void SliceView::mouseDoubleClickEvent(QMouseEvent* event) {
   if (event->button() == Qt::LeftButton) Q_EMIT maximizeToggled(axis_);
@@ -221,7 +243,10 @@ void SliceView::keyPressEvent(QKeyEvent* event) {
   }
 }
 
-void SliceView::leaveEvent(QEvent*) { Q_EMIT hovered(false, {0, 0, 0}); }
+void SliceView::leaveEvent(QEvent*) {
+  if (interaction_) interaction_->leave(*this);
+  Q_EMIT hovered(false, {0, 0, 0});
+}
 
 void SliceView::focusInEvent(QFocusEvent* event) {
   Q_EMIT activated(axis_);

@@ -13,6 +13,7 @@
 #include <QWidget>
 
 #include "gui/OverlaySettings.h"
+#include "gui/SliceInteraction.h"
 #include "gui/ViewState.h"
 
 namespace aunet::gui {
@@ -33,6 +34,13 @@ class SliceView : public QWidget {
   QString title() const;
 
   QSize sizeHint() const override { return {400, 400}; }
+  // A tool offered the mouse first (the mask editor); null: none.
+  void setInteraction(SliceInteraction* interaction) { interaction_ = interaction; }
+  // Slice pixel coordinates of a widget point, and back (tools draw with these).
+  ViewPoint toSlice(QPointF widget) const;
+  QPointF toWidget(ViewPoint slice) const;
+  // The voxel under a widget point at the shown slice; false outside the image.
+  bool voxelAt(QPointF widget, core::Index3& voxel) const;
 
  Q_SIGNALS:
   void cursorChanged();                  // crosshair or slice moved: all views repaint
@@ -56,7 +64,6 @@ class SliceView : public QWidget {
  private:
   enum class Drag { None, Cursor, Pan, Window };
   bool hasImage() const;
-  ViewPoint toSlice(QPointF widget) const;
   void moveCursorTo(QPointF widget);
   void reportHover(QPointF widget);
   void stepSlice(int64_t delta);
@@ -73,6 +80,7 @@ class SliceView : public QWidget {
   Drag drag_ = Drag::None;
   QPointF lastMouse_;
   double wheelRemainder_ = 0.0;
+  SliceInteraction* interaction_ = nullptr;
 };
 
 }  // namespace aunet::gui

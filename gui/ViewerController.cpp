@@ -1,6 +1,10 @@
 #include "gui/ViewerController.h"
 
+#include <QDateTime>
 #include <QDir>
+#include <QJsonDocument>
+#include <QJsonObject>
+#include <QSaveFile>
 #include <QFileInfo>
 
 #include <algorithm>
@@ -20,6 +24,7 @@ ViewerController::ViewerController(SegmenterFactory factory, QObject* parent)
     : QObject(parent),
       document_(new ViewerDocument(this)),
       history_(*document_),
+      editor_(*document_, history_, state_),
       tasks_(new TaskRunner(this)),
       factory_(std::move(factory)),
       job_(new SegmentationJob(this)),
@@ -34,6 +39,10 @@ ViewerController::ViewerController(SegmenterFactory factory, QObject* parent)
     Q_EMIT segmentationFinished(false, "Cancelled");
   });
   connect(document_, &ViewerDocument::labelsChanged, this, &ViewerController::refreshStatistics);
+  connect(document_, &ViewerDocument::labelsEdited, this,
+          [this](const imaging::LabelDelta* delta, bool reverted, core::Index3, core::Index3) {
+            updateStatistics(*delta, reverted);
+          });
 }
 
 ViewerController::~ViewerController() {
@@ -98,8 +107,11 @@ bool ViewerController::openMaskInBackground(const QString& path, bool reference,
                         if (reference)
                           document_->setReference(std::move(*labels), p);
                         else
+                        {
                           replaceMask(std::move(*labels), p,
                                       "Open mask " + QFileInfo(QString::fromStdString(p)).fileName().toStdString());
+                          history_.setClean();  // as on disk: nothing to save yet
+                        }
                         for (const auto& n : *notes) Q_EMIT notice(QString::fromStdString(n));
                       };
                     });
@@ -237,14 +249,97 @@ void ViewerController::refreshStatistics() {
   }
   // One pass over the volume (counts and Dice): on a worker, the legend follows.
   statisticsCurrent_ = false;
+  diceCountsValid_ = false;
   tasks_->run({}, [this, labels, reference, generation, show]() -> TaskRunner::UiStep {
     auto stats = std::make_shared<std::vector<imaging::LabelStatistics>>(
         labels ? imaging::computeLabelStatistics(*labels, nullptr, {}, reference.get())
                : imaging::computeLabelStatistics(*reference));
     return [this, stats, generation, show] {
-      if (generation == statisticsGeneration_) show(std::move(*stats));  // else newer masks' job follows
+      if (generation != statisticsGeneration_) return;  // newer masks' job follows
+      if (editedDuringPass_) {
+        // The mask was painted while this pass read it: count again.
+        editedDuringPass_ = false;
+        statisticsLabels_.reset();
+        refreshStatistics();
+        return;
+      }
+      show(std::move(*stats));
     };
   });
+}
+
+void ViewerController::updateStatistics(const imaging::LabelDelta& delta, bool reverted) {
+  if (delta.empty()) return;
+  if (!statisticsCurrent_) {
+    editedDuringPass_ = true;
+    return;
+  }
+  const core::LabelMap* labels = document_->labels();
+  if (!labels) return;
+  const core::LabelMap* reference = document_->reference();
+  if (reference && !reference->geometry().sameGrid(labels->geometry())) reference = nullptr;
+  const core::Vec3& sp = labels->geometry().spacing;
+  const double voxelMl = sp[0] * sp[1] * sp[2] / 1000.0;
+  // Dice needs the reference's counts and the overlap, which the legend's rows do not
+  // keep: counted once (after this edit) and then followed from the deltas.
+  bool countOverlap = true;
+  if (reference && !diceCountsValid_) {
+    diceCounts_.clear();
+    const uint16_t* m = labels->data();
+    const uint16_t* r = reference->data();
+    const size_t n = labels->labels().size();
+    for (size_t i = 0; i < n; ++i)
+      if (r[i]) {
+        ++diceCounts_[r[i]].referenceVoxels;
+        if (m[i] == r[i]) ++diceCounts_[r[i]].sharedVoxels;
+      }
+    diceCountsValid_ = true;
+    countOverlap = false;  // this edit is in the counts already
+  }
+  std::map<int, int64_t> count;
+  const auto& before = reverted ? delta.after() : delta.before();
+  const auto& after = reverted ? delta.before() : delta.after();
+  for (size_t i = 0; i < delta.size(); ++i) {
+    --count[before[i]];
+    ++count[after[i]];
+    if (reference && countOverlap) {
+      const int r = reference->data()[delta.offsets()[i]];
+      if (r != 0 && before[i] == r) --diceCounts_[r].sharedVoxels;
+      if (r != 0 && after[i] == r) ++diceCounts_[r].sharedVoxels;
+    }
+  }
+  std::vector<imaging::LabelStatistics> stats = legend_->statistics();
+  for (const auto& [label, change] : count) {
+    if (label == 0 || change == 0) continue;
+    auto it = std::find_if(stats.begin(), stats.end(), [l = label](const auto& s) { return s.label == l; });
+    if (it == stats.end()) {
+      imaging::LabelStatistics added;
+      added.label = label;
+      added.name = "label_" + std::to_string(label);
+      it = stats.insert(std::upper_bound(stats.begin(), stats.end(), label,
+                                         [](int l, const auto& s) { return l < s.label; }),
+                        added);
+    }
+    it->voxelCount += change;
+    it->volumeMl = static_cast<double>(it->voxelCount) * voxelMl;
+    it->meanIntensity.clear();  // not shown in the legend; saveStatistics() measures afresh
+  }
+  if (reference)
+    for (auto& row : stats) {
+      const DiceCounts c = diceCounts_.count(row.label) ? diceCounts_.at(row.label) : DiceCounts{};
+      const int64_t total = row.voxelCount + c.referenceVoxels;
+      row.dice = total > 0 ? 2.0 * static_cast<double>(c.sharedVoxels) / static_cast<double>(total) : 0.0;
+    }
+  // Rows of labels neither in the mask nor in the reference any more go.
+  stats.erase(std::remove_if(stats.begin(), stats.end(),
+                             [this, reference](const auto& s) {
+                               return s.voxelCount == 0 &&
+                                      (!reference || !diceCounts_.count(s.label) || diceCounts_.at(s.label).referenceVoxels == 0);
+                             }),
+              stats.end());
+  // No statisticsChanged(): the views redraw only the edited slices (labelsEdited).
+  legend_->setContents(std::move(stats), document_->palette(), reference != nullptr);
+  overlays_.labels.hidden = legend_->hiddenLabels();
 }
 
 QString ViewerController::describeVoxel(const core::Index3& voxel) const {
@@ -270,9 +365,105 @@ QString ViewerController::describeVoxel(const core::Index3& voxel) const {
   return text;
 }
 
-void ViewerController::saveMask(const QString& path) const {
+void ViewerController::saveMask(const QString& path) {
+  if (editor_.strokeActive()) editor_.endStroke();
   if (!document_->labels()) throw core::Error("no mask to save: open or compute one first");
   io::writeLabelMap(*document_->labels(), path.toStdString());
+  history_.setClean();
+}
+
+int ViewerController::dicomSourceKind() const {
+  const std::string from = document_->labelsPath();
+  if (from.empty()) return static_cast<int>(io::DicomObjectKind::None);
+  const std::string object = io::findDicomLabelObject(from);
+  return static_cast<int>(object.empty() ? io::DicomObjectKind::None : io::dicomObjectKind(object));
+}
+
+QString ViewerController::maskSavePath() const {
+  const QString from = QString::fromStdString(document_->labelsPath());
+  const QFileInfo source(from);
+  const auto kind = static_cast<io::DicomObjectKind>(dicomSourceKind());
+  if (kind != io::DicomObjectKind::None) {
+    // A DICOM SEG/RTSTRUCT is written again as the same kind of object, in place (the
+    // viewer's main provides the writer); without a writer, as NIfTI next to it.
+    const QString object = QString::fromStdString(io::findDicomLabelObject(from.toStdString()));
+    if (dicomWriter_ && QFileInfo(QString::fromStdString(document_->imagePath())).exists()) return object;
+    const QFileInfo info(object);
+    return QDir(info.absolutePath()).filePath(info.completeBaseName() + "_edited.nii.gz");
+  }
+  if (!from.isEmpty() && source.isFile()) return from;
+  const QString image = QString::fromStdString(document_->imagePath());
+  const QFileInfo info(image);
+  const std::string name = info.fileName().toStdString();
+  const QString stem = info.isDir() ? info.fileName()
+                                    : QString::fromStdString(name.substr(0, name.size() - io::imageExtension(name).size()));
+  return QDir(info.isDir() ? info.absoluteFilePath() : info.absolutePath()).filePath(stem + "_mask.nii.gz");
+}
+
+QString ViewerController::saveMaskInPlace() {
+  const QString path = maskSavePath();
+  const auto kind = static_cast<io::DicomObjectKind>(dicomSourceKind());
+  if (kind != io::DicomObjectKind::None && dicomWriter_ &&
+      path.toStdString() == io::findDicomLabelObject(document_->labelsPath())) {
+    if (editor_.strokeActive()) editor_.endStroke();
+    if (!document_->labels()) throw core::Error("no mask to save: open or compute one first");
+    dicomWriter_(*document_->labels(), document_->imagePath(), document_->palette(),
+                 kind == io::DicomObjectKind::RtStruct, path.toStdString());
+    history_.setClean();
+    return path;
+  }
+  saveMask(path);
+  // The mask now has a home on disk: the next Ctrl+S writes there too.
+  if (path.toStdString() != document_->labelsPath())
+    document_->setSharedLabels(document_->sharedLabels(), path.toStdString());
+  return path;
+}
+
+namespace {
+
+QString recoveryMask(const QString& folder) { return QDir(folder).filePath("recovery-mask.nii.gz"); }
+QString recoveryNote(const QString& folder) { return QDir(folder).filePath("recovery.json"); }
+
+}  // namespace
+
+void ViewerController::writeRecovery(const QString& folder) const {
+  if (!document_->labels() || !document_->hasImage()) return;
+  QDir().mkpath(folder);
+  io::writeLabelMap(*document_->labels(), recoveryMask(folder).toStdString());
+  QJsonObject note;
+  note["image"] = QString::fromStdString(document_->imagePath());
+  note["mask"] = QString::fromStdString(document_->labelsPath());
+  note["saved"] = QDateTime::currentDateTimeUtc().toString(Qt::ISODate);
+  QSaveFile file(recoveryNote(folder));
+  if (!file.open(QIODevice::WriteOnly) || file.write(QJsonDocument(note).toJson()) < 0 || !file.commit())
+    throw core::Error(recoveryNote(folder).toStdString(), "cannot write the recovery note");
+}
+
+bool ViewerController::recoveryAvailable(const QString& folder, QString* imagePath) {
+  QFile file(recoveryNote(folder));
+  if (!QFileInfo::exists(recoveryMask(folder)) || !file.open(QIODevice::ReadOnly)) return false;
+  const QJsonObject note = QJsonDocument::fromJson(file.readAll()).object();
+  const QString image = note["image"].toString();
+  if (image.isEmpty() || !QFileInfo::exists(image)) return false;
+  if (imagePath) *imagePath = image;
+  return true;
+}
+
+void ViewerController::restoreRecovery(const QString& folder) {
+  QString image;
+  if (!recoveryAvailable(folder, &image)) throw core::Error(folder.toStdString(), "no recovery to restore");
+  QFile file(recoveryNote(folder));
+  file.open(QIODevice::ReadOnly);
+  const QString mask = QJsonDocument::fromJson(file.readAll()).object()["mask"].toString();
+  adoptImage(ViewerDocument::readImage(image.toStdString()), image.toStdString());
+  core::LabelMap labels = ViewerDocument::readLabelsOnGrid(recoveryMask(folder).toStdString(), document_->image()->geometry());
+  // Saved later, it goes where the lost session's mask came from.
+  replaceMask(std::move(labels), mask.toStdString(), "Recovered mask");
+}
+
+void ViewerController::clearRecovery(const QString& folder) {
+  QFile::remove(recoveryNote(folder));
+  QFile::remove(recoveryMask(folder));
 }
 
 int ViewerController::saveAttention(const QString& folder) const {

@@ -10,12 +10,14 @@
 #include <QStringList>
 
 #include <functional>
+#include <map>
 #include <memory>
 #include <string>
 #include <vector>
 
 #include "gui/EditHistory.h"
 #include "gui/LabelTableModel.h"
+#include "gui/MaskEditor.h"
 #include "gui/SegmentationJob.h"
 #include "gui/OverlaySettings.h"
 #include "gui/TaskRunner.h"
@@ -30,6 +32,13 @@ namespace aunet::gui {
 // the GUI itself never sees Torch). Empty: segmentation is not available.
 using SegmenterFactory = std::function<std::unique_ptr<model::Segmenter>(const std::string& modelPath)>;
 
+// Writes a mask as a DICOM object of the open series: `rtStruct` false for a SEG, true
+// for an RT Structure Set, atomically to `path` (the viewer's main hands in the
+// pipeline's writer; without one, a mask that came from DICOM is saved as NIfTI).
+using DicomMaskWriter = std::function<void(const core::LabelMap& mask, const std::string& seriesPath,
+                                           const std::vector<model::LabelInfo>& labels, bool rtStruct,
+                                           const std::string& path)>;
+
 class ViewerController : public QObject {
   Q_OBJECT
  public:
@@ -42,6 +51,11 @@ class ViewerController : public QObject {
   const ViewState& viewState() const { return state_; }
   OverlaySettings& overlays() { return overlays_; }
   EditHistory& history() { return history_; }
+  // The mask editing tools (brush, eraser, fill, islands, interpolation, labels); each
+  // edit is one entry of history().
+  MaskEditor& editor() { return editor_; }
+  // Edits since the mask was opened or last saved.
+  bool hasUnsavedEdits() const { return document_->labels() && !history_.isClean(); }
   TaskRunner& tasks() { return *tasks_; }
   // The legend's rows: per-label counts, mL and Dice of the open masks.
   LabelTableModel& legend() { return *legend_; }
@@ -83,7 +97,23 @@ class ViewerController : public QObject {
   const QString& modelPath() const { return modelPath_; }
 
   // Throw core::Error naming the file on failure; files are written atomically.
-  void saveMask(const QString& path) const;
+  // Saving marks the edits saved (hasUnsavedEdits() false).
+  void saveMask(const QString& path);
+  // Ctrl+S: the mask back where it came from (its file; a DICOM SEG is written again as a
+  // SEG next to it), or, for a new mask or a segmentation result, <image>_mask.nii.gz
+  // next to the image. Returns the path written.
+  QString saveMaskInPlace();
+  // Where saveMaskInPlace() writes.
+  QString maskSavePath() const;
+  void setDicomMaskWriter(DicomMaskWriter writer) { dicomWriter_ = std::move(writer); }
+  // Crash recovery: the mask (and where it belongs) in `folder`, written atomically;
+  // recoveryAvailable()/restoreRecovery() offer it on the next start; clearRecovery()
+  // after a save or a clean close.
+  void writeRecovery(const QString& folder) const;
+  static bool recoveryAvailable(const QString& folder, QString* imagePath = nullptr);
+  // Opens the recovered image and mask (waits for them); the mask counts as unsaved.
+  void restoreRecovery(const QString& folder);
+  static void clearRecovery(const QString& folder);
   int saveAttention(const QString& folder) const;  // maps written
   void saveStatistics(const QString& path) const;  // the CSV `aunet segment --stats` writes
 
@@ -107,19 +137,31 @@ class ViewerController : public QObject {
   ViewState state_;
   OverlaySettings overlays_;
   EditHistory history_;
+  MaskEditor editor_;
   TaskRunner* tasks_;
   std::shared_ptr<model::Segmenter> segmenter_;
   QString modelPath_;
   int imageGeneration_ = 0;  // opens started; a background read applies only if still the latest
   SegmenterFactory factory_;
+  DicomMaskWriter dicomWriter_;
+  // The DICOM object kind the open mask came from (None: a plain label file or none).
+  int dicomSourceKind() const;
   SegmentationJob* job_;
   std::shared_ptr<const core::Volume> segmentedImage_;
   LabelTableModel* legend_;
   int statisticsGeneration_ = 0;
   bool statisticsCurrent_ = true;  // the legend's numbers describe the open masks
+  bool editedDuringPass_ = false;  // a pass running while the mask was edited counts again
+  struct DiceCounts {
+    int64_t referenceVoxels = 0, sharedVoxels = 0;
+  };
+  std::map<int, DiceCounts> diceCounts_;  // per reference label, followed through edits
+  bool diceCountsValid_ = false;
   std::shared_ptr<const core::LabelMap> statisticsLabels_, statisticsReference_;
 
   void adoptSegmentation();
+  // The legend follows an in-place edit from its delta (counts, mL, Dice) without a pass.
+  void updateStatistics(const imaging::LabelDelta& delta, bool reverted);
   // Runs work(image grid) on a worker for the open image; its result is dropped when
   // another image was opened meanwhile. False with `whyNot` ("open an image before its
   // `what`") when none is open.

@@ -151,6 +151,42 @@ void ViewerDocument::setPalette(std::vector<model::LabelInfo> palette) {
   Q_EMIT labelsChanged();
 }
 
+void ViewerDocument::setLabelInfo(const model::LabelInfo& info) {
+  auto it = std::find_if(modelPalette_.begin(), modelPalette_.end(), [&info](const auto& l) { return l.value == info.value; });
+  if (it == modelPalette_.end())
+    modelPalette_.push_back(info);
+  else
+    *it = info;
+  refreshPalette();
+  Q_EMIT labelsChanged();
+}
+
+void ViewerDocument::removeLabelInfo(int value) {
+  modelPalette_.erase(std::remove_if(modelPalette_.begin(), modelPalette_.end(),
+                                     [value](const auto& l) { return l.value == value; }),
+                      modelPalette_.end());
+  refreshPalette();
+  Q_EMIT labelsChanged();
+}
+
+void ViewerDocument::notifyLabelsEdited(const imaging::LabelDelta& delta, bool reverted) {
+  if (delta.empty() || !labels_) return;
+  const core::Geometry& g = labels_->geometry();
+  core::Index3 lo{g.size[0], g.size[1], g.size[2]}, hi{-1, -1, -1};
+  for (int64_t o : delta.offsets()) {
+    const core::Index3 v{o % g.size[0], (o / g.size[0]) % g.size[1], o / (g.size[0] * g.size[1])};
+    for (int a = 0; a < 3; ++a) lo[a] = std::min(lo[a], v[a]), hi[a] = std::max(hi[a], v[a]);
+  }
+  // A label value painted for the first time needs a palette entry (colour, name).
+  if (!reverted)
+    for (uint16_t value : delta.after())
+      if (value != 0 && std::none_of(palette_.begin(), palette_.end(), [value](const auto& l) { return l.value == value; })) {
+        refreshPalette();
+        break;
+      }
+  Q_EMIT labelsEdited(&delta, reverted, lo, hi);
+}
+
 void ViewerDocument::refreshPalette() {
   // Model labels first; any label value present in a mask but unknown to the model
   // gets a default colour so it is never invisible or nameless.

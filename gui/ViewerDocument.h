@@ -15,6 +15,7 @@
 
 #include "core/LabelMap.h"
 #include "core/Volume.h"
+#include "imaging/LabelDelta.h"
 #include "model/api/LabelInfo.h"
 
 namespace aunet::gui {
@@ -51,6 +52,17 @@ class ViewerDocument : public QObject {
   void setAttention(std::vector<core::Volume> maps, std::vector<int64_t> levels);
   // Label names/colours (from a model); empty restores the default palette.
   void setPalette(std::vector<model::LabelInfo> palette);
+  // One label's name and colour (added, renamed or recoloured by the user); kept over
+  // the defaults until the image changes. removeLabelInfo() forgets it again.
+  void setLabelInfo(const model::LabelInfo& info);
+  void removeLabelInfo(int value);
+  // The mask edited in place by undo-able deltas (MaskDeltaCommand, MaskEditor): every
+  // holder of the shared mask (the undo stack) sees the same contents, which the
+  // deltas keep consistent with its position in the stack. Null without a mask.
+  core::LabelMap* editableLabels() { return const_cast<core::LabelMap*>(labels_.get()); }
+  // After an in-place edit: views redraw the slices crossing the changed voxels'
+  // box, the legend updates its counts from the delta.
+  void notifyLabelsEdited(const imaging::LabelDelta& delta, bool reverted);
 
   bool hasImage() const { return image_ != nullptr; }
   std::shared_ptr<const core::Volume> image() const { return image_; }
@@ -70,6 +82,10 @@ class ViewerDocument : public QObject {
  Q_SIGNALS:
   void imageChanged();
   void labelsChanged();      // labels, reference or palette
+  // Voxels of the mask changed in place (`reverted`: the delta was undone); `min`/`max`
+  // is the inclusive voxel box of the change.
+  void labelsEdited(const aunet::imaging::LabelDelta* delta, bool reverted, aunet::core::Index3 min,
+                    aunet::core::Index3 max);
   void attentionChanged();
 
  private:

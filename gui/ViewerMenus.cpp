@@ -56,7 +56,9 @@ ViewerMenus::Built ViewerMenus::build(MainWindow& w) {
   });
   openModelAction->setEnabled(w.controller().canSegment());
   file->addSeparator();
-  file->addAction("&Save mask...", QKeySequence::Save, window, [window] {
+  // Ctrl+S: where the mask came from (a new mask: <image>_mask.nii.gz), atomically.
+  file->addAction("&Save mask", QKeySequence::Save, window, [window] { window->saveMaskInPlace(); });
+  file->addAction("Save mask &as...", QKeySequence("Ctrl+Shift+S"), window, [window] {
     const QString path = QFileDialog::getSaveFileName(window, "Save mask", {}, kMaskFilter);
     if (!path.isEmpty()) window->saveMask(path);
   });
@@ -119,7 +121,9 @@ ViewerMenus::Built ViewerMenus::build(MainWindow& w) {
                              "Ctrl+wheel: zoom at the mouse;  middle drag or Shift+left drag: pan\n"
                              "Right drag: window width (left/right) and level (up/down)\n"
                              "Double click: maximize / restore a view;  F1-F3 one view, F4 2x2\n"
-                             "Ctrl+0: reset zoom and pan;  C: crosshair on/off");
+                             "Ctrl+0: reset zoom and pan;  C: crosshair on/off\n\n"
+                             "Editing: B brush, E eraser, F fill, Esc navigate; 1-9 active label;\n"
+                             "[ and ] brush size; Ctrl+Z undo, Ctrl+Shift+Z redo; Ctrl+S save the mask");
   });
 
   QToolBar* tools = w.addToolBar("Main");

@@ -1,7 +1,11 @@
 #include "gui/ViewerSettings.h"
 
 #include <QCryptographicHash>
+#include <QDir>
 #include <QFileInfo>
+#include <QStandardPaths>
+
+#include <algorithm>
 
 namespace aunet::gui {
 
@@ -22,6 +26,23 @@ void ViewerSettings::addRecentFile(const QString& path) {
 }
 
 void ViewerSettings::clearRecentFiles() { settings_->remove("recentFiles"); }
+
+size_t ViewerSettings::undoBudgetBytes() const {
+  const int mb = settings_->value("editing/undoBudgetMB", 512).toInt();
+  return static_cast<size_t>(std::max(mb, 1)) << 20;
+}
+
+void ViewerSettings::setUndoBudgetMb(int megabytes) { settings_->setValue("editing/undoBudgetMB", megabytes); }
+
+QString ViewerSettings::recoveryFolder() const {
+  const QString configured = settings_->value("editing/recoveryFolder").toString();
+  if (!configured.isEmpty()) return configured;
+  return QDir(QStandardPaths::writableLocation(QStandardPaths::AppLocalDataLocation)).filePath("recovery");
+}
+
+void ViewerSettings::setRecoveryFolder(const QString& folder) { settings_->setValue("editing/recoveryFolder", folder); }
+
+int ViewerSettings::autosaveSeconds() const { return std::max(1, settings_->value("editing/autosaveSeconds", 60).toInt()); }
 
 QString ViewerSettings::studyKey(const QString& studyPath) {
   // Paths hold '/' which QSettings treats as groups: hash them into one flat key.

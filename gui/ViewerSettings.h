@@ -6,6 +6,7 @@
 #include <QString>
 #include <QStringList>
 
+#include <cstddef>
 #include <memory>
 #include <optional>
 
@@ -24,6 +25,16 @@ class ViewerSettings {
   QStringList recentFiles() const;
   void addRecentFile(const QString& path);  // most recent first, no duplicates
   void clearRecentFiles();
+
+  // The undo history's memory budget (Edit > Undo keeps what fits; default 512 MB).
+  size_t undoBudgetBytes() const;
+  void setUndoBudgetMb(int megabytes);
+  // Where the autosave keeps the edited mask for recovery after a crash
+  // (default: the user's application data folder, ".../aunet-viewer/recovery").
+  QString recoveryFolder() const;
+  void setRecoveryFolder(const QString& folder);
+  // Seconds between autosaves of unsaved edits (default 60).
+  int autosaveSeconds() const;
 
   std::optional<WindowLevel> windowFor(const QString& studyPath) const;
   void setWindowFor(const QString& studyPath, const WindowLevel& window);

@@ -5,12 +5,12 @@
 #include <limits>
 
 #include "core/Error.h"
+#include "imaging/DistanceTransform.h"
 
 namespace aunet::imaging {
 
 namespace {
 
-constexpr double kInf = std::numeric_limits<double>::infinity();
 
 // Inclusive index box.
 struct Box {
@@ -20,69 +20,10 @@ struct Box {
   int64_t voxels() const { return size(0) * size(1) * size(2); }
 };
 
-// Exact 1D squared distance transform with sample spacing `s` (Felzenszwalb &
-// Huttenlocher, lower envelope of parabolas): d[p] = min_q (s (p - q))^2 + f[q].
-// `v` and `z` are scratch buffers of n and n + 1 entries.
-void distanceTransform1d(const double* f, int64_t n, double s, double* d, int64_t* v, double* z) {
-  int64_t k = -1;
-  for (int64_t q = 0; q < n; ++q) {
-    if (f[q] == kInf) continue;
-    const double fq = f[q] + (q * s) * (q * s);
-    while (k >= 0) {
-      const int64_t r = v[k];
-      // Where the parabola of q starts to lie below that of r (in mm).
-      const double x = (fq - (f[r] + (r * s) * (r * s))) / (2.0 * s * static_cast<double>(q - r));
-      if (x > z[k]) {
-        ++k;
-        v[k] = q;
-        z[k] = x;
-        z[k + 1] = kInf;
-        break;
-      }
-      --k;
-    }
-    if (k < 0) {
-      k = 0;
-      v[0] = q;
-      z[0] = -kInf;
-      z[1] = kInf;
-    }
-  }
-  if (k < 0) {
-    std::fill(d, d + n, kInf);
-    return;
-  }
-  int64_t j = 0;
-  for (int64_t p = 0; p < n; ++p) {
-    while (z[j + 1] < p * s) ++j;
-    const double dx = s * static_cast<double>(p - v[j]);
-    d[p] = dx * dx + f[v[j]];
-  }
-}
-
-// Squared distance in mm^2 from every voxel of the box to the nearest voxel with
-// sites[i] != 0 (all inside the box), separably along i, j, k.
+// Squared distance in mm^2 from every voxel of the box to the nearest site (box-local layout).
 std::vector<double> squaredDistanceTransform(const std::vector<uint8_t>& sites, const Box& box,
                                              const core::Vec3& spacing) {
-  const int64_t n[3] = {box.size(0), box.size(1), box.size(2)};
-  std::vector<double> dist(sites.size());
-  for (size_t i = 0; i < sites.size(); ++i) dist[i] = sites[i] ? 0.0 : kInf;
-  const int64_t longest = std::max({n[0], n[1], n[2]});
-  std::vector<double> f(longest), d(longest), z(longest + 1);
-  std::vector<int64_t> v(longest);
-  const int64_t stride[3] = {1, n[0], n[0] * n[1]};
-  for (int axis = 0; axis < 3; ++axis) {
-    if (n[axis] == 1) continue;  // nothing to propagate along a one-voxel axis
-    const int a1 = (axis + 1) % 3, a2 = (axis + 2) % 3;
-    for (int64_t u = 0; u < n[a1]; ++u)
-      for (int64_t w = 0; w < n[a2]; ++w) {
-        const int64_t base = u * stride[a1] + w * stride[a2];
-        for (int64_t p = 0; p < n[axis]; ++p) f[p] = dist[base + p * stride[axis]];
-        distanceTransform1d(f.data(), n[axis], spacing[axis], d.data(), v.data(), z.data());
-        for (int64_t p = 0; p < n[axis]; ++p) dist[base + p * stride[axis]] = d[p];
-      }
-  }
-  return dist;
+  return imaging::squaredDistanceTransform(sites, core::Index3{box.size(0), box.size(1), box.size(2)}, spacing);
 }
 
 // Surface voxels of label `label` of `map`, inside `box` (box-local layout).

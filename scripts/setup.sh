@@ -31,7 +31,7 @@ PACKAGES=(
   qt6-base-dev libqt6opengl6-dev
   libcli11-dev nlohmann-json3-dev libspdlog-dev libfmt-dev zlib1g-dev
   libgtest-dev libgmock-dev libbenchmark-dev libopenblas0-pthread libgoogle-perftools-dev
-  libgdcm-tools mricron-data xvfb xauth
+  libgdcm-tools mricron-data xvfb xauth xdotool
   libdcmtk-dev dcmtk dicom3tools orthanc
   libvtk9-dev
   file patchelf desktop-file-utils

@@ -7,6 +7,9 @@
 //   itk::ConnectedComponentImageFilter (fully connected) + itk::RelabelComponentImageFilter;
 // - surface distances (imaging/SegmentationMetrics.h) vs
 //   itk::SignedMaurerDistanceMapImageFilter and itk::HausdorffDistanceImageFilter.
+// - the editor's island pick (imaging/IslandPick.h) vs the ITK component holding the
+//   clicked voxel, and its signed distance (imaging/DistanceTransform.h, which the
+//   shape-based slice interpolation uses) vs SignedMaurerDistanceMapImageFilter.
 // Each test says what it compares and why its tolerance is what it is.
 
 #include <gtest/gtest.h>
@@ -34,7 +37,9 @@
 #include "core/Geometry.h"
 #include "core/LabelMap.h"
 #include "core/Volume.h"
+#include "imaging/DistanceTransform.h"
 #include "imaging/ImageResampler.h"
+#include "imaging/IslandPick.h"
 #include "imaging/LabelPostprocessing.h"
 #include "imaging/SegmentationMetrics.h"
 #include "tests/io/IoTestSupport.h"
@@ -608,6 +613,81 @@ TEST(ItkComparisonTest, SurfaceDistancesMatchItkOneSlice) {
   core::Geometry g = test::obliqueGeometry({64, 48, 1});
   g.spacing = {0.6, 1.4, 3.0};
   for (uint32_t s = seed; s < seed + 2; ++s) compareSurfaceDistances(g, s);
+}
+
+// --- 4. The editor's islands and signed distances ----------------------------------
+
+// The clicked component must be exactly the voxels ITK's fully connected component
+// filter numbers like the clicked voxel (connectivity is discrete: no tolerance).
+TEST(ItkComparisonTest, IslandPickMatchesItkComponents) {
+  const uint32_t seed = seedFor("IslandPick", 4242u);
+  std::mt19937 rng(seed);
+  const core::Geometry g = test::obliqueGeometry({40, 36, 20});
+  core::LabelMap labels(g);
+  paintBlobs(labels, 1, 6, 5.0, rng);
+  paintNoise(labels, 1, 0.06, rng);
+  paintNoise(labels, 2, 0.03, rng);
+  using Mask = ItkImage<uint8_t>;
+  using Components = ItkImage<uint32_t>;
+  for (uint16_t label : {uint16_t(1), uint16_t(2)}) {
+    auto mask = itkImageOn<uint8_t>(g);
+    mask->Allocate();
+    for (int64_t v = 0; v < g.voxelCount(); ++v) mask->GetBufferPointer()[v] = labels.data()[v] == label;
+    auto cc = itk::ConnectedComponentImageFilter<Mask, Components>::New();
+    cc->SetInput(mask);
+    cc->SetFullyConnected(true);
+    cc->Update();
+    const uint32_t* comp = cc->GetOutput()->GetBufferPointer();
+    std::uniform_int_distribution<int64_t> pick(0, g.voxelCount() - 1);
+    int checked = 0;
+    for (int tries = 0; tries < 2000 && checked < 12; ++tries) {
+      const int64_t v = pick(rng);
+      if (labels.data()[v] != label) continue;
+      ++checked;
+      const core::Index3 seedVoxel{v % g.size[0], (v / g.size[0]) % g.size[1], v / (g.size[0] * g.size[1])};
+      std::vector<int64_t> ours = imaging::connectedComponentAt(labels, seedVoxel);
+      std::sort(ours.begin(), ours.end());
+      std::vector<int64_t> itk;
+      for (int64_t o = 0; o < g.voxelCount(); ++o)
+        if (comp[o] == comp[v]) itk.push_back(o);
+      EXPECT_EQ(ours, itk) << "label " << label << ", clicked offset " << v;
+    }
+    EXPECT_EQ(checked, 12);
+  }
+}
+
+// ITK's positive side is the distance (mm, spacing on) from a background voxel to the
+// nearest foreground voxel. aunet's outside values must equal it on the mask, and its
+// inside values minus it on the complement (the distance to the nearest outside voxel).
+// Both are exact Euclidean transforms: equal within rounding.
+void compareSignedDistance(const core::Geometry& g, uint32_t seed) {
+  SCOPED_TRACE("seed " + std::to_string(seed) + ", grid " + g.describe());
+  std::mt19937 rng(seed);
+  core::LabelMap labels(g);
+  paintBlobs(labels, 1, 5, 6.0, rng);
+  paintNoise(labels, 1, 0.01, rng);
+  std::vector<uint8_t> inside(static_cast<size_t>(g.voxelCount())), outside(inside.size());
+  for (size_t v = 0; v < inside.size(); ++v) inside[v] = labels.data()[v] == 1, outside[v] = !inside[v];
+  const std::vector<double> ours = imaging::signedDistance(inside, g.size, g.spacing);
+  const auto toInside = itkDistanceTo(toItk<uint8_t>(g, inside.data()));
+  const auto toOutside = itkDistanceTo(toItk<uint8_t>(g, outside.data()));
+  double worst = 0;
+  for (size_t v = 0; v < inside.size(); ++v) {
+    const double expected = inside[v] ? -toOutside->GetBufferPointer()[v] : toInside->GetBufferPointer()[v];
+    ASSERT_NEAR(ours[v], expected, 1e-6) << "offset " << v;
+    worst = std::max(worst, std::abs(ours[v] - expected));
+  }
+  std::cout << "[ signedDT ] seed " << seed << ": largest |aunet - ITK| " << worst << " mm" << std::endl;
+}
+
+TEST(ItkComparisonTest, SignedDistanceMatchesItkMaurer) {
+  const uint32_t seed = seedFor("SignedDistance", 777u);
+  core::Geometry g = test::obliqueGeometry({40, 36, 16});
+  g.spacing = {0.7, 1.3, 2.9};
+  compareSignedDistance(g, seed);
+  core::Geometry slice = test::obliqueGeometry({64, 48, 1});
+  slice.spacing = {0.6, 1.4, 3.0};
+  compareSignedDistance(slice, seed + 1);
 }
 
 }  // namespace
