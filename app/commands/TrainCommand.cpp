@@ -232,7 +232,7 @@ int runTrainCommand(const TrainOptions& options, std::ostream& out) {
     for (size_t i = 0; i < dataset.labels.size(); ++i) trainer.metadata.labels[i].name = dataset.labels[i].first;
     trainer.metadata.channel_names = dataset.channelNames;
   }
-  if (lead && keepPlan)
+  if (lead && keepPlan && !resume)
     out << "Fine-tuning " << initFrom << " with its plan kept (spacing, patch, normalization), learning rate "
         << plan.learning_rate << "\n";
   if (lead) {
