@@ -9,6 +9,7 @@
 
 #include "app/commands/CheckDatasetCommand.h"
 #include "app/commands/ConvertCommand.h"
+#include "app/commands/DatasetCommand.h"
 #include "app/commands/DemoCommand.h"
 #include "app/commands/EchoCommand.h"
 #include "app/commands/EvaluateCommand.h"
@@ -88,6 +89,7 @@ int main(int argc, char** argv) {
   aunet::app::ConvertOptions convert;
   aunet::app::MeshOptions mesh;
   aunet::app::CheckDatasetOptions checkDataset;
+  aunet::app::DatasetOptions datasetOptions;
   aunet::app::PlanOptions plan;
   aunet::app::TrainOptions train;
   aunet::app::SendOptions send;
@@ -100,6 +102,7 @@ int main(int argc, char** argv) {
   aunet::app::setupConvertCommand(app, convert);
   aunet::app::setupMeshCommand(app, mesh);
   aunet::app::setupCheckDatasetCommand(app, checkDataset);
+  aunet::app::setupDatasetCommand(app, datasetOptions);
   aunet::app::setupPlanCommand(app, plan);
   aunet::app::setupTrainCommand(app, train);
   aunet::app::setupSendCommand(app, send);
@@ -131,6 +134,9 @@ int main(int argc, char** argv) {
     if (app.got_subcommand("convert")) return aunet::app::runConvertCommand(convert, std::cout);
     if (app.got_subcommand("mesh")) return aunet::app::runMeshCommand(mesh, std::cout);
     if (app.got_subcommand("check-dataset")) return aunet::app::runCheckDatasetCommand(checkDataset, std::cout);
+    if (app.got_subcommand("dataset"))
+      return aunet::app::runDatasetCommand(app.get_subcommand("dataset")->got_subcommand("create") ? "create" : "add",
+                                           datasetOptions, std::cout);
     if (app.got_subcommand("plan")) return aunet::app::runPlanCommand(plan, std::cout);
     if (app.got_subcommand("train")) return aunet::app::runTrainCommand(train, std::cout);
     if (app.got_subcommand("send")) return aunet::app::runSendCommand(send, std::cout);

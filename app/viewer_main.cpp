@@ -3,7 +3,8 @@
 //                [--view axial|coronal|sagittal] [--screenshot PNG [--size WxH] [--palette]]
 //                [--screenshot-delay MS] [--tool brush|eraser|fill|navigate] [--threads N] [--measure-responsiveness]
 // The GUI layer is torch-free; this main is where the concrete segmentation pipeline
-// (the same one `aunet segment` runs) is handed to it as a model::Segmenter factory.
+// (the same one `aunet segment` runs) is handed to it as a model::Segmenter factory,
+// and fine-tuning (the same as `aunet train --init-from M --keep-plan`) as a model::FineTuner.
 
 #include <QApplication>
 #include <QCommandLineParser>
@@ -19,6 +20,7 @@
 #include "app/commands/ModelLocator.h"
 #include "app/commands/ReadIsolationSetup.h"
 #include "pipeline/DicomExport.h"
+#include "pipeline/ModelFineTuner.h"
 #include "pipeline/SegmentationPipeline.h"
 #include "io/DicomSourceSeries.h"
 #include "aunet/Version.h"
@@ -119,6 +121,7 @@ int main(int argc, char** argv) {
     p::writeDicomMask(rtStruct ? p::MaskFormat::RtStruct : p::MaskFormat::DicomSeg, p::maskOnSourceSlices(mask, source),
                       source, p::dicomSegmentsFor(mask, labels), p::dicomAlgorithmFor("", "", false), path);
   });
+  window.setFineTuner(std::make_shared<aunet::pipeline::ModelFineTuner>());  // the same fine-tuning as `aunet train --keep-plan`
   const bool measure = parser.isSet(measureOption);
   const bool screenshot = parser.isSet(screenshotOption) || measure;
   window.setInteractive(!screenshot);

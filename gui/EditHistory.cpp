@@ -10,8 +10,14 @@ void EditHistory::execute(std::unique_ptr<EditCommand> command) {
 void EditHistory::push(std::unique_ptr<EditCommand> command) { record(std::move(command)); }
 
 void EditHistory::record(std::unique_ptr<EditCommand> command) {
-  commands_.resize(done_);  // what was undone cannot be redone after a new edit
-  serials_.resize(done_);
+  if (done_ < commands_.size()) {
+    commands_.resize(done_);  // what was undone cannot be redone after a new edit
+    serials_.resize(done_);
+    bytes_ = sumBytes();
+  }
+  // A running total: summing every entry on each edit made long sessions (tens of
+  // thousands of strokes) quadratic.
+  bytes_ += command->memoryBytes();
   commands_.push_back(std::move(command));
   serials_.push_back(nextSerial_++);
   done_ = commands_.size();
@@ -26,6 +32,7 @@ std::string EditHistory::redoText() const { return canRedo() ? commands_[done_]-
 bool EditHistory::undo() {
   if (!canUndo()) return false;
   commands_[--done_]->revert(document_);
+  bytes_ = sumBytes();  // an entry's size may change when it is reverted or applied
   enforceBudget();  // a reverted mask replacement now keeps its own mask alive
   changed();
   return true;
@@ -34,6 +41,7 @@ bool EditHistory::undo() {
 bool EditHistory::redo() {
   if (!canRedo()) return false;
   commands_[done_++]->apply(document_);
+  bytes_ = sumBytes();
   enforceBudget();
   changed();
   return true;
@@ -42,6 +50,7 @@ bool EditHistory::redo() {
 void EditHistory::clear() {
   commands_.clear();
   serials_.clear();
+  bytes_ = 0;
   done_ = 0;
   baseSerial_ = cleanSerial_ = nextSerial_++;
   changed();
@@ -52,14 +61,14 @@ void EditHistory::setMemoryBudget(size_t bytes) {
   enforceBudget();
 }
 
-size_t EditHistory::memoryBytes() const {
+size_t EditHistory::sumBytes() const {
   size_t total = 0;
   for (const auto& c : commands_) total += c->memoryBytes();
   return total;
 }
 
 void EditHistory::enforceBudget() {
-  size_t total = memoryBytes();
+  size_t& total = bytes_;
   while (total > budget_ && commands_.size() > 1) {
     if (done_ > 0) {
       // The oldest applied entry: its state becomes the base nothing can go back past.

@@ -45,7 +45,7 @@ class EditHistory {
 
   void setMemoryBudget(size_t bytes);
   size_t memoryBudget() const { return budget_; }
-  size_t memoryBytes() const;  // what the entries hold now
+  size_t memoryBytes() const { return bytes_; }  // what the entries hold now
   size_t dropped() const { return dropped_; }  // entries forgotten to stay within the budget
 
   // The document as it is now is the saved one; isClean() until the next change.
@@ -62,6 +62,8 @@ class EditHistory {
   std::vector<uint64_t> serials_;  // one per command: which state it leads to
   size_t done_ = 0;                // commands_[0, done_) are applied
   size_t budget_ = kDefaultBudgetBytes;
+  size_t bytes_ = 0;               // sum of the entries' memoryBytes(), kept as they come and go
+  size_t sumBytes() const;
   size_t dropped_ = 0;
   uint64_t nextSerial_ = 1;
   uint64_t baseSerial_ = 0;  // the state before commands_[0]

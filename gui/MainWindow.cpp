@@ -26,6 +26,8 @@
 #include "gui/EditToolPanel.h"
 #include "gui/MeasurementPanel.h"
 #include "gui/MeasurementTool.h"
+#include "gui/CorrectionLoop.h"
+#include "gui/FineTuneDialog.h"
 #include "gui/OverlayPanel.h"
 #include "gui/SegmentationPanel.h"
 #include "gui/SeriesPickerDialog.h"
@@ -53,7 +55,8 @@ MainWindow::MainWindow(SegmenterFactory factory, std::unique_ptr<ViewerSettings>
       overlays_(controller_->overlays()),
       document_(&controller_->document()),
       legend_(&controller_->legend()),
-      job_(&controller_->segmentationJob()) {
+      job_(&controller_->segmentationJob()),
+      correctionLoop_(new CorrectionLoop(*controller_, nullptr, this)) {
   setWindowTitle("aunet viewer[*]");  // [*]: unsaved edits
   setAcceptDrops(true);
   resize(1400, 900);
@@ -348,6 +351,31 @@ void MainWindow::showVolume(int volume) {
 }
 
 // ---------------------------------------------------------------------------- errors
+
+void MainWindow::setFineTuner(std::shared_ptr<model::FineTuner> fineTuner) {
+  delete correctionLoop_;
+  correctionLoop_ = new CorrectionLoop(*controller_, std::move(fineTuner), this);
+}
+
+bool MainWindow::addToTrainingDataset(const QString& folder, const QString& caseName) {
+  std::string id;
+  if (!guarded([&] { id = correctionLoop_->addToDataset(folder, caseName); })) return false;
+  notify("Added case " + QString::fromStdString(id) + " to " + folder);
+  return true;
+}
+
+FineTuneDialog* MainWindow::startFineTune(const QString& dataset, const QString& runDir, int epochs, int iterations) {
+  QString whyNot;
+  auto* dialog = new FineTuneDialog(*correctionLoop_, *controller_, this);
+  dialog->setAttribute(Qt::WA_DeleteOnClose);
+  if (!correctionLoop_->startFineTune(dataset, runDir, epochs, iterations, &whyNot)) {
+    delete dialog;
+    reportError("Cannot fine-tune: " + whyNot);
+    return nullptr;
+  }
+  dialog->show();
+  return dialog;
+}
 
 void MainWindow::reportError(const QString& message) {
   statusBar()->showMessage("Error: " + message, 10000);

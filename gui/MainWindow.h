@@ -17,6 +17,7 @@
 #include "gui/ViewState.h"
 #include "gui/ViewerController.h"
 #include "gui/ViewerSettings.h"
+#include "model/api/FineTuner.h"
 #include "model/api/Segmenter.h"
 
 class QComboBox;
@@ -32,6 +33,8 @@ namespace aunet::gui {
 
 class EditInteraction;
 class EditToolPanel;
+class CorrectionLoop;
+class FineTuneDialog;
 class LabelTableModel;
 class MeasurementTool;
 class OverlayPanel;
@@ -100,6 +103,16 @@ class MainWindow : public QMainWindow {
   bool opensAsImage(const QString& path) const { return controller_->opensAsImage(path); }
   bool startSegmentation();
   void cancelSegmentation();
+
+  // The correction-to-model loop (gui/CorrectionLoop.h). The viewer's main hands in the
+  // fine-tuner; without one, fine-tuning is refused with the reason.
+  void setFineTuner(std::shared_ptr<model::FineTuner> fineTuner);
+  CorrectionLoop& correctionLoop() { return *correctionLoop_; }
+  // Segmentation > Add to training dataset...: the open image and mask as a new case.
+  bool addToTrainingDataset(const QString& folder, const QString& caseName = {});
+  // Segmentation > Fine-tune model on dataset...: starts it and shows its window
+  // (nullptr, after reporting, when it cannot start). epochs/iterations 0: defaults.
+  FineTuneDialog* startFineTune(const QString& dataset, const QString& runDir, int epochs = 0, int iterations = 0);
 
   void showAllViews();
   void maximizeView(ViewAxis axis);
@@ -196,6 +209,7 @@ class MainWindow : public QMainWindow {
   OverlayPanel* overlayPanel_ = nullptr;
   SegmentationPanel* segmentationPanel_ = nullptr;
   SegmentationJob* job_ = nullptr;
+  CorrectionLoop* correctionLoop_ = nullptr;
   WindowPresetBox* windowCombo_ = nullptr;
   QSpinBox* volumeBox_ = nullptr;       // a 4D image's volume (channel) on screen
   QAction* volumeAction_ = nullptr;     // shows the box only for images of several volumes

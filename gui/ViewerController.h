@@ -64,6 +64,8 @@ class ViewerController : public QObject {
   // The open image's rulers and regions (kept per image by the window's settings).
   MeasurementSet& measurements() { return *measurements_; }
   bool canSegment() const { return static_cast<bool>(factory_); }
+  // Loads other models than the open one (the correction loop's fine-tuned model).
+  const SegmenterFactory& segmenterFactory() const { return factory_; }
 
   // The open image. A new one clears the undo stack; a read that fails throws and
   // leaves the document as it was.

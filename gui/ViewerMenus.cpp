@@ -1,7 +1,11 @@
 #include "gui/ViewerMenus.h"
 
 #include <QAction>
+#include <QDateTime>
+#include <QDir>
 #include <QFileDialog>
+#include <QInputDialog>
+#include <QLineEdit>
 #include <QHBoxLayout>
 #include <QKeySequence>
 #include <QLabel>
@@ -139,6 +143,24 @@ ViewerMenus::Built ViewerMenus::build(MainWindow& w) {
   QMenu* segMenu = w.menuBar()->addMenu("&Segmentation");
   QAction* run = segMenu->addAction("&Segment", QKeySequence("Ctrl+R"), window, &MainWindow::startSegmentation);
   segMenu->addAction("&Cancel", window, &MainWindow::cancelSegmentation);
+  segMenu->addSeparator();
+  // The correction-to-model loop (docs/viewer.md).
+  segMenu->addAction("&Add to training dataset...", window, [window] {
+    const QString folder = QFileDialog::getExistingDirectory(
+        window, "Dataset folder (an empty folder becomes a new dataset for the open model)");
+    if (folder.isEmpty()) return;
+    bool ok = false;
+    const QString name = QInputDialog::getText(window, "Add to training dataset",
+                                               "Case name (empty: the next free case_NNN):", QLineEdit::Normal, {}, &ok);
+    if (ok) window->addToTrainingDataset(folder, name.trimmed());
+  });
+  segMenu->addAction("&Fine-tune model on dataset...", window, [window] {
+    const QString folder = QFileDialog::getExistingDirectory(window, "Dataset to fine-tune the open model on");
+    if (folder.isEmpty()) return;
+    const QString run = QDir(folder).absolutePath() + "-finetune-" +
+                        QDateTime::currentDateTime().toString("yyyyMMdd-HHmmss");
+    window->startFineTune(folder, run);
+  });
   if (!w.controller().canSegment()) {
     run->setEnabled(false);
     run->setToolTip("Segmentation is not available in this build");

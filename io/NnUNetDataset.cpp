@@ -5,11 +5,15 @@
 #include <filesystem>
 #include <fstream>
 #include <map>
+#include <regex>
+#include <set>
 #include <sstream>
 
 #include <nlohmann/json.hpp>
 
 #include "io/ImageReader.h"
+#include "io/ImageWriter.h"
+#include "io/TextFileWriter.h"
 #include "core/Error.h"
 
 namespace aunet::io {
@@ -181,6 +185,14 @@ NnUNetDataset NnUNetDataset::load(const std::string& folder) {
     throw core::Error(where, "'file_ending' must be an extension such as \".nii.gz\"");
   d.fileEnding = j["file_ending"].get<std::string>();
 
+  if (j.contains("aunet_source_model")) {
+    const auto& source = j["aunet_source_model"];
+    if (!source.is_object() || !source.value("path", nlohmann::json()).is_string())
+      throw core::Error(where, "'aunet_source_model' must be {\"path\": ..., \"created\": ...}");
+    d.sourceModel = source["path"].get<std::string>();
+    if (source.contains("created") && source["created"].is_string()) d.sourceModelCreated = source["created"].get<std::string>();
+  }
+
   const fs::path root(folder);
   const fs::path labelsTr = root / "labelsTr";
   const int n = static_cast<int>(d.channelNames.size());
@@ -196,6 +208,28 @@ ReadOptions NnUNetCase::channelReadOptions(size_t c) const {
   return options;
 }
 
+core::Volume readChannelFiles(const std::vector<std::string>& paths) {
+  std::vector<core::Volume> channels;
+  for (const auto& path : paths) {
+    channels.push_back(readImage(path));
+    if (channels.back().channels() != 1)
+      throw core::Error(path, "has " + std::to_string(channels.back().channels()) +
+                                  " channels; one file per channel holds one");
+  }
+  if (channels.empty()) throw core::Error("image", "no channel files");
+  if (channels.size() == 1) return std::move(channels[0]);
+  core::Volume image(channels[0].geometry(), static_cast<int>(channels.size()), channels[0].originalType());
+  const int64_t n = image.geometry().voxelCount();
+  for (size_t k = 0; k < channels.size(); ++k) {
+    if (!channels[k].geometry().sameGrid(image.geometry()))
+      throw core::Error(paths[k], "grid differs from channel 0 (" + paths[0] + "): " + channels[k].geometry().describe() +
+                                      " vs " + image.geometry().describe());
+    std::copy(channels[k].data(), channels[k].data() + n, image.channel(static_cast<int>(k)));
+  }
+  image.metadata() = channels[0].metadata();
+  return image;
+}
+
 core::Volume readCaseImage(const NnUNetCase& c) {
   if (c.imagePaths.empty()) throw core::Error(c.id, "case has no image");
   if (c.channelsInOneFile) {
@@ -206,23 +240,9 @@ core::Volume readCaseImage(const NnUNetCase& c) {
                                              std::to_string(c.imagePaths.size()) + " channel(s)");
     return image;
   }
-  std::vector<core::Volume> channels;
-  for (const auto& path : c.imagePaths) {
-    if (path.empty()) throw core::Error(c.id, "case lacks channel " + std::to_string(channels.size()));
-    channels.push_back(readImage(path));
-    if (channels.back().channels() != 1)
-      throw core::Error(path, "has " + std::to_string(channels.back().channels()) +
-                                  " channels; one file per channel holds one");
-  }
-  core::Volume image(channels[0].geometry(), static_cast<int>(channels.size()), channels[0].originalType());
-  const int64_t n = image.geometry().voxelCount();
-  for (size_t k = 0; k < channels.size(); ++k) {
-    if (!channels[k].geometry().sameGrid(image.geometry()))
-      throw core::Error(c.imagePaths[k], "grid differs from channel 0");
-    std::copy(channels[k].data(), channels[k].data() + n, image.channel(static_cast<int>(k)));
-  }
-  image.metadata() = channels[0].metadata();
-  return image;
+  for (size_t k = 0; k < c.imagePaths.size(); ++k)
+    if (c.imagePaths[k].empty()) throw core::Error(c.id, "case lacks channel " + std::to_string(k));
+  return readChannelFiles(c.imagePaths);
 }
 
 bool NnUNetDataset::isCtChannel(int c) const {
@@ -236,6 +256,153 @@ std::vector<int> NnUNetDataset::labelValues() const {
   std::vector<int> values;
   for (const auto& l : labels) values.push_back(l.second);
   return values;
+}
+
+NnUNetDataset NnUNetDataset::create(const std::string& folder, const std::vector<std::string>& channelNames,
+                                    const std::vector<std::pair<std::string, int>>& labels,
+                                    const std::string& sourceModel, const std::string& sourceModelCreated) {
+  const fs::path root(folder);
+  const std::string jsonPath = (root / "dataset.json").string();
+  std::error_code ec;
+  if (fs::exists(jsonPath, ec)) throw core::Error(jsonPath, "already exists; add cases with `aunet dataset add`");
+  if (fs::exists(root, ec) && !fs::is_directory(root, ec)) throw core::Error(folder, "exists and is not a folder");
+  if (channelNames.empty()) throw core::Error(folder, "a dataset needs at least one channel");
+  NnUNetDataset d;
+  d.root = folder;
+  d.name = root.lexically_normal().filename().string();
+  if (d.name.empty()) d.name = fs::absolute(root).lexically_normal().parent_path().filename().string();
+  d.channelNames = channelNames;
+  d.labels = labels;
+  std::sort(d.labels.begin(), d.labels.end(), [](const auto& a, const auto& b) { return a.second < b.second; });
+  if (d.labels.empty() || d.labels.front().second != 0) throw core::Error(folder, "the labels must include background 0");
+  for (size_t i = 1; i < d.labels.size(); ++i)
+    if (d.labels[i].second == d.labels[i - 1].second)
+      throw core::Error(folder, "labels '" + d.labels[i - 1].first + "' and '" + d.labels[i].first + "' share a value");
+  d.fileEnding = ".nii.gz";
+  d.sourceModel = sourceModel;
+  d.sourceModelCreated = sourceModelCreated;
+  for (const char* sub : {"imagesTr", "labelsTr"}) {
+    fs::create_directories(root / sub, ec);
+    if (ec) throw core::Error((root / sub).string(), "cannot create the folder: " + ec.message());
+  }
+  d.save();
+  return d;
+}
+
+void NnUNetDataset::save() const {
+  const std::string jsonPath = (fs::path(root) / "dataset.json").string();
+  nlohmann::json j = nlohmann::json::object();
+  if (std::ifstream in(jsonPath); in) {
+    j = nlohmann::json::parse(in, nullptr, /*allow_exceptions=*/false);
+    if (j.is_discarded() || !j.is_object()) throw core::Error(jsonPath, "invalid JSON; not overwriting it");
+  }
+  j.erase("modality");  // nnU-Net v1's name for channel_names
+  j["name"] = name;
+  nlohmann::json channels = nlohmann::json::object();
+  for (size_t c = 0; c < channelNames.size(); ++c) channels[std::to_string(c)] = channelNames[c];
+  j["channel_names"] = channels;
+  // nlohmann's objects keep keys sorted by name; nnU-Net reads them by name too.
+  nlohmann::json labelsJson = nlohmann::json::object();
+  for (const auto& [labelName, value] : labels) labelsJson[labelName] = value;
+  j["labels"] = labelsJson;
+  j["numTraining"] = numTraining;
+  j["file_ending"] = fileEnding;
+  if (!sourceModel.empty()) j["aunet_source_model"] = {{"path", sourceModel}, {"created", sourceModelCreated}};
+  writeTextFile(jsonPath, j.dump(2) + "\n");
+}
+
+std::string NnUNetDataset::addCase(const core::Volume& image, const core::LabelMap& mask, const std::string& caseName,
+                                   const std::string& imageSource, const std::string& maskSource) {
+  const std::string jsonPath = (fs::path(root) / "dataset.json").string();
+  if (channelsInOneFile)
+    throw core::Error(root, "holds 4D (Decathlon) image files; cases can only be added to one-file-per-channel datasets");
+  if (image.empty()) throw core::Error(imageSource, "no image");
+  if (image.channels() != static_cast<int>(channelNames.size()))
+    throw core::Error(imageSource, "has " + std::to_string(image.channels()) + " channel(s), but " + jsonPath +
+                                       " names " + std::to_string(channelNames.size()) +
+                                       " (give one --image per channel, in channel order)");
+  if (!mask.geometry().sameGrid(image.geometry()))
+    throw core::Error(maskSource, "grid differs from the image " + imageSource + ": " + mask.geometry().describe() +
+                                      " vs " + image.geometry().describe());
+  std::set<int> declared;
+  for (int v : labelValues()) declared.insert(v);
+  std::vector<bool> present(65536, false);
+  for (uint16_t v : mask.labels()) present[v] = true;
+  for (int v = 0; v < 65536; ++v)
+    if (present[static_cast<size_t>(v)] && !declared.count(v))
+      throw core::Error(maskSource, "holds label value " + std::to_string(v) + ", which " + jsonPath +
+                                        " does not declare (it knows " + [&] {
+                                          std::string known;
+                                          for (const auto& [n, value] : labels)
+                                            known += (known.empty() ? "" : ", ") + std::to_string(value) + "=" + n;
+                                          return known;
+                                        }() + ")");
+
+  // The case name: given (checked), or the next free case_NNN.
+  std::set<std::string> taken;
+  for (const auto& c : training) taken.insert(c.id);
+  std::string id = caseName;
+  if (id.empty()) {
+    for (int n = static_cast<int>(training.size()) + 1;; ++n) {
+      char buffer[32];
+      std::snprintf(buffer, sizeof buffer, "case_%03d", n);
+      if (!taken.count(buffer)) {
+        id = buffer;
+        break;
+      }
+    }
+  } else {
+    static const std::regex valid("[A-Za-z0-9][A-Za-z0-9_.-]*");
+    if (!std::regex_match(id, valid) || id.size() > 200)
+      throw core::Error(id, "invalid case name (--case): letters, digits, '_', '-' and '.' only, starting with a letter or digit");
+    if (taken.count(id)) throw core::Error(id, "case already exists in " + root + "; cases are never overwritten");
+  }
+  const fs::path imagesTr = fs::path(root) / "imagesTr", labelsTr = fs::path(root) / "labelsTr";
+  std::vector<std::string> targets;
+  for (size_t c = 0; c < channelNames.size(); ++c) {
+    char suffix[8];
+    std::snprintf(suffix, sizeof suffix, "_%04zu", c);
+    targets.push_back((imagesTr / (id + suffix + fileEnding)).string());
+  }
+  targets.push_back((labelsTr / (id + fileEnding)).string());
+  std::error_code ec;
+  for (const auto& t : targets)
+    if (fs::exists(t, ec)) throw core::Error(t, "already exists; cases are never overwritten");
+  for (const fs::path& folder : {imagesTr, labelsTr}) {
+    fs::create_directories(folder, ec);
+    if (ec) throw core::Error(folder.string(), "cannot create the folder: " + ec.message());
+  }
+
+  // Each file atomically; if one fails, the ones already written go again, so the
+  // dataset never holds half a case.
+  std::vector<std::string> written;
+  try {
+    const int64_t n = image.geometry().voxelCount();
+    for (int c = 0; c < image.channels(); ++c) {
+      core::Volume channel(image.geometry(), 1, image.originalType());
+      std::copy(image.channel(c), image.channel(c) + n, channel.data());
+      channel.metadata() = image.metadata();
+      writeImage(channel, targets[static_cast<size_t>(c)]);
+      written.push_back(targets[static_cast<size_t>(c)]);
+    }
+    writeLabelMap(mask, targets.back());
+    written.push_back(targets.back());
+    NnUNetDataset updated = *this;
+    updated.numTraining = static_cast<int>(training.size()) + 1;  // the cases there, this one included
+    updated.save();
+  } catch (...) {
+    for (const auto& w : written) fs::remove(w, ec);
+    throw;
+  }
+  numTraining = static_cast<int>(training.size()) + 1;
+  NnUNetCase added;
+  added.id = id;
+  added.imagePaths.assign(targets.begin(), targets.end() - 1);
+  added.labelPath = targets.back();
+  training.insert(std::upper_bound(training.begin(), training.end(), added,
+                                   [](const NnUNetCase& a, const NnUNetCase& b) { return a.id < b.id; }),
+                  added);
+  return id;
 }
 
 }  // namespace aunet::io

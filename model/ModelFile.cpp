@@ -133,6 +133,11 @@ double minimumParameterCount(const AttentionUNetOptions& options) {
 void ModelFile::save(const std::string& path, AttentionUNet& network, const ModelMetadata& metadata) {
   ModelMetadata meta = metadata;
   meta.architecture = network->options().toJson();
+  // Channel names must match the network's inputs (else the file would not read back).
+  if (static_cast<int64_t>(meta.channel_names.size()) != network->options().in_channels()) {
+    meta.channel_names.clear();
+    for (int64_t c = 0; c < network->options().in_channels(); ++c) meta.channel_names.push_back("channel" + std::to_string(c));
+  }
   nlohmann::json document{{"format", "aunet-model"}, {"format_version", kFormatVersion}};
   document.update(meta.toJson());
   const std::string jsonText = document.dump(2);

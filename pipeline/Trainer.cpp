@@ -25,6 +25,7 @@
 #include "io/ImageWriter.h"
 #include "pipeline/LineChart.h"
 #include "io/TextFileWriter.h"
+#include "core/Cancelled.h"
 #include "core/Error.h"
 #include "core/Log.h"
 #include "model/AttentionUNet.h"
@@ -321,6 +322,7 @@ TrainingResult trainModel(const TrainerOptions& options, const std::vector<Train
 
     double lossSum = 0.0;
     for (int it = 0; it < plan.iterations_per_epoch; ++it) {
+      if (options.cancel && options.cancel->cancelled()) throw core::Cancelled();
       TrainingBatch batch = loader.next();
       const torch::Tensor x = batch.image.to(device), y = batch.labels.to(device);
       model::AttentionUNetOutput out;

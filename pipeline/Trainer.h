@@ -25,6 +25,7 @@
 #include <vector>
 
 #include "pipeline/TrainingPreprocessor.h"
+#include "core/Progress.h"
 #include "model/api/ModelMetadata.h"
 #include "model/api/TrainingPlan.h"
 
@@ -63,6 +64,7 @@ struct TrainerOptions {
   bool freezeEncoder = false;     // encoder0.. stay as initialized
   std::function<void(const EpochRecord&)> onEpoch;  // after each epoch (logging, tests)
   std::function<void(const IterationProgress&)> onIteration;  // after each step (rank 0)
+  const core::CancellationToken* cancel = nullptr;  // polled every step: throws core::Cancelled (the last checkpoint stays)
   int prefetchBatches = 2;        // batches prepared ahead by the loader thread
   // Data parallelism: this process's rank and the group (nullptr: one process).
   // plan.batch_size is per process.

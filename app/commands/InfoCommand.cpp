@@ -70,7 +70,7 @@ int runInfoCommand(const InfoOptions& options, std::ostream& out) {
       << "Description:    " << (meta.description.empty() ? "(none)" : meta.description) << "\n"
       << "Format version: " << model::ModelFile::kFormatVersion << "\n"
       << "Network:        " << arch.spatial_dims() << "D Attention U-Net, " << arch.in_channels()
-      << " input channel(s), " << arch.num_classes() << " classes\n"
+      << " input channel(s) (" << join(meta.channel_names, ", ") << "), " << arch.num_classes() << " classes\n"
       << "  channels:         " << join(arch.channels(), ", ") << "\n"
       << "  norm:             " << model::toString(arch.norm()) << "\n"
       << "  gated levels:     " << join(arch.gated_levels(), ", ") << "\n"
@@ -95,6 +95,16 @@ int runInfoCommand(const InfoOptions& options, std::ostream& out) {
       << "  epochs:          " << p.epochs << "\n"
       << "  validation Dice: " << (p.validation_dice ? dice.str() : "n/a") << "\n"
       << "  written by:      aunet " << p.aunet_version << " on " << p.created << "\n";
+  if (!p.history.empty()) {
+    out << "Version history (fine-tuning steps, oldest first):\n";
+    for (size_t i = 0; i < p.history.size(); ++i) {
+      const auto& v = p.history[i];
+      out << "  " << i + 2 << ". " << v.created << ": from " << v.parent << " (" << v.parent_created << ") on "
+          << v.dataset << ", " << v.epochs << " epoch(s), " << v.cases_added.size() << " case(s) added";
+      if (!v.cases_added.empty()) out << ": " << join(v.cases_added, ", ");
+      out << "\n";
+    }
+  }
   return 0;
 }
 

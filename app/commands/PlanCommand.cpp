@@ -54,7 +54,11 @@ nlohmann::json parseSet(const std::string& set) {
 
 model::TrainingPlan makeTrainingPlan(const io::NnUNetDataset& dataset, const std::string& config,
                                      const std::vector<std::string>& sets) {
-  model::TrainingPlan plan = pipeline::planExperiment(dataset, pipeline::DatasetFingerprint::compute(dataset));
+  return withPlanOverrides(pipeline::planExperiment(dataset, pipeline::DatasetFingerprint::compute(dataset)), config, sets);
+}
+
+model::TrainingPlan withPlanOverrides(const model::TrainingPlan& plan, const std::string& config,
+                                      const std::vector<std::string>& sets, const std::vector<std::string>& forbidden) {
   // All overrides first, one validation after: fields that depend on each other
   // (network_channels and patch_size) can change together.
   nlohmann::json overrides = nlohmann::json::object();
@@ -67,6 +71,8 @@ model::TrainingPlan makeTrainingPlan(const io::NnUNetDataset& dataset, const std
     overrides.merge_patch(parseSet(s));
     source += (source.empty() ? "" : " ") + std::string("--set ") + s;
   }
+  for (const auto& key : forbidden)
+    if (overrides.contains(key)) throw core::Error(source, "'" + key + "' cannot be changed here");
   return source.empty() ? plan : plan.withOverrides(overrides, source);
 }
 

@@ -30,4 +30,9 @@ int runPlanCommand(const PlanOptions& options, std::ostream& out);
 model::TrainingPlan makeTrainingPlan(const io::NnUNetDataset& dataset, const std::string& config,
                                      const std::vector<std::string>& sets = {});
 
+// `plan` with `config` and `sets` merged over it (as above); top-level keys in
+// `forbidden` may not be overridden (core::Error naming the config or the --set).
+model::TrainingPlan withPlanOverrides(const model::TrainingPlan& plan, const std::string& config,
+                                      const std::vector<std::string>& sets, const std::vector<std::string>& forbidden = {});
+
 }  // namespace aunet::app

@@ -13,8 +13,10 @@
 
 #include <nlohmann/json.hpp>
 
+#include "app/commands/ModelLocator.h"
 #include "app/commands/PlanCommand.h"
 #include "app/commands/TrainingProgressBar.h"
+#include "pipeline/FineTuning.h"
 #include "pipeline/PreprocessedCaseCache.h"
 #include "pipeline/Trainer.h"
 #include "pipeline/TrainingPreprocessor.h"
@@ -42,8 +44,7 @@ void setupTrainCommand(CLI::App& parent, TrainOptions& options) {
   cmd->add_option("--iterations-per-epoch", options.iterationsPerEpoch, "Training steps per epoch (default: the plan's)");
   cmd->add_option("--fold", options.fold,
                   "Validation fold 0..4 of a 5-fold split by --seed, a fold of --split, or \"all\" (train and "
-                  "validate on every case)")
-      ->capture_default_str();
+                  "validate on every case); default 0, \"all\" when fine-tuning with --keep-plan");
   cmd->add_option("--split", options.split, "nnU-Net splits_final.json: a list of {\"train\": [ids], \"val\": [ids]}")
       ->check(CLI::ExistingFile);
   cmd->add_option("--mixed-precision", options.mixedPrecision,
@@ -58,8 +59,13 @@ void setupTrainCommand(CLI::App& parent, TrainOptions& options) {
       ->capture_default_str();
   cmd->add_option("--resume", options.resume, "Continue the run in this folder from its last checkpoint");
   cmd->add_option("--init-from", options.initFrom,
-                  "Start from this model's weights (its architecture; a differing output head is re-initialized)")
-      ->check(CLI::ExistingFile);
+                  "Start from this model's weights: a .aunet file or an installed model's name, as segment -m (its "
+                  "architecture; a differing output head is re-initialized). The new model records it as its parent");
+  cmd->add_flag("--keep-plan", options.keepPlan,
+                "With --init-from: keep the model's plan (grid, patch, normalization; no replanning) and fine-tune "
+                "(few epochs, small learning rate: docs/training.md). Default when the dataset was created from that "
+                "model (aunet dataset create -m)");
+  cmd->add_flag("--replan", options.replan, "With --init-from: plan from the dataset even if it was created from the model");
   cmd->add_flag("--freeze-encoder", options.freezeEncoder, "Keep the encoder's weights fixed (fine-tuning)");
   cmd->add_flag("--deterministic", options.deterministic,
                 "Deterministic algorithms only (with --seed: reproducible runs; slower on CUDA, where cuDNN's "
@@ -69,6 +75,7 @@ void setupTrainCommand(CLI::App& parent, TrainOptions& options) {
       "  aunet train -d Dataset001_Liver -o runs/liver --fold 0\n"
       "  aunet train -d Dataset001_Liver --resume runs/liver --epochs 200\n"
       "  aunet train -d Dataset002_Kidney -o runs/kidney --init-from runs/liver/model.aunet --freeze-encoder\n"
+      "  aunet train -d corrections -o runs/brain-v2 --init-from demo-brain          # fine-tune on corrections\n"
       "  torchrun --nproc-per-node 2 --no-python aunet train -d Dataset001_Liver -o runs/liver-ddp\n"
       "See docs/training.md.");
 }
@@ -102,9 +109,23 @@ int runTrainCommand(const TrainOptions& options, std::ostream& out) {
     if (values[i] != static_cast<int>(i))
       throw core::Error(options.dataset + "/dataset.json", "label values must be consecutive 0..N-1 for training");
 
+  // The model to start from, by file or installed name (as `segment -m`); with
+  // --keep-plan (the default for a dataset created from it) its plan is kept.
+  const std::string initFrom = options.initFrom.empty() ? std::string() : ModelLocator::resolve(options.initFrom);
+  if (options.keepPlan && options.replan) throw core::Error("aunet train", "give --keep-plan or --replan, not both");
+  if (options.initFrom.empty() && (options.keepPlan || options.replan))
+    throw core::Error("aunet train", "--keep-plan and --replan need --init-from MODEL");
+  model::ModelMetadata parent;
+  bool keepPlan = false;
+  if (!initFrom.empty() && !resume) {
+    parent = model::ModelFile::readMetadata(initFrom);
+    keepPlan = options.keepPlan || (!options.replan && pipeline::datasetMadeFrom(dataset, initFrom, parent));
+    if (keepPlan) pipeline::checkDatasetFitsModel(dataset, parent, initFrom);
+  }
+
   // 2. The plan: a resumed run keeps the one it started with.
   model::TrainingPlan plan;
-  std::string fold = options.fold;
+  std::string fold = !options.fold.empty() ? options.fold : keepPlan ? "all" : "0";
   uint64_t seed = options.seed;
   const fs::path planPath = fs::path(runDir) / "plan.json", runPath = fs::path(runDir) / "run.json";
   if (resume) {
@@ -119,16 +140,20 @@ int runTrainCommand(const TrainOptions& options, std::ostream& out) {
       std::string reason = e.what();
       throw core::Error(runDir, "unreadable run files: " + reason.substr(0, reason.find('\n')));
     }
+  } else if (keepPlan) {
+    // Fields that would change the grid or the network are not the model's to change here.
+    plan = withPlanOverrides(pipeline::keptPlan(parent, dataset), options.config, options.sets,
+                             {"preprocessing", "network_channels", "spatial_dims"});
+    if (options.epochs > 0) plan.validate_every = options.epochs;
   } else {
     plan = makeTrainingPlan(dataset, options.config, options.sets);
   }
   if (options.epochs > 0) plan.epochs = options.epochs;
   if (!options.mixedPrecision.empty()) plan.mixed_precision = options.mixedPrecision;
   if (!resume && options.iterationsPerEpoch > 0) plan.iterations_per_epoch = options.iterationsPerEpoch;
-  if (!resume && !options.initFrom.empty()) {
+  if (!resume && !initFrom.empty() && !keepPlan) {
     // The weights need the old architecture; the preprocessing plan is the new dataset's.
-    const model::ModelMetadata old = model::ModelFile::readMetadata(options.initFrom);
-    plan.network_channels = old.architecture.at("channels").get<std::vector<int64_t>>();
+    plan.network_channels = parent.architecture.at("channels").get<std::vector<int64_t>>();
     const int64_t divisor = int64_t{1} << (plan.network_channels.size() - 1);
     for (int d = 0; d < plan.spatial_dims; ++d) {
       int64_t& p = plan.preprocessing.patch_size[static_cast<size_t>(d)];
@@ -189,11 +214,27 @@ int runTrainCommand(const TrainOptions& options, std::ostream& out) {
   trainer.onIteration = [&](const pipeline::IterationProgress& p) { progressBar.update(p); };
   trainer.seed = seed;
   trainer.resume = resume;
-  trainer.initFrom = options.initFrom;
+  trainer.initFrom = initFrom;
   trainer.freezeEncoder = options.freezeEncoder;
-  trainer.metadata.description = "Attention U-Net trained on " + dataset.name + " (fold " + fold + ")";
-  trainer.metadata.labels = model::LabelInfo::defaults(static_cast<int>(dataset.labels.size()));
-  for (size_t i = 0; i < dataset.labels.size(); ++i) trainer.metadata.labels[i].name = dataset.labels[i].first;
+  const fs::path checkpoint = fs::path(runDir) / "checkpoint_last.aunet";
+  if (resume && fs::exists(checkpoint)) {
+    // The run's own labels, channels and history (a fine-tuning run stays one).
+    trainer.metadata = model::ModelFile::readMetadata(checkpoint.string());
+    keepPlan = true;  // and the labels it has, below
+  } else if (!initFrom.empty() && !resume) {
+    // A new version of the parent: its history plus this step (parent, date, cases added).
+    trainer.metadata = pipeline::fineTunedMetadata(parent, initFrom, dataset, plan.epochs);
+  } else {
+    trainer.metadata.description = "Attention U-Net trained on " + dataset.name + " (fold " + fold + ")";
+  }
+  if (!keepPlan) {  // the dataset's labels and channels (a replanned run may change them)
+    trainer.metadata.labels = model::LabelInfo::defaults(static_cast<int>(dataset.labels.size()));
+    for (size_t i = 0; i < dataset.labels.size(); ++i) trainer.metadata.labels[i].name = dataset.labels[i].first;
+    trainer.metadata.channel_names = dataset.channelNames;
+  }
+  if (lead && keepPlan && !resume)
+    out << "Fine-tuning " << initFrom << " with its plan kept (spacing, patch, normalization), learning rate "
+        << plan.learning_rate << "\n";
   if (lead) {
     out << "Training on " << train.size() << " case(s), validating on " << validation.size() << " (fold " << fold
         << "), " << plan.epochs << " epochs of " << plan.iterations_per_epoch << " iterations";

@@ -24,14 +24,16 @@ struct TrainOptions {
   std::vector<std::string> sets;
   int epochs = 0;               // 0: the plan's
   int iterationsPerEpoch = 0;   // 0: the plan's
-  std::string fold = "0";       // 0..4 or "all" (or a fold of --split)
+  std::string fold;             // 0..4 or "all" (or a fold of --split); empty: 0, "all" when fine-tuning
   std::string split;            // nnU-Net splits_final.json
   std::string mixedPrecision;   // empty: the plan's (auto)
   std::string progress = "auto";  // auto (a bar on a terminal), bar, none
   std::string device = "auto";
   uint64_t seed = 12345;
   std::string resume;           // a run folder to continue
-  std::string initFrom;         // a .aunet to start from
+  std::string initFrom;         // a .aunet or an installed model's name to start from
+  bool keepPlan = false;        // keep initFrom's plan (fine-tuning); also the default for a dataset made from it
+  bool replan = false;          // plan from the dataset even then
   bool freezeEncoder = false;
   bool deterministic = false;   // deterministic algorithms (cuDNN too), benchmark mode off
 };

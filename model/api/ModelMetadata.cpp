@@ -1,5 +1,7 @@
 #include "model/api/ModelMetadata.h"
 
+#include <algorithm>
+#include <cstdint>
 #include <set>
 #include <stdexcept>
 
@@ -13,6 +15,7 @@ nlohmann::json ModelMetadata::toJson() const {
   return {{"description", description},
           {"architecture", architecture},
           {"labels", labelsJson},
+          {"channel_names", channel_names},
           {"plan", plan.toJson()},
           {"provenance", provenance.toJson()}};
 }
@@ -29,6 +32,16 @@ ModelMetadata ModelMetadata::fromJson(const nlohmann::json& json, const std::str
       m.labels.push_back(LabelInfo::fromJson(l));
       if (!seen.insert(m.labels.back().value).second)
         throw core::Error(source, "label value " + std::to_string(m.labels.back().value) + " is listed twice");
+    }
+    if (json.contains("channel_names")) m.channel_names = json.at("channel_names").get<std::vector<std::string>>();
+    // Bounded: a crafted in_channels must not make a billion names.
+    const int64_t channels = std::clamp<int64_t>(m.architecture.value("in_channels", int64_t{0}), 0, 4096);
+    if (static_cast<int64_t>(m.channel_names.size()) != channels) {
+      if (!m.channel_names.empty() && channels > 0)
+        throw core::Error(source, "model metadata names " + std::to_string(m.channel_names.size()) +
+                                      " channel(s) but the architecture has " + std::to_string(channels));
+      m.channel_names.clear();
+      for (int64_t c = 0; c < channels; ++c) m.channel_names.push_back("channel" + std::to_string(c));
     }
     if (json.contains("plan")) m.plan = PreprocessingPlan::fromJson(json.at("plan"));
     if (json.contains("provenance")) m.provenance = Provenance::fromJson(json.at("provenance"));

@@ -17,6 +17,9 @@ struct ModelMetadata {
   std::string description;
   nlohmann::json architecture;  // AttentionUNetOptions as JSON (model/ parses it)
   std::vector<LabelInfo> labels;
+  // What each input channel is ("T1", "CT"), as the training dataset's channel_names
+  // said; a file without them (older models) reads as "channel0", "channel1", ...
+  std::vector<std::string> channel_names;
   PreprocessingPlan plan;
   Provenance provenance;
 

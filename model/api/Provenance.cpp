@@ -10,6 +10,10 @@ namespace aunet::model {
 nlohmann::json Provenance::toJson() const {
   nlohmann::json j{{"dataset", dataset}, {"epochs", epochs}, {"aunet_version", aunet_version}, {"created", created}};
   j["validation_dice"] = validation_dice ? nlohmann::json(*validation_dice) : nlohmann::json(nullptr);
+  if (!history.empty()) {
+    j["history"] = nlohmann::json::array();
+    for (const auto& v : history) j["history"].push_back(v.toJson());
+  }
   return j;
 }
 
@@ -21,6 +25,8 @@ Provenance Provenance::fromJson(const nlohmann::json& json) {
     p.validation_dice = json.at("validation_dice").get<double>();
   p.aunet_version = json.value("aunet_version", "");
   p.created = json.value("created", "");
+  if (json.contains("history"))
+    for (const auto& v : json.at("history")) p.history.push_back(ModelVersion::fromJson(v));
   return p;
 }
 

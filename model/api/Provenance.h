@@ -5,8 +5,11 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include <nlohmann/json_fwd.hpp>
+
+#include "model/api/ModelVersion.h"
 
 namespace aunet::model {
 
@@ -16,6 +19,7 @@ struct Provenance {
   std::optional<double> validation_dice;  // mean foreground Dice on held-out cases
   std::string aunet_version;              // version that wrote the file
   std::string created;                    // ISO-8601 UTC
+  std::vector<ModelVersion> history;      // fine-tuning steps that led here, oldest first
 
   nlohmann::json toJson() const;
   static Provenance fromJson(const nlohmann::json& json);
