@@ -23,7 +23,13 @@ class StoreDataParallelGroup final : public DataParallelGroup {
 
   int rank() const override { return rank_; }
   int size() const override { return size_; }
+  std::string backendName() const override { return "store"; }
   void allReduceSum(std::vector<torch::Tensor>& tensors) override;
+  std::function<void()> startAllReduceSum(torch::Tensor& flat) override {
+    std::vector<torch::Tensor> t{flat};
+    allReduceSum(t);
+    return [] {};
+  }
   void broadcast(std::vector<torch::Tensor>& tensors, int root) override;
   void barrier(const std::string& name) override;
 

@@ -34,6 +34,8 @@ struct TrainOptions {
   std::string initFrom;         // a .aunet to start from
   bool freezeEncoder = false;
   bool deterministic = false;   // deterministic algorithms (cuDNN too), benchmark mode off
+  double bucketMegabytes = 25.0;      // data parallel: gradients per all-reduce
+  std::string gradientWire = "fp32";  // data parallel: fp32 or bf16 on the wire
 };
 
 void setupTrainCommand(CLI::App& parent, TrainOptions& options);
