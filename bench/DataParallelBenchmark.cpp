@@ -35,7 +35,6 @@
 #include "model/DeviceSelection.h"
 #include "model/DiceCELoss.h"
 #include "model/GradientBucketReducer.h"
-#include "model/StoreDataParallelGroup.h"
 
 extern char** environ;
 
@@ -54,7 +53,6 @@ struct Settings {
   int64_t trainBatch = 1;  // per process
   bool skipTrain = false;
   std::vector<int64_t> channels;  // the network's channels per level; empty: the default 3D network
-  bool store = false;  // also the TCPStore path (StoreDataParallelGroup), before its removal
 };
 
 std::string cpuName() {
@@ -129,7 +127,7 @@ struct TrainStep {
     std::vector<torch::Tensor> params = net->parameters();
     if (group) {
       group->broadcast(params, 0);
-      if (group->backendName() != "store") reducer = std::make_unique<aunet::model::GradientBucketReducer>(params, group);
+      reducer = std::make_unique<aunet::model::GradientBucketReducer>(params, group);
     }
     sgd = std::make_unique<torch::optim::SGD>(params, torch::optim::SGDOptions(0.01).momentum(0.99).nesterov(true));
     torch::manual_seed(group ? group->rank() + 1 : 1);
@@ -158,12 +156,6 @@ struct TrainStep {
     }
     l.backward();
     if (reducer) reducer->finish();
-    if (group && !reducer) {  // the store path: every gradient after backward, as doubles
-      std::vector<torch::Tensor> grads;
-      for (auto& p : net->parameters()) grads.push_back(p.grad());
-      group->allReduceSum(grads);
-      for (auto& g : grads) g.div_(world);
-    }
     sgd->step();
     synchronize(device);
   }
@@ -239,43 +231,6 @@ int rankMain(const Settings& s) {
                   << std::setprecision(2) << bytes / seconds / 1e9 << " | " << bus << " |" << std::endl;
     }
   }
-  std::shared_ptr<aunet::model::DataParallelGroup> store;
-  if (s.store) {
-    aunet::model::DataParallelEnvironment storeEnv = env;
-    storeEnv.masterPort += 1;
-    store = std::make_shared<aunet::model::StoreDataParallelGroup>(storeEnv);
-    for (size_t i = 0; i < sizes.size(); ++i) {
-      torch::Tensor buffer = torch::ones({static_cast<int64_t>(sizes[i] * 1e6 / 4.0)});
-      const double bytes = static_cast<double>(buffer.numel() * 4);
-      if (bytes * 2 > 8 * 1024 * 1024) {  // as doubles, over the libuv TCPStore's largest message
-        if (lead)
-          std::cout << "| " << (i + 1 == sizes.size() ? "whole gradient, " + networkName(s) : "buffer")
-                    << " (old TCPStore path) | " << std::fixed << std::setprecision(1) << bytes / 1e6
-                    << " | fp32 (as fp64) | fails: " << bytes * 2 / 1e6
-                    << " MB message, over TCPStore's 8 MiB limit | - | - |" << std::endl;
-        continue;
-      }
-      const double seconds = timeMedian(std::max(1, s.repeats / 2), [&] { store->startAllReduceSum(buffer)(); });
-      if (lead)
-        std::cout << "| " << (i + 1 == sizes.size() ? "whole gradient, " + networkName(s) : "buffer") << " (old TCPStore path) | "
-                  << std::fixed << std::setprecision(1) << bytes / 1e6 << " | fp32 (as fp64) | " << seconds * 1e3 << " | "
-                  << std::setprecision(2) << bytes / seconds / 1e9 << " | - |" << std::endl;
-    }
-    if (!s.skipTrain && static_cast<double>(gradient) * 8 > 8 * 1024 * 1024 && lead)
-      std::cout << "\n| train step, " << networkName(s) << " | " << env.worldSize
-                << " processes (old TCPStore path) | fails: its gradient does not fit TCPStore's 8 MiB message |"
-                << std::endl;
-    if (!s.skipTrain && static_cast<double>(gradient) * 8 <= 8 * 1024 * 1024) {
-      TrainStep step(s, s.trainBatch, device, store);
-      const double seconds = timeMedian(std::max(1, s.repeats / 2), step);
-      if (lead)
-        std::cout << "\n| train step, " << networkName(s) << ", " << s.trainSize << "^3 | " << env.worldSize
-                  << " processes (old TCPStore path, after backward), batch " << s.trainBatch << " each | " << std::fixed
-                  << std::setprecision(3) << seconds << " s | " << std::setprecision(2)
-                  << env.worldSize * s.trainBatch / seconds << " patches/s |" << std::endl;
-    }
-    group->barrier("store done");  // rank 0 serves the store: nobody may still be using it
-  }
   if (!s.skipTrain) {
     TrainStep step(s, s.trainBatch, device, group);
     const double seconds = timeMedian(std::max(1, s.repeats / 2), step);
@@ -306,7 +261,6 @@ int main(int argc, char** argv) {
   app.add_flag("--skip-train", s.skipTrain, "all-reduce rows only");
   app.add_option("--channels", s.channels, "channels per level of the network (default: the default 3D network)")
       ->delimiter(',');
-  app.add_flag("--store", s.store, "also the old TCPStore path");
   CLI11_PARSE(app, argc, argv);
   try {
     const char* rank = std::getenv("RANK");
