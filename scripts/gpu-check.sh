@@ -134,9 +134,10 @@ fi
 say "CUDA tests (tests/model/Cuda*)"
 "$TESTS/aunet_model_tests" --gtest_filter='Cuda*' >"$BUILD/cuda-tests.log" 2>&1
 rc=$?
-passed=$(grep -c '^\[       OK \]' "$BUILD/cuda-tests.log" || true)
-skipped=$(grep -c '^\[  SKIPPED \]' "$BUILD/cuda-tests.log" || true)
-failed=$(grep -c '^\[  FAILED  \]' "$BUILD/cuda-tests.log" || true)
+# One line per test as it ends ("... (12 ms)"); the closing lists repeat the names without a time.
+passed=$(grep -c '^\[       OK \] .* ms)$' "$BUILD/cuda-tests.log" || true)
+skipped=$(grep -c '^\[  SKIPPED \] .* ms)$' "$BUILD/cuda-tests.log" || true)
+failed=$(grep -c '^\[  FAILED  \] .* ms)$' "$BUILD/cuda-tests.log" || true)
 tail -4 "$BUILD/cuda-tests.log"
 if [ $rc -ne 0 ]; then row "CUDA tests" "FAILED" "$failed failed (log $BUILD/cuda-tests.log)";
 elif [ "$GPUS" -eq 0 ]; then row "CUDA tests" "skipped" "no GPU: $passed passed, $skipped skipped themselves";
@@ -169,12 +170,17 @@ else
   skip "no GPU: training step on CUDA not run" "train step, default 3D net"
 fi
 
+# "| whole gradient, default 3D net | 24.3 | fp32 | 42.3 | 0.58 | 0.58 |" -> "24.3 MB fp32 in 42.3 ms (0.58 GB/s)"
+allreduceFigure() {
+  grep "whole gradient" "$1" | awk -F'|' '{gsub(/ /, "", $3); gsub(/ /, "", $4); gsub(/ /, "", $5); gsub(/ /, "", $6); printf "%s%s MB %s in %s ms (%s GB/s)", (NR > 1 ? "; " : "whole gradient of the default 3D net: "), $3, $4, $5, $6}'
+}
+
 # --- 5. Collectives between 2 processes -------------------------------------------------
 if [ "$GPUS" -ge 2 ]; then
   say "NCCL all-reduce between 2 processes on 2 GPUs, and a data-parallel train step"
   if "$BIN/aunet_dist_bench" --device cuda --processes 2 --repeats 10 --train-size 96 >"$BUILD/nccl.log" 2>&1; then
     cat "$BUILD/nccl.log"
-    row "NCCL all-reduce, 2 GPUs" "ok" "$(grep 'whole gradient' "$BUILD/nccl.log" | head -1 | tr -s ' ')"
+    row "NCCL all-reduce, 2 GPUs" "ok" "$(allreduceFigure "$BUILD/nccl.log")"
   else
     tail -8 "$BUILD/nccl.log"; row "NCCL all-reduce, 2 GPUs" "FAILED" "log $BUILD/nccl.log"
   fi
@@ -184,7 +190,7 @@ fi
 say "Gloo all-reduce between 2 CPU processes (the same engine the CPU training uses)"
 if "$BIN/aunet_dist_bench" --device cpu --processes 2 --repeats 3 --skip-train --sizes-mb 1 >"$BUILD/gloo.log" 2>&1; then
   cat "$BUILD/gloo.log"
-  row "Gloo all-reduce, 2 CPU processes" "ok" "$(grep 'whole gradient' "$BUILD/gloo.log" | head -1 | tr -s ' ')"
+  row "Gloo all-reduce, 2 CPU processes" "ok" "$(allreduceFigure "$BUILD/gloo.log")"
 else
   tail -8 "$BUILD/gloo.log"; row "Gloo all-reduce, 2 CPU processes" "FAILED" "log $BUILD/gloo.log"
 fi
