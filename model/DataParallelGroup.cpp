@@ -3,7 +3,7 @@
 #include <cstdlib>
 
 #include "core/Error.h"
-#include "model/StoreDataParallelGroup.h"
+#include "model/C10dDataParallelGroup.h"
 
 namespace aunet::model {
 
@@ -38,14 +38,19 @@ DataParallelEnvironment DataParallelEnvironment::fromEnvironment() {
   if (const char* p = firstSet({"MASTER_PORT"})) env.masterPort = parseInt(p, "MASTER_PORT");
   if (env.rank >= env.worldSize)
     throw core::Error("environment", "RANK " + std::to_string(env.rank) + " is outside WORLD_SIZE " + std::to_string(env.worldSize));
+  if (const char* t = firstSet({"AUNET_DIST_TIMEOUT"})) {
+    env.timeout = std::chrono::seconds(parseInt(t, "AUNET_DIST_TIMEOUT"));
+    if (env.timeout.count() < 1) throw core::Error("environment", "AUNET_DIST_TIMEOUT must be at least 1 (seconds)");
+  }
   if (env.masterPort < 1 || env.masterPort > 65535)
     throw core::Error("environment", "MASTER_PORT must be in 1..65535, got " + std::to_string(env.masterPort));
   return env;
 }
 
-std::shared_ptr<DataParallelGroup> DataParallelGroup::join(const DataParallelEnvironment& environment) {
+std::shared_ptr<DataParallelGroup> DataParallelGroup::join(const DataParallelEnvironment& environment,
+                                                           const torch::Device& device) {
   if (environment.worldSize <= 1) return nullptr;
-  return std::make_shared<StoreDataParallelGroup>(environment);
+  return std::make_shared<C10dDataParallelGroup>(environment, device.is_cuda() ? "nccl" : "gloo", device);
 }
 
 }  // namespace aunet::model

@@ -29,6 +29,26 @@ torch::Device selectDevice(const std::string& spec) {
   return torch::Device(torch::kCUDA, static_cast<c10::DeviceIndex>(index));
 }
 
+std::vector<std::string> expandDevices(const std::string& spec) {
+  std::vector<std::string> devices;
+  if (spec == "cuda:all") {
+    if (!torch::cuda::is_available())
+      throw core::Error("--device cuda:all: no CUDA device is available on this machine (CUDA backend: " +
+                        loadCudaBackend().describe() + "; use --device cpu or auto)");
+    for (int i = 0; i < static_cast<int>(torch::cuda::device_count()); ++i) devices.push_back("cuda:" + std::to_string(i));
+    return devices;
+  }
+  size_t start = 0;
+  while (true) {
+    const size_t comma = spec.find(',', start);
+    devices.push_back(spec.substr(start, comma == std::string::npos ? std::string::npos : comma - start));
+    selectDevice(devices.back());
+    if (comma == std::string::npos) break;
+    start = comma + 1;
+  }
+  return devices;
+}
+
 int configureThreads(int requested) {
   if (requested < 0) throw core::Error("--threads must be 0 (all cores) or a positive number");
   const int cores = static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));

@@ -31,6 +31,7 @@
 #include "model/AttentionUNet.h"
 #include "model/ClassArgmax.h"
 #include "model/DataParallelGroup.h"
+#include "model/GradientBucketReducer.h"
 #include "model/DeviceSelection.h"
 #include "model/DiceCELoss.h"
 #include "model/MixedPrecision.h"
@@ -269,6 +270,20 @@ TrainingResult trainModel(const TrainerOptions& options, const std::vector<Train
     }
   }
   model::GradientScaler scaler(precision == torch::kHalf);
+  std::unique_ptr<model::GradientBucketReducer> reducer;
+  if (group) {
+    model::GradientBucketOptions buckets;
+    buckets.bucketBytes = static_cast<int64_t>(options.bucketMegabytes * 1024 * 1024);
+    buckets.wire = options.gradientWire == "bf16" ? torch::kBFloat16 : torch::kFloat;
+    reducer = std::make_unique<model::GradientBucketReducer>(trainable, options.group, buckets);
+    if (lead) {
+      std::ostringstream line;
+      line << "data parallel: " << group->backendName() << " backend, world size " << world << ", "
+           << reducer->bucketCount() << " gradient bucket(s) of up to " << options.bucketMegabytes << " MB, "
+           << options.gradientWire << " on the wire";
+      core::log::info(line.str());
+    }
+  }
 
   // Tensors and foreground voxel lists, once; training cases live on the training
   // device, where sampling and augmentation run.
@@ -344,17 +359,13 @@ TrainingResult trainModel(const TrainerOptions& options, const std::vector<Train
         total = total + loss(logits.to(torch::kFloat), target, sumOverProcesses, world) * weights[l + 1];
       }
       optimizer->zero_grad();
+      // With a group, each bucket's all-reduce starts during backward (GradientBucketReducer).
       scaler.scale(total).backward();
       double value = total.item<double>();
-      if (group) {  // average the gradients and the loss over processes
-        std::vector<torch::Tensor> reduced;
-        for (auto& p : trainable) {
-          if (!p.grad().defined()) p.mutable_grad() = torch::zeros_like(p);
-          reduced.push_back(p.grad());
-        }
-        reduced.push_back(torch::full({1}, value, torch::kDouble));
+      if (reducer) {  // average the gradients and the loss over processes
+        reducer->finish();
+        std::vector<torch::Tensor> reduced{torch::full({1}, value, torch::kDouble)};
         group->allReduceSum(reduced);
-        for (size_t i = 0; i + 1 < reduced.size(); ++i) reduced[i].div_(world);
         value = reduced.back().item<double>() / world;
       }
       if (!std::isfinite(value))

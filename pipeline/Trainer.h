@@ -69,6 +69,8 @@ struct TrainerOptions {
   // Data parallelism: this process's rank and the group (nullptr: one process).
   // plan.batch_size is per process.
   std::shared_ptr<model::DataParallelGroup> group;
+  double bucketMegabytes = 25.0;      // gradients per all-reduce (PyTorch DDP's default)
+  std::string gradientWire = "fp32";  // fp32 or bf16: the gradients' type during the all-reduce
 };
 
 struct TrainingResult {

@@ -33,7 +33,7 @@ PACKAGES=(
   libgtest-dev libgmock-dev libbenchmark-dev libopenblas0-pthread libgoogle-perftools-dev
   libgdcm-tools mricron-data xvfb xauth xdotool libgl1-mesa-dri
   libdcmtk-dev dcmtk dicom3tools orthanc
-  libvtk9-dev
+  libvtk9-dev libgloo-dev
   file patchelf desktop-file-utils
 )
 missing=()

@@ -13,6 +13,9 @@
 #include <iomanip>
 #include <iostream>
 #include <map>
+#include <memory>
+#include <mutex>
+#include <optional>
 #include <new>
 #include <sstream>
 
@@ -33,6 +36,7 @@
 #include "io/LabelStatisticsWriter.h"
 #include "io/TextFileWriter.h"
 #include "core/Error.h"
+#include "core/WorkQueue.h"
 #include "core/HeapReuse.h"
 #include "core/Log.h"
 #include "core/SystemMemory.h"
@@ -119,6 +123,7 @@ void setupSegmentCommand(CLI::App& parent, SegmentOptions& options) {
       "Examples:\n"
       "  aunet segment -m demo-brain -i /usr/share/mricron/templates/ch2.nii.gz -o brain/ --save-attention --stats\n"
       "  aunet segment -m liver.aunet -i scans/ -o masks/ --device cuda --batch 8\n"
+      "  aunet segment -m liver.aunet -i scans/ -o masks/ --device cuda:all   # every GPU of this node\n"
       "  aunet segment -m liver.aunet -i cases.txt -o out/ --shard 0/4   # one of 4 workers");
   cmd->add_option("-m,--model", options.model, "Model file (.aunet) or the name of an installed model (demo-brain)")
       ->required()
@@ -151,7 +156,10 @@ void setupSegmentCommand(CLI::App& parent, SegmentOptions& options) {
                 "Also write <case>_attention_level<l>.nii.gz (each gate's alpha map on the input grid)");
   cmd->add_flag("--stats", options.stats,
                 "Also write <case>_stats.json per case and statistics.csv (volume, mean intensity, bounding box per label)");
-  cmd->add_option("--device", options.device, "auto, cpu, cuda or cuda:N")->capture_default_str();
+  cmd->add_option("--device", options.device,
+                  "auto, cpu, cuda, cuda:N, cuda:all (every GPU, cases spread over them by a work queue) or a comma "
+                  "list of devices, one worker each")
+      ->capture_default_str();
   cmd->add_flag("--allow-uneven-slices", options.allowUnevenSlices,
                 "Read DICOM series with missing or unevenly spaced slices using their mean spacing (warns)");
   cmd->add_flag("--overwrite", options.overwrite, "Segment cases whose <case>.nii.gz exists (default: skip them)");
@@ -180,7 +188,8 @@ int runSegmentCommand(const SegmentOptions& options, std::ostream& out) {
   size_t shardIndex = 0, shardCount = 1;
   resolveShard(options.shard, shardIndex, shardCount);
   const BatchProgress::Style style = progressStyle(options);
-  model::selectDevice(options.device);  // a bad --device fails before any work
+  // One worker per device (--device cuda:all: every GPU), fed by one queue of cases.
+  const std::vector<std::string> devices = model::expandDevices(options.device);  // a bad --device fails before any work
   const pipeline::MaskFormats formats = pipeline::parseMaskFormats(options.outputFormat);
   checkSendTo(options);
 
@@ -196,7 +205,12 @@ int runSegmentCommand(const SegmentOptions& options, std::ostream& out) {
                                       "a DICOM series (use --output-format nifti)");
 
   // The model first: a broken model file stops the batch before anything is created.
-  pipeline::SegmentationPipeline pipeline(options.model);
+  // Each further worker holds its own copy for its own device.
+  std::vector<std::unique_ptr<pipeline::SegmentationPipeline>> pipelines;
+  pipelines.push_back(std::make_unique<pipeline::SegmentationPipeline>(options.model));
+  const size_t workers = std::min(devices.size(), std::max<size_t>(cases.size(), 1));
+  while (pipelines.size() < workers) pipelines.push_back(std::make_unique<pipeline::SegmentationPipeline>(options.model));
+  pipeline::SegmentationPipeline& pipeline = *pipelines[0];
   const fs::path dir(options.outputDir);
   std::error_code ec;
   fs::create_directories(dir, ec);
@@ -243,13 +257,33 @@ int runSegmentCommand(const SegmentOptions& options, std::ostream& out) {
   auto writeSummary = [&] { io::writeTextFile(summaryPath, summary.dump(2) + "\n"); };
   writeSummary();
 
-  BatchProgress progress(std::cerr, cases.size(), style);
-  std::vector<imaging::CaseStatistics> batchStatistics;
+  BatchProgress progressBar(std::cerr, cases.size(), style);
+  std::vector<std::optional<imaging::CaseStatistics>> statisticsByCase(cases.size());
   size_t done = 0, skipped = 0, failed = 0, notSent = 0;
   double networkSeconds = 0.0;
-  for (size_t i = 0; i < cases.size(); ++i) {
+  std::mutex shared;  // summary, counters and the progress display, between workers
+  if (workers > 1) core::log::info("segmenting on " + std::to_string(workers) + " devices, one worker each");
+  core::runWorkQueue(cases.size(), workers, [&](size_t worker, size_t i) {
+    // The progress display shows one case at a time: the latest any worker reports.
+    struct LockedProgress {
+      BatchProgress& bar;
+      std::mutex& mutex;
+      void startCase(size_t index, const std::string& name) { std::lock_guard<std::mutex> l(mutex); bar.startCase(index, name); }
+      void update(double f, const std::string& stage) { std::lock_guard<std::mutex> l(mutex); bar.update(f, stage); }
+      void finishCase(const std::string& status, double seconds, const std::string& detail) {
+        std::lock_guard<std::mutex> l(mutex);
+        bar.finishCase(status, seconds, detail);
+      }
+    } progress{progressBar, shared};
+    pipeline::SegmentationPipeline& pipeline = *pipelines[worker];
+    model::SegmentationSettings settingsHere = settings;
+    settingsHere.device = devices[worker];
     const InputCase& c = cases[i];
-    nlohmann::json& entry = summary["cases"][i];
+    nlohmann::json entry;
+    {
+      std::lock_guard<std::mutex> lock(shared);
+      entry = summary["cases"][i];
+    }
     if (!c.dicomSeries.empty()) entry["dicom_series"] = c.dicomSeries;
     // The file written last marks the case complete (NIfTI when asked for).
     const std::string maskPath = (dir / (c.name + pipeline::fileSuffix(formats.last()))).string();
@@ -279,14 +313,17 @@ int runSegmentCommand(const SegmentOptions& options, std::ostream& out) {
             const core::LabelMap mask = io::readLabelMap(maskPath);
             const core::Volume image = io::readImage(c.path, readOptions);
             const core::Volume* onGrid = image.geometry().sameGrid(mask.geometry()) ? &image : nullptr;
-            batchStatistics.push_back(imaging::computeCaseStatistics(c.name, mask, onGrid, labelNames));
+            statisticsByCase[i] = imaging::computeCaseStatistics(c.name, mask, onGrid, labelNames);
           } catch (const std::exception& e) {
             core::log::warning(c.name + ": no statistics for the existing mask: " + firstLine(e.what()));
           }
         }
         entry["status"] = "skipped";
         entry["outputs"] = outputs;
-        ++skipped;
+        {
+          std::lock_guard<std::mutex> lock(shared);
+          ++skipped;
+        }
         progress.finishCase("skipped", 0.0, "output exists");
       } else {
         const core::Volume image = io::readImage(c.path, readOptions);
@@ -301,10 +338,10 @@ int runSegmentCommand(const SegmentOptions& options, std::ostream& out) {
           // a tilted series keeps its own: the mask is sampled onto its slices).
           if (!source.tilted) source.geometry = image.geometry();
         }
-        checkCaseMemory(pipeline, image, settings, memoryLimit, c.path);
+        checkCaseMemory(pipeline, image, settingsHere, memoryLimit, c.path);
         progress.update(0.0, "preprocessing");
         model::SegmentationResult result =
-            pipeline.segment(image, settings, [&](double f, const std::string& stage) { progress.update(f, stage); });
+            pipeline.segment(image, settingsHere, [&](double f, const std::string& stage) { progress.update(f, stage); });
         progress.update(1.0, "writing");
         if (options.saveProbabilities) {
           io::WriteOptions floatOutput;
@@ -323,7 +360,7 @@ int runSegmentCommand(const SegmentOptions& options, std::ostream& out) {
           imaging::CaseStatistics statistics = imaging::computeCaseStatistics(c.name, result.labels, &image, labelNames);
           io::writeLabelStatisticsJson(statistics, statsPath);
           outputs.push_back(statsPath);
-          batchStatistics.push_back(std::move(statistics));
+          statisticsByCase[i] = std::move(statistics);
         }
         // Masks last, the completion marker (maskPath) the very last.
         std::vector<std::string> maskFiles;
@@ -346,13 +383,17 @@ int runSegmentCommand(const SegmentOptions& options, std::ostream& out) {
         }
         outputs.insert(outputs.begin(), maskFiles.begin(), maskFiles.end());
         const double seconds = secondsSince(caseStart);
-        networkSeconds += result.networkSeconds;
         entry["status"] = "done";
         entry["seconds"] = seconds;
         entry["network_seconds"] = result.networkSeconds;
         entry["outputs"] = outputs;
-        if (!sendCaseOutputs(options, c.name, outputs, entry)) ++notSent;
-        ++done;
+        const bool sent = sendCaseOutputs(options, c.name, outputs, entry);
+        {
+          std::lock_guard<std::mutex> lock(shared);
+          networkSeconds += result.networkSeconds;
+          notSent += sent ? 0 : 1;
+          ++done;
+        }
         std::ostringstream detail;
         detail << "network " << std::fixed << std::setprecision(1) << result.networkSeconds << " s";
         progress.finishCase("done", seconds, detail.str());
@@ -360,7 +401,8 @@ int runSegmentCommand(const SegmentOptions& options, std::ostream& out) {
     } catch (const std::exception& e) {
       // Outputs of a failed case would look complete to a rerun only if the mask
       // existed, which it cannot; remove the others so the folder stays honest.
-      for (const auto& path : outputs) fs::remove(path, ec);
+      std::error_code removeError;
+      for (const auto& path : outputs) fs::remove(path, removeError);
       const std::string reason =
           dynamic_cast<const std::bad_alloc*>(&e) ? c.path + ": out of memory" : firstLine(e.what());
       const double seconds = secondsSince(caseStart);
@@ -371,16 +413,26 @@ int runSegmentCommand(const SegmentOptions& options, std::ostream& out) {
       if (const auto* error = dynamic_cast<const core::Error*>(&e))
         if (const std::string hint = errorHint(error->kind()); !hint.empty()) entry["hint"] = hint;
       entry.erase("outputs");
-      ++failed;
+      {
+        std::lock_guard<std::mutex> lock(shared);
+        ++failed;
+      }
       progress.finishCase("failed", seconds, reason);
     }
-    writeSummary();
+    {
+      std::lock_guard<std::mutex> lock(shared);
+      summary["cases"][i] = entry;
+      writeSummary();
+    }
     // The case's tensors were freed into the heap (main.cpp's heap policy); handing the
     // free pages back between cases keeps a batch of thousands of studies from growing
     // by fragmentation, for the price of one window's page faults in the next case.
     core::releaseFreedMemory();
-  }
-  progress.finish();
+  });
+  progressBar.finish();
+  std::vector<imaging::CaseStatistics> batchStatistics;
+  for (auto& st : statisticsByCase)
+    if (st) batchStatistics.push_back(std::move(*st));
 
   std::string statisticsPath;
   if (options.stats && !batchStatistics.empty()) {
@@ -392,7 +444,13 @@ int runSegmentCommand(const SegmentOptions& options, std::ostream& out) {
   summary["counts"] = {{"done", done}, {"skipped", skipped}, {"failed", failed}};
   summary["seconds"] = total;
   summary["network_seconds"] = networkSeconds;
-  summary["device_used"] = pipeline.deviceDescription();
+  if (workers > 1) {
+    nlohmann::json used = nlohmann::json::array();
+    for (size_t w = 0; w < workers; ++w) used.push_back(pipelines[w]->deviceDescription());
+    summary["device_used"] = used;
+  } else {
+    summary["device_used"] = pipeline.deviceDescription();
+  }
   if (!statisticsPath.empty()) summary["statistics"] = statisticsPath;
   writeSummary();
 

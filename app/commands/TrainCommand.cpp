@@ -70,6 +70,14 @@ void setupTrainCommand(CLI::App& parent, TrainOptions& options) {
   cmd->add_flag("--deterministic", options.deterministic,
                 "Deterministic algorithms only (with --seed: reproducible runs; slower on CUDA, where cuDNN's "
                 "benchmark mode is then off). CPU runs are reproducible without it");
+  cmd->add_option("--bucket-mb", options.bucketMegabytes,
+                  "Data parallel (torchrun, srun): megabytes of gradients per all-reduce, started during backward")
+      ->check(CLI::Range(0.01, 4096.0))
+      ->capture_default_str();
+  cmd->add_option("--gradient-wire", options.gradientWire,
+                  "Data parallel: the gradients' type during the all-reduce, fp32 or bf16 (half the traffic)")
+      ->check(CLI::IsMember({"fp32", "bf16"}))
+      ->capture_default_str();
   cmd->footer(
       "Examples:\n"
       "  aunet train -d Dataset001_Liver -o runs/liver --fold 0\n"
@@ -164,11 +172,13 @@ int runTrainCommand(const TrainOptions& options, std::ostream& out) {
   // Data parallelism (torchrun / srun): join before anything is written, so a
   // misconfigured launch fails before touching the run folder.
   const model::DataParallelEnvironment environment = model::DataParallelEnvironment::fromEnvironment();
-  const std::shared_ptr<model::DataParallelGroup> group = model::DataParallelGroup::join(environment);
-  const bool lead = environment.rank == 0;
   std::string device = options.device;
-  if (group && (device == "cuda" || (device == "auto" && torch::cuda::is_available())))
+  if (environment.worldSize > 1 && (device == "cuda" || (device == "auto" && torch::cuda::is_available())))
     device = "cuda:" + std::to_string(environment.localRank);  // one GPU per process on a node
+  // gloo between CPU processes, nccl between GPUs.
+  const std::shared_ptr<model::DataParallelGroup> group =
+      model::DataParallelGroup::join(environment, model::selectDevice(device));
+  const bool lead = environment.rank == 0;
   std::string splitFile = options.split;
   if (resume && splitFile.empty()) {
     std::ifstream runIn(runPath);
@@ -209,6 +219,8 @@ int runTrainCommand(const TrainOptions& options, std::ostream& out) {
   trainer.runDir = runDir;
   trainer.device = device;
   trainer.group = group;
+  trainer.bucketMegabytes = options.bucketMegabytes;
+  trainer.gradientWire = options.gradientWire;
   const bool bar = lead && (options.progress == "bar" || (options.progress == "auto" && ::isatty(::fileno(stderr))));
   TrainingProgressBar progressBar(std::cerr, bar);
   trainer.onIteration = [&](const pipeline::IterationProgress& p) { progressBar.update(p); };
@@ -238,7 +250,7 @@ int runTrainCommand(const TrainOptions& options, std::ostream& out) {
   if (lead) {
     out << "Training on " << train.size() << " case(s), validating on " << validation.size() << " (fold " << fold
         << "), " << plan.epochs << " epochs of " << plan.iterations_per_epoch << " iterations";
-    if (group) out << ", " << group->size() << " processes x batch " << plan.batch_size;
+    if (group) out << ", " << group->size() << " processes (" << group->backendName() << ") x batch " << plan.batch_size;
     // Which arithmetic "auto" chose here: it differs between CPUs (MixedPrecision.h).
     const torch::Device on = model::selectDevice(device);
     const torch::ScalarType precision = model::resolveMixedPrecision(plan.mixed_precision, on);

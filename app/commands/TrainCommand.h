@@ -36,6 +36,8 @@ struct TrainOptions {
   bool replan = false;          // plan from the dataset even then
   bool freezeEncoder = false;
   bool deterministic = false;   // deterministic algorithms (cuDNN too), benchmark mode off
+  double bucketMegabytes = 25.0;      // data parallel: gradients per all-reduce
+  std::string gradientWire = "fp32";  // data parallel: fp32 or bf16 on the wire
 };
 
 void setupTrainCommand(CLI::App& parent, TrainOptions& options);

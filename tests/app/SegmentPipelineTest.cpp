@@ -252,6 +252,41 @@ TEST_F(SegmentPipelineTest, CorruptFileFailsAloneAndRerunsSkipFinishedCases) {
   EXPECT_EQ(summary["cases"][0]["status"], "done");
 }
 
+// --device cuda:all's work queue, with two CPU workers (--device cpu,cpu): every case
+// is segmented once, by either worker, with the masks one worker gives, and a failing
+// case fails alone.
+TEST_F(SegmentPipelineTest, TwoDeviceWorkersShareTheCasesAndGiveTheSameMasks) {
+  std::vector<std::string> inputs;
+  for (int i = 0; i < 5; ++i) {
+    inputs.push_back(path("case" + std::to_string(i) + ".nii.gz"));
+    io::writeImage(core::Phantom::ellipsoids(grid({20, 18, 16}, {1.5, 1.5, 1.5}), 10 + i).image, inputs.back());
+  }
+  inputs.push_back(path("broken.nii.gz"));
+  std::ofstream(inputs.back(), std::ios::binary) << "not a NIfTI file";
+  std::ostringstream one, two;
+  EXPECT_EQ(runSegmentCommand(options(inputs, path("one")), one), 1) << one.str();
+  SegmentOptions o = options(inputs, path("two"));
+  o.device = "cpu,cpu";
+  EXPECT_EQ(runSegmentCommand(o, two), 1) << two.str();
+  const auto summary = nlohmann::json::parse(std::ifstream(path("two/summary.json")));
+  ASSERT_EQ(summary["cases"].size(), 6u);
+  EXPECT_EQ(summary["counts"]["done"], 5);
+  EXPECT_EQ(summary["counts"]["failed"], 1);
+  EXPECT_EQ(summary["cases"][5]["status"], "failed");
+  ASSERT_TRUE(summary["device_used"].is_array());
+  EXPECT_EQ(summary["device_used"].size(), 2u);
+  EXPECT_TRUE(summary["finished"].get<bool>());
+  for (int i = 0; i < 5; ++i) {
+    const std::string name = "case" + std::to_string(i) + ".nii.gz";
+    EXPECT_EQ(summary["cases"][static_cast<size_t>(i)]["status"], "done");
+    EXPECT_EQ(io::readLabelMap(path("one/" + name)).labels(), io::readLabelMap(path("two/" + name)).labels()) << name;
+  }
+  // A device list is checked before any work.
+  o.device = "cpu,gpu7";
+  std::ostringstream bad;
+  EXPECT_THROW(runSegmentCommand(o, bad), core::Error);
+}
+
 TEST_F(SegmentPipelineTest, TwoRunsGiveIdenticalMasks) {
   core::Volume image = core::Phantom::ellipsoids(grid({20, 17, 14}, {1.2, 1.7, 2.0}, oblique()), 5).image;
   image.metadata().sourcePath = "phantom";
