@@ -34,6 +34,9 @@ struct TrainOptions {
   std::string initFrom;         // a .aunet to start from
   bool freezeEncoder = false;
   bool deterministic = false;   // deterministic algorithms (cuDNN too), benchmark mode off
+  std::string intensityRandomization = "auto";  // on, off, auto (the planner's rule)
+  bool synthetic = false;       // images generated from label maps (augmentation.synthetic = 1 unless set)
+  std::vector<std::string> valDatasets;  // NAME=DIR, validated every epoch on their own
 };
 
 void setupTrainCommand(CLI::App& parent, TrainOptions& options);
