@@ -8,7 +8,8 @@
 #   scripts/robustness_benchmark.sh [OUTPUT_DIR (default build/robustness)]
 #   Env: AUNET (build/bin/aunet), DATA_TOOL (build/bin/aunet_robustness_data),
 #        TEMPLATES (/usr/share/mricron/templates), MONAI (../shared/data/monai-testing),
-#        EPOCHS (8), ITERATIONS (25), SEEDS ("1"), ARMS ("off on synthetic"), THREADS (2)
+#        EPOCHS (6), ITERATIONS (20), PATCH (32: cubic patches), SEEDS ("1"),
+#        ARMS ("off on synthetic"), THREADS (2)
 # Arms: off = nnU-Net's default augmentation; on = --intensity-randomization on;
 # synthetic = on + half the samples generated from label maps (--synthetic, ratio 0.5).
 # Prints a Markdown table (OUTPUT_DIR/table.md): Dice per condition and training time.
@@ -20,8 +21,9 @@ AUNET="${AUNET:-$ROOT/build/bin/aunet}"
 DATA_TOOL="${DATA_TOOL:-$ROOT/build/bin/aunet_robustness_data}"
 TEMPLATES="${TEMPLATES:-/usr/share/mricron/templates}"
 MONAI="${MONAI:-$ROOT/../shared/data/monai-testing}"
-EPOCHS="${EPOCHS:-8}"
-ITERATIONS="${ITERATIONS:-25}"
+EPOCHS="${EPOCHS:-6}"
+ITERATIONS="${ITERATIONS:-20}"
+PATCH="${PATCH:-32}"
 SEEDS="${SEEDS:-1}"
 ARMS="${ARMS:-off on synthetic}"
 THREADS="${THREADS:-2}"
@@ -48,11 +50,11 @@ for seed in $SEEDS; do
     esac
     rm -rf "$run"
     echo "== arm $arm, seed $seed"
-    # 3 mm brain, 48^3 patches, a 4-level network: what 2 shared cores train in minutes.
+    # 3 mm brain (60 x 72 x 60), PATCH^3 patches, a 4-level network: what 2 shared cores train in minutes.
     # Validation only after the last epoch (every condition then), so time is training time.
     "$AUNET" --threads "$THREADS" train -d "$OUT/data/Dataset950_Colin27T1" -o "$run" --fold all --device cpu \
       --seed "$seed" --epochs "$EPOCHS" --iterations-per-epoch "$ITERATIONS" --progress none \
-      --set 'network_channels=[8,16,32,64]' --set 'preprocessing.patch_size=[48,48,48]' --set batch_size=2 \
+      --set 'network_channels=[8,16,32,64]' --set "preprocessing.patch_size=[$PATCH,$PATCH,$PATCH]" --set batch_size=2 \
       --set validate_every="$EPOCHS" --mixed-precision off "${flags[@]}" "${VAL[@]}" > "$run.log" 2>&1
     grep -E "epoch $EPOCHS/|intensity randomization|synthetic" "$run.log" || true
   done
