@@ -17,6 +17,10 @@ struct DatasetFingerprint {
   std::vector<core::Index3> croppedSizes;            // per case, voxels after cropping to non-zero
   std::vector<imaging::IntensityStatistics> foreground;       // per channel
   int channels = 0;
+  // Per case, channel 0: (foreground mean - image mean) / image std, a contrast
+  // signature independent of the scanner's intensity scale (bright foreground > 0,
+  // dark < 0). Cases that differ in it were acquired with different contrasts.
+  std::vector<double> foregroundContrast;
 
   // Errors name the file. Cases with a missing channel or label throw: check the
   // dataset first (pipeline/DatasetChecker.h).

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstdio>
 
 #include "core/Error.h"
 #include "core/Log.h"
@@ -21,6 +22,30 @@ double percentile(std::vector<double> values, double p) {
 }
 
 }  // namespace
+
+bool mixesContrastsOrSpacings(const io::NnUNetDataset& dataset, const DatasetFingerprint& fingerprint,
+                              std::string* reason) {
+  char text[200];
+  for (size_t d = 0; d < 3; ++d) {
+    double lo = 1e300, hi = 0.0;
+    for (const auto& s : fingerprint.spacings) lo = std::min(lo, s[d]), hi = std::max(hi, s[d]);
+    if (!fingerprint.spacings.empty() && lo > 0 && hi > 2.0 * lo) {
+      std::snprintf(text, sizeof text, "spacings along axis %zu range from %.3g to %.3g mm", d, lo, hi);
+      if (reason) *reason = text;
+      return true;
+    }
+  }
+  if (!dataset.isCtChannel(0) && fingerprint.foregroundContrast.size() > 1) {
+    const auto [lo, hi] = std::minmax_element(fingerprint.foregroundContrast.begin(), fingerprint.foregroundContrast.end());
+    if (*hi - *lo > 1.0) {
+      std::snprintf(text, sizeof text, "foreground contrast (mean - image mean) / std ranges from %.2f to %.2f", *lo, *hi);
+      if (reason) *reason = text;
+      return true;
+    }
+  }
+  if (reason) *reason = "cases share spacing and contrast";
+  return false;
+}
 
 model::TrainingPlan planExperiment(const io::NnUNetDataset& dataset, const DatasetFingerprint& fingerprint,
                                    const PlannerOptions& options) {
@@ -96,6 +121,11 @@ model::TrainingPlan planExperiment(const io::NnUNetDataset& dataset, const Datas
     if (ct > 0) core::log::warning(dataset.root + ": CT and non-CT channels mixed; every channel uses z-score");
     plan.preprocessing.normalization.scheme = "zscore";
   }
+
+  std::string why;
+  const bool mixed = mixesContrastsOrSpacings(dataset, fingerprint, &why);
+  plan.augmentation = plan.augmentation.withIntensityRandomization(mixed);
+  core::log::info(dataset.root + ": intensity randomization " + (mixed ? "on" : "off") + " (" + why + ")");
   plan.validate(dataset.root);
   return plan;
 }

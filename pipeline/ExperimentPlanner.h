@@ -9,10 +9,15 @@
 //    with levels (2..5) chosen so the smallest patch axis is pooled down to >= 4;
 //  - batch size: 2 in 3D; in 2D as many slices as fit the 2D budget (2..32);
 //  - normalization: "ct" (foreground 0.5/99.5 percentile clip, mean, std per
-//    channel) when every channel is named CT, "zscore" otherwise.
+//    channel) when every channel is named CT, "zscore" otherwise;
+//  - intensity randomization (issue 28) on when the cases mix spacings (on some axis
+//    the largest spacing is more than twice the smallest) or contrasts (channel 0's
+//    foreground contrast signature spans more than 1.0 across cases; not for CT,
+//    whose units are absolute). `aunet train --intensity-randomization` overrides.
 // Torch-free.
 
 #include <cstdint>
+#include <string>
 
 #include "pipeline/DatasetFingerprint.h"
 #include "io/NnUNetDataset.h"
@@ -27,6 +32,10 @@ struct PlannerOptions {
   int baseChannels = 16;                             // features at level 0, doubled per level
   int maxChannels = 320;
 };
+
+// Whether a dataset mixes spacings or contrasts (the rule above), and why, in words.
+bool mixesContrastsOrSpacings(const io::NnUNetDataset& dataset, const DatasetFingerprint& fingerprint,
+                              std::string* reason = nullptr);
 
 model::TrainingPlan planExperiment(const io::NnUNetDataset& dataset, const DatasetFingerprint& fingerprint,
                                    const PlannerOptions& options = {});

@@ -21,11 +21,11 @@ uint64_t splitmix64(uint64_t x) {
 }
 
 // Copies the part of the case at `start` (may lie partly outside: zeros there).
-void copyPatch(const CaseTensors& c, const std::vector<int64_t>& start, const std::vector<int64_t>& patch,
-               torch::Tensor imageOut, torch::Tensor labelOut) {
+void copyPatch(const CaseTensors& c, const torch::Tensor& labels, const std::vector<int64_t>& start,
+               const std::vector<int64_t>& patch, torch::Tensor imageOut, torch::Tensor labelOut) {
   imageOut.zero_();
   labelOut.zero_();
-  torch::Tensor src = c.image, dst = imageOut, srcL = c.labels, dstL = labelOut;
+  torch::Tensor src = c.image, dst = imageOut, srcL = labels, dstL = labelOut;
   for (size_t a = 0; a < patch.size(); ++a) {
     const int64_t begin = std::max<int64_t>(0, start[a]);
     const int64_t end = std::min(c.shape[a], start[a] + patch[a]);
@@ -108,12 +108,21 @@ void PatchSampler::sample(uint64_t seed, torch::Tensor imageOut, torch::Tensor l
                           : std::uniform_int_distribution<int64_t>(lo, hi)(rng);
   }
   const SpatialTransform transform = augmenter_.drawSpatial(rng);
+  // A synthetic sample crops the generation labels and draws its image from them
+  // (no draw at all when the plan has none, so other runs keep their samples).
+  const double syntheticShare = augmenter_.plan().synthetic;
+  const bool synthetic = syntheticShare > 0 && c.generation.defined() && uniform(rng) < syntheticShare;
+  const torch::Tensor& labels = synthetic ? c.generation : c.labels;
   if (transform.active) {
     std::vector<double> middle(dims);
     for (size_t a = 0; a < dims; ++a) middle[a] = static_cast<double>(start[a]) + (static_cast<double>(patch_[a]) - 1.0) / 2.0;
-    augmenter_.resample(c.image, c.labels, middle, transform, imageOut, labelOut);
+    augmenter_.resample(c.image, labels, middle, transform, imageOut, labelOut);
   } else {
-    copyPatch(c, start, patch_, imageOut, labelOut);
+    copyPatch(c, labels, start, patch_, imageOut, labelOut);
+  }
+  if (synthetic) {
+    augmenter_.synthesize(labelOut, c.generationCount, imageOut, rng);
+    labelOut.masked_fill_(labelOut >= classes_, 0);  // context labels are not predicted
   }
   augmenter_.applyIntensityAndMirror(imageOut, labelOut, rng);
 }

@@ -22,6 +22,10 @@ struct CaseTensors {
   torch::Tensor labels;                          // [*S] int64
   std::vector<int64_t> shape;                    // *S
   std::vector<std::vector<int64_t>> foreground;  // per class (index = label value): flat voxel indices, at most 10000
+  // Synthetic images only (pipeline/GenerationLabels.h): labels 0..classes-1 where the
+  // case has a label, classes + context class elsewhere; undefined when unused.
+  torch::Tensor generation;                      // [*S] int64
+  int64_t generationCount = 0;                   // labels in `generation`
 };
 CaseTensors makeCaseTensors(const TrainingCase& c, int spatialDims, int classes, uint64_t seed, torch::Device device);
 

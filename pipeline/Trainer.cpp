@@ -19,6 +19,7 @@
 #include <nlohmann/json.hpp>
 
 #include "pipeline/BatchPrefetcher.h"
+#include "pipeline/GenerationLabels.h"
 #include "pipeline/PatchSampler.h"
 #include "pipeline/TrainingAugmenter.h"
 #include "aunet/Version.h"
@@ -58,10 +59,15 @@ nlohmann::json recordToJson(const EpochRecord& r) {
                    {"train_loss", r.trainLoss},
                    {"learning_rate", r.learningRate},
                    {"seconds", r.seconds},
+                   {"train_seconds", r.trainSeconds},
                    {"data_wait_fraction", r.dataWaitFraction}};
   if (r.meanDice >= 0) {
     j["dice"] = r.dice;
     j["mean_dice"] = r.meanDice;
+  }
+  if (!r.extraMeanDice.empty()) {
+    j["extra_dice"] = r.extraDice;
+    j["extra_mean_dice"] = r.extraMeanDice;
   }
   return j;
 }
@@ -72,10 +78,15 @@ EpochRecord recordFromJson(const nlohmann::json& j) {
   r.trainLoss = j.at("train_loss").get<double>();
   r.learningRate = j.at("learning_rate").get<double>();
   r.seconds = j.at("seconds").get<double>();
+  r.trainSeconds = j.value("train_seconds", r.seconds);
   r.dataWaitFraction = j.value("data_wait_fraction", 0.0);
   if (j.contains("mean_dice")) {
     r.dice = j.at("dice").get<std::vector<double>>();
     r.meanDice = j.at("mean_dice").get<double>();
+  }
+  if (j.contains("extra_mean_dice")) {
+    r.extraDice = j.at("extra_dice").get<std::vector<std::vector<double>>>();
+    r.extraMeanDice = j.at("extra_mean_dice").get<std::vector<double>>();
   }
   return r;
 }
@@ -88,22 +99,26 @@ std::string csvName(std::string name) {
 }
 
 void writeProgress(const std::string& runDir, const TrainingResult& result, int epochs,
-                   const std::vector<std::string>& labelNames) {
+                   const std::vector<std::string>& labelNames, const std::vector<std::string>& extraNames) {
   nlohmann::json j{{"epoch", result.history.empty() ? 0 : result.history.back().epoch},
                    {"epochs", epochs},
                    {"best_dice", result.bestDice},
                    {"best_epoch", result.bestEpoch},
                    {"labels", labelNames},
+                   {"extra_validation", extraNames},
                    {"history", nlohmann::json::array()}};
   std::ostringstream csv;
   csv << "epoch,train_loss,mean_dice";
   for (const auto& name : labelNames) csv << ",dice_" << csvName(name);
+  for (const auto& name : extraNames) csv << "," << csvName(name) << "_mean_dice";
   csv << ",learning_rate,seconds,data_wait_fraction\n";
   for (const auto& r : result.history) {
     j["history"].push_back(recordToJson(r));
     csv << r.epoch << "," << r.trainLoss << "," << (r.meanDice >= 0 ? std::to_string(r.meanDice) : "");
     for (size_t k = 0; k < labelNames.size(); ++k)
       csv << "," << (k < r.dice.size() ? std::to_string(r.dice[k]) : "");
+    for (size_t k = 0; k < extraNames.size(); ++k)
+      csv << "," << (k < r.extraMeanDice.size() ? std::to_string(r.extraMeanDice[k]) : "");
     csv << "," << r.learningRate << "," << r.seconds << "," << r.dataWaitFraction << "\n";
   }
   io::writeTextFile((fs::path(runDir) / "progress.json").string(), j.dump(2) + "\n");
@@ -116,9 +131,15 @@ void writeProgress(const std::string& runDir, const TrainingResult& result, int 
   std::vector<ChartSeries> dice(labelNames.size());
   for (size_t k = 0; k < labelNames.size(); ++k) dice[k].name = labelNames[k];
   ChartSeries mean{"mean", {}, {}};
+  std::vector<ChartSeries> extra;
+  for (const auto& name : extraNames) extra.push_back({name + " (mean)", {}, {}});
   for (const auto& r : result.history) {
     lossSeries.x.push_back(r.epoch);
     lossSeries.y.push_back(r.trainLoss);
+    for (size_t k = 0; k < extra.size() && k < r.extraMeanDice.size(); ++k) {
+      extra[k].x.push_back(r.epoch);
+      extra[k].y.push_back(r.extraMeanDice[k]);
+    }
     if (r.meanDice < 0) continue;
     for (size_t k = 0; k < dice.size() && k < r.dice.size(); ++k) {
       dice[k].x.push_back(r.epoch);
@@ -130,6 +151,7 @@ void writeProgress(const std::string& runDir, const TrainingResult& result, int 
   lossPanel.series.push_back(lossSeries);
   dicePanel.series = dice;
   if (dice.size() > 1) dicePanel.series.push_back(mean);
+  for (auto& e : extra) dicePanel.series.push_back(std::move(e));
   writeLineChartPng((fs::path(runDir) / "training_curves.png").string(), {lossPanel, dicePanel});
 }
 
@@ -293,6 +315,25 @@ TrainingResult trainModel(const TrainerOptions& options, const std::vector<Train
   if (lead)
     for (size_t i = 0; i < validation.size(); ++i)
       valCases.push_back(makeCaseTensors(validation[i], dims, classes, 0, torch::kCPU));
+  std::vector<std::vector<CaseTensors>> extraCases;
+  std::vector<std::string> extraNames;
+  for (const auto& set : options.extraValidation) {
+    for (const auto& c : set.cases)
+      if (c.image.channels() != channels) throw core::Error(c.id, "--val-dataset " + set.name + ": channel count differs from training");
+    extraNames.push_back(set.name);
+    extraCases.emplace_back();
+    if (lead)
+      for (const auto& c : set.cases) extraCases.back().push_back(makeCaseTensors(c, dims, classes, 0, torch::kCPU));
+  }
+  if (plan.augmentation.synthetic > 0) {
+    for (size_t i = 0; i < train.size(); ++i)
+      attachGenerationLabels(cases[i], train[i], classes, plan.augmentation.synthetic_context_classes);
+    if (lead)
+      core::log::info("synthetic images for " + std::to_string(int(plan.augmentation.synthetic * 100 + 0.5)) +
+                      "% of samples, " + std::to_string(cases.front().generationCount - classes) +
+                      " context class(es) in the first case (" +
+                      (train.front().context.labels().empty() ? "k-means of the image" : "labelsContext/") + ")");
+  }
   const PatchSampler sampler(std::move(cases), patch, classes, plan.foreground_fraction,
                              TrainingAugmenter(plan.augmentation, patch, spacing));
 
@@ -396,8 +437,10 @@ TrainingResult trainModel(const TrainerOptions& options, const std::vector<Train
     record.epoch = epoch;
     record.trainLoss = lossSum / plan.iterations_per_epoch;
     record.learningRate = lr;
+    record.trainSeconds = stepSeconds;
     record.dataWaitFraction = stepSeconds > 0 ? loader.waitSeconds() / stepSeconds : 0.0;
-    if (lead && !valCases.empty() && (epoch % plan.validate_every == 0 || epoch == plan.epochs)) {
+    const bool validateNow = epoch % plan.validate_every == 0 || epoch == plan.epochs;
+    if (lead && validateNow && (!valCases.empty() || !extraCases.empty())) {
       net->eval();
       model::SlidingWindowOptions window;
       window.patchSize = patch;
@@ -405,19 +448,33 @@ TrainingResult trainModel(const TrainerOptions& options, const std::vector<Train
       window.overlap = 0.5;
       window.batch = 2;
       const model::SlidingWindowInferer inferer(window);
-      std::vector<double> dice(static_cast<size_t>(classes - 1), 0.0);
-      for (const auto& c : valCases) {
-        const model::SlidingWindowResult inferred = inferer.run(c.image.to(device), [&](const torch::Tensor& batch) {
-          const model::AutocastGuard autocast(device, precision);
-          return model::PredictorOutput{net->forward(batch).to(torch::kFloat), {}};
-        });
-        const auto scores = model::diceScores(model::classIndices(inferred.probabilities), c.labels, classes);
-        for (size_t k = 0; k < dice.size(); ++k) dice[k] += scores[k] / static_cast<double>(valCases.size());
+      // Mean Dice per foreground label over a set's cases.
+      auto validate = [&](const std::vector<CaseTensors>& set) {
+        std::vector<double> dice(static_cast<size_t>(classes - 1), 0.0);
+        for (const auto& c : set) {
+          const model::SlidingWindowResult inferred = inferer.run(c.image.to(device), [&](const torch::Tensor& batch) {
+            const model::AutocastGuard autocast(device, precision);
+            return model::PredictorOutput{net->forward(batch).to(torch::kFloat), {}};
+          });
+          const auto scores = model::diceScores(model::classIndices(inferred.probabilities), c.labels, classes);
+          for (size_t k = 0; k < dice.size(); ++k) dice[k] += scores[k] / static_cast<double>(set.size());
+        }
+        return dice;
+      };
+      auto meanOf = [](const std::vector<double>& dice) {
+        double m = 0.0;
+        for (double d : dice) m += d / static_cast<double>(dice.size());
+        return m;
+      };
+      if (!valCases.empty()) {
+        record.dice = validate(valCases);
+        record.meanDice = meanOf(record.dice);
+      }
+      for (const auto& set : extraCases) {
+        record.extraDice.push_back(set.empty() ? std::vector<double>(static_cast<size_t>(classes - 1), 0.0) : validate(set));
+        record.extraMeanDice.push_back(meanOf(record.extraDice.back()));
       }
       net->train();
-      record.dice = dice;
-      record.meanDice = 0.0;
-      for (double d : dice) record.meanDice += d / static_cast<double>(dice.size());
     }
     record.seconds = std::chrono::duration<double>(Clock::now() - started).count();
     result.history.push_back(record);
@@ -434,7 +491,7 @@ TrainingResult trainModel(const TrainerOptions& options, const std::vector<Train
       // Progress and optimizer first, the weights last: their epoch count marks the
       // checkpoint, and a resume drops progress records newer than it, so a kill
       // between these writes loses no epoch's record.
-      writeProgress(options.runDir, result, plan.epochs, labelNames);
+      writeProgress(options.runDir, result, plan.epochs, labelNames, extraNames);
       saveAtomically(*optimizer, lastOptim);
       model::ModelFile::save(lastModel, net, metadata);
 
@@ -445,6 +502,12 @@ TrainingResult trainModel(const TrainerOptions& options, const std::vector<Train
            << plan.iterations_per_epoch / std::max(stepSeconds, 1e-9) << " it/s, " << std::setprecision(2)
            << 100.0 * record.dataWaitFraction << "% waiting for data)";
       core::log::info(line.str());
+      for (size_t k = 0; k < record.extraMeanDice.size(); ++k) {
+        std::ostringstream extraLine;
+        extraLine << "epoch " << epoch << "/" << plan.epochs << ": validation on " << extraNames[k] << ": Dice "
+                  << formatDice(record.extraDice[k]) << " (mean " << std::setprecision(4) << record.extraMeanDice[k] << ")";
+        core::log::info(extraLine.str());
+      }
     }
     if (group) group->barrier("epoch " + std::to_string(epoch));  // rank 0's checkpoint is complete
     if (options.onEpoch) options.onEpoch(record);

@@ -8,7 +8,8 @@
 // validation Dice per label, and a run folder (rank 0 writes it):
 //   progress.json           epoch history (atomic), the resume marker
 //   metrics.csv             the same as a table
-//   training_curves.png     loss and validation Dice per label by epoch
+//   training_curves.png     loss and validation Dice per label by epoch (and the mean
+//                           Dice of every extra validation set)
 //   plan.json               the training plan (a resumed run reuses it)
 //   checkpoint_last.aunet   weights after the last finished epoch (atomic)
 //   checkpoint_last.optim   optimizer state beside it (atomic)
@@ -42,7 +43,19 @@ struct EpochRecord {
   double meanDice = -1.0;         // -1 when not validated
   double learningRate = 0.0;
   double seconds = 0.0;
+  double trainSeconds = 0.0;      // the training steps alone (seconds less validation and checkpoint)
   double dataWaitFraction = 0.0;  // share of the training steps spent waiting for batches
+  // Extra validation datasets (TrainerOptions::extraValidation), in their order; empty
+  // when not validated this epoch.
+  std::vector<std::vector<double>> extraDice;  // per set, per foreground label
+  std::vector<double> extraMeanDice;           // per set
+};
+
+// Cases of another dataset validated after every validation, each its own log line,
+// columns and curve (`aunet train --val-dataset NAME=DIR`); they never choose the model.
+struct ValidationSet {
+  std::string name;
+  std::vector<TrainingCase> cases;
 };
 
 // Reported after every training step (progress bars).
@@ -66,6 +79,7 @@ struct TrainerOptions {
   std::function<void(const IterationProgress&)> onIteration;  // after each step (rank 0)
   const core::CancellationToken* cancel = nullptr;  // polled every step: throws core::Cancelled (the last checkpoint stays)
   int prefetchBatches = 2;        // batches prepared ahead by the loader thread
+  std::vector<ValidationSet> extraValidation;  // other datasets (scanners, contrasts) to watch
   // Data parallelism: this process's rank and the group (nullptr: one process).
   // plan.batch_size is per process.
   std::shared_ptr<model::DataParallelGroup> group;

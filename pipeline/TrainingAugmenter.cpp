@@ -8,6 +8,8 @@
 #include <algorithm>
 #include <cmath>
 
+#include "pipeline/IntensityRandomization.h"
+
 namespace aunet::pipeline {
 
 namespace {
@@ -177,7 +179,57 @@ void TrainingAugmenter::resample(const torch::Tensor& image, const torch::Tensor
   labelOut.copy_(F::grid_sample(regionLabels.unsqueeze(0).unsqueeze(0).to(torch::kFloat), grid, nearest)[0][0]);
 }
 
+void TrainingAugmenter::randomizeChannel(torch::Tensor image, int64_t c, double remap, double bias, double lowRes,
+                                         std::mt19937_64& rng) const {
+  if (chance(rng, remap)) {
+    const IntensityCurveKind kind = chance(rng, plan_.remap_inversion)     ? IntensityCurveKind::Inversion
+                                    : chance(rng, plan_.remap_non_monotone) ? IntensityCurveKind::NonMonotone
+                                                                            : IntensityCurveKind::Monotone;
+    image[c].copy_(applyIntensityCurve(image[c], randomIntensityCurve(kind, 6, rng)));
+  }
+  if (chance(rng, bias))
+    image[c].copy_(applyBiasField(image[c], randomBiasField(patch_, plan_.bias_field_max, rng, image.options())));
+  if (chance(rng, lowRes)) {
+    // Each axis with p 0.5 (at least one): thick slices along one, low resolution along several.
+    std::vector<double> factors(patch_.size(), 1.0);
+    bool any = false;
+    for (double& f : factors)
+      if (chance(rng, 0.5)) f = uniform(rng, 1.5, plan_.low_resolution_max_factor), any = true;
+    if (!any)
+      factors[std::uniform_int_distribution<size_t>(0, factors.size() - 1)(rng)] =
+          uniform(rng, 1.5, plan_.low_resolution_max_factor);
+    image[c].copy_(simulateLowResolution(image[c].unsqueeze(0), factors)[0]);
+  }
+}
+
+void TrainingAugmenter::synthesize(const torch::Tensor& generation, int64_t count, torch::Tensor imageOut,
+                                   std::mt19937_64& rng) const {
+  const torch::Tensor index = generation.clamp(0, std::max<int64_t>(0, count - 1));
+  for (int64_t c = 0; c < imageOut.size(0); ++c) {
+    at::Generator g = tensorGenerator(rng);
+    const torch::Tensor means = torch::rand({count}, g, torch::kFloat).to(imageOut.device());
+    const torch::Tensor spreads = (torch::rand({count}, g, torch::kFloat) * 0.1).to(imageOut.device());
+    const torch::Tensor noise = torch::randn(generation.sizes(), g, torch::kFloat).to(imageOut.device());
+    imageOut[c].copy_(means.index({index}) + spreads.index({index}) * noise);
+  }
+  // Partial volume (blur), then the scanner: resolution, bias field, noise.
+  imageOut.copy_(gaussianBlur(imageOut, uniform(rng, 0.3, 1.0)));
+  for (int64_t c = 0; c < imageOut.size(0); ++c) randomizeChannel(imageOut, c, 0.0, 0.5, 0.5, rng);
+  {
+    at::Generator g = tensorGenerator(rng);
+    imageOut.add_(torch::randn(imageOut.sizes(), g, torch::kFloat).to(imageOut.device()), uniform(rng, 0.0, 0.05));
+  }
+  for (int64_t c = 0; c < imageOut.size(0); ++c) {
+    torch::Tensor x = imageOut[c];
+    const double mean = x.mean().item<double>(), sd = x.std(false).item<double>();
+    x.sub_(mean).div_(std::max(sd, 1e-6));
+  }
+}
+
 void TrainingAugmenter::applyIntensityAndMirror(torch::Tensor image, torch::Tensor labels, std::mt19937_64& rng) const {
+  if (plan_.intensityRandomization())
+    for (int64_t c = 0; c < image.size(0); ++c)
+      randomizeChannel(image, c, plan_.intensity_remap, plan_.bias_field, plan_.low_resolution, rng);
   if (chance(rng, plan_.noise)) {
     const double sd = std::sqrt(uniform(rng, 0.0, 0.1));
     at::Generator g = tensorGenerator(rng);

@@ -3,7 +3,8 @@
 // tensors live (the training device): rotation, scaling and a smooth random
 // deformation in one resampling of the case around the patch centre (images
 // linear, labels nearest), then Gaussian noise, Gaussian blur, brightness,
-// contrast, gamma and mirroring. Rotations act in physical space (the case's voxel
+// contrast, gamma and mirroring, and (issue 28) intensity domain randomization and
+// images synthesized from label maps (pipeline/IntensityRandomization.h). Rotations act in physical space (the case's voxel
 // spacing), and on strongly anisotropic data (ratio > 3) only within the
 // high-resolution plane, as nnU-Net does. Every random number comes from the
 // caller's generator (and CPU generators seeded from it), so one sample seed gives
@@ -42,12 +43,24 @@ class TrainingAugmenter {
   void resample(const torch::Tensor& image, const torch::Tensor& labels, const std::vector<double>& centre,
                 const SpatialTransform& transform, torch::Tensor imageOut, torch::Tensor labelOut) const;
 
-  // Noise, blur, brightness, contrast, gamma (image only) and mirroring (both), in place.
+  // Intensity randomization (per channel: curve, bias field, low resolution; each with
+  // the plan's probability), then noise, blur, brightness, contrast, gamma (image only)
+  // and mirroring (both), in place.
   void applyIntensityAndMirror(torch::Tensor image, torch::Tensor labels, std::mt19937_64& rng) const;
+
+  // SynthSeg's generative model: imageOut [C, *P] drawn from generation labels [*P]
+  // (values 0..count-1): a random mean and spread per label and channel (a Gaussian
+  // mixture), then blur, low resolution (p 0.5), bias field (p 0.5) and noise, and
+  // standardized to mean 0, std 1 per channel like a z-scored image.
+  void synthesize(const torch::Tensor& generation, int64_t count, torch::Tensor imageOut, std::mt19937_64& rng) const;
 
   const model::AugmentationPlan& plan() const { return plan_; }
 
  private:
+  // Curve, bias field and low resolution on channel c of image, each with its probability.
+  void randomizeChannel(torch::Tensor image, int64_t c, double remap, double bias, double lowRes,
+                        std::mt19937_64& rng) const;
+
   model::AugmentationPlan plan_;
   std::vector<int64_t> patch_;
   std::vector<double> spacing_;

@@ -20,6 +20,9 @@ struct TrainingCase {
   std::string id;
   core::Volume image;      // every channel, normalized, on the training grid
   core::LabelMap labels;   // on image's grid
+  // Context labels for synthetic images (labelsContext/, issue 28) on image's grid;
+  // empty (no voxels) when the dataset has none for this case.
+  core::LabelMap context;
 };
 
 // Reads and prepares one case (all channels stacked in channel order). Errors name the file.

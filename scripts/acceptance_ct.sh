@@ -7,7 +7,8 @@
 #   scripts/acceptance_ct.sh [OUTPUT_DIR (default build/acceptance-ct)]
 #   Env: AUNET (default build/bin/aunet), DATA (default ../shared/data/totalsegmentator-example),
 #        DEVICE (default cpu), EPOCHS (default 20), ITERATIONS (default 20), MIN_LIVER_DICE (0.85),
-#        THREADS (CPU threads; 1 is faster on a machine shared with other work)
+#        THREADS (CPU threads; 1 is faster on a machine shared with other work), SEED (12345),
+#        TRAIN_FLAGS (extra `aunet train` flags, e.g. "--intensity-randomization on")
 # Results: OUTPUT_DIR/run/{model.aunet,metrics.csv,training_curves.png}, eval.json, eval.csv,
 # timing.txt. docs/acceptance-ct.md records a run.
 set -euo pipefail
@@ -20,6 +21,8 @@ DEVICE="${DEVICE:-cpu}"
 EPOCHS="${EPOCHS:-20}"
 ITERATIONS="${ITERATIONS:-20}"
 MIN_LIVER_DICE="${MIN_LIVER_DICE:-0.85}"
+SEED="${SEED:-12345}"
+read -r -a EXTRA <<< "${TRAIN_FLAGS:-}"
 GLOBAL=()
 [[ -n "${THREADS:-}" ]] && GLOBAL+=(--threads "$THREADS")
 
@@ -42,11 +45,11 @@ DATASET="$OUT/Dataset901_CtSmall"
 #    The largest connected component of each organ is kept (stored in the model's plan).
 rm -rf "$OUT/run"
 t0=$(date +%s)
-"$AUNET" "${GLOBAL[@]}" train -d "$DATASET" -o "$OUT/run" --fold all --device "$DEVICE" --seed 12345 \
+"$AUNET" "${GLOBAL[@]}" train -d "$DATASET" -o "$OUT/run" --fold all --device "$DEVICE" --seed "$SEED" \
   --epochs "$EPOCHS" --iterations-per-epoch "$ITERATIONS" --progress none \
   --set 'network_channels=[8,16,32,64,128]' --set 'preprocessing.patch_size=[96,96,16]' \
   --set batch_size=2 --set foreground_fraction=0.5 --set validate_every=5 \
-  --set augmentation.mirror=0 --set 'preprocessing.keep_largest_component=[1,2,3]'
+  --set augmentation.mirror=0 --set 'preprocessing.keep_largest_component=[1,2,3]' ${EXTRA[@]+"${EXTRA[@]}"}
 t1=$(date +%s)
 
 # 3. The DICOM series (a different scan: 0.98 x 0.98 x 2 mm, JPEG 2000) through `aunet segment`,

@@ -78,9 +78,21 @@ void setupTrainCommand(CLI::App& parent, TrainOptions& options) {
                   "Data parallel: the gradients' type during the all-reduce, fp32 or bf16 (half the traffic)")
       ->check(CLI::IsMember({"fp32", "bf16"}))
       ->capture_default_str();
+  cmd->add_option("--intensity-randomization", options.intensityRandomization,
+                  "Random intensity curves (inversion included), bias fields and low resolution per channel: on, "
+                  "off, or auto (on when the cases mix contrasts or spacings; `aunet plan` says why)")
+      ->check(CLI::IsMember({"auto", "on", "off"}))
+      ->capture_default_str();
+  cmd->add_flag("--synthetic", options.synthetic,
+                "Train on images generated from the label maps (SynthSeg): every sample, or the share in "
+                "--set augmentation.synthetic=R; context labels from labelsContext/ or a k-means of the image");
+  cmd->add_option("--val-dataset", options.valDatasets,
+                  "NAME=DIR: also validate on this nnU-Net dataset every epoch (its own log line, metrics column "
+                  "and curve); repeatable");
   cmd->footer(
       "Examples:\n"
       "  aunet train -d Dataset001_Liver -o runs/liver --fold 0\n"
+      "  aunet train -d Dataset010_BrainT1 -o runs/brain --intensity-randomization on --val-dataset t2=Dataset011_BrainT2\n"
       "  aunet train -d Dataset001_Liver --resume runs/liver --epochs 200\n"
       "  aunet train -d Dataset002_Kidney -o runs/kidney --init-from runs/liver/model.aunet --freeze-encoder\n"
       "  aunet train -d corrections -o runs/brain-v2 --init-from demo-brain          # fine-tune on corrections\n"
@@ -159,6 +171,9 @@ int runTrainCommand(const TrainOptions& options, std::ostream& out) {
   if (options.epochs > 0) plan.epochs = options.epochs;
   if (!options.mixedPrecision.empty()) plan.mixed_precision = options.mixedPrecision;
   if (!resume && options.iterationsPerEpoch > 0) plan.iterations_per_epoch = options.iterationsPerEpoch;
+  if (!resume && options.intensityRandomization != "auto")
+    plan.augmentation = plan.augmentation.withIntensityRandomization(options.intensityRandomization == "on");
+  if (!resume && options.synthetic && plan.augmentation.synthetic == 0.0) plan.augmentation.synthetic = 1.0;
   if (!resume && !initFrom.empty() && !keepPlan) {
     // The weights need the old architecture; the preprocessing plan is the new dataset's.
     plan.network_channels = parent.architecture.at("channels").get<std::vector<int64_t>>();
@@ -208,6 +223,17 @@ int runTrainCommand(const TrainOptions& options, std::ostream& out) {
   std::vector<std::string> ids;
   for (const auto& c : dataset.training) ids.push_back(c.id);
   const pipeline::FoldSplit split = splitFile.empty() ? pipeline::splitFold(cases.size(), fold, seed) : pipeline::splitFromFile(splitFile, fold, ids);
+  // Context labels for synthetic images: labelsContext/<case><ending> where present.
+  if (plan.augmentation.synthetic > 0) {
+    const fs::path contextDir = fs::path(dataset.root) / "labelsContext";
+    for (size_t i = 0; i < dataset.training.size(); ++i) {
+      const fs::path file = contextDir / (dataset.training[i].id + dataset.fileEnding);
+      if (!fs::exists(file)) continue;
+      io::NnUNetCase source = dataset.training[i];
+      source.labelPath = file.string();
+      cases[i].context = pipeline::preprocessTrainingCase(source, plan).labels;
+    }
+  }
   std::vector<pipeline::TrainingCase> train, validation;
   for (size_t i : split.train) train.push_back(cases[i]);
   for (size_t i : split.validation) validation.push_back(cases[i]);
@@ -215,6 +241,28 @@ int runTrainCommand(const TrainOptions& options, std::ostream& out) {
 
   // 4. Train.
   pipeline::TrainerOptions trainer;
+  for (const auto& spec : options.valDatasets) {
+    const size_t eq = spec.find('=');
+    if (eq == std::string::npos || eq == 0 || eq + 1 == spec.size())
+      throw core::Error("--val-dataset " + spec, "expected NAME=DIR");
+    pipeline::ValidationSet set{spec.substr(0, eq), {}};
+    const std::string dir = spec.substr(eq + 1);
+    const io::NnUNetDataset other = io::NnUNetDataset::load(dir);
+    const pipeline::DatasetCheckReport otherReport = pipeline::checkDataset(other);
+    if (!otherReport.ok()) {
+      otherReport.print(out, other);
+      throw core::Error(dir, "--val-dataset " + set.name + ": " + std::to_string(otherReport.problems.size()) +
+                                 " problem(s) in the dataset (see above)");
+    }
+    if (other.labelValues() != values || other.channelNames.size() != dataset.channelNames.size())
+      throw core::Error(dir + "/dataset.json", "--val-dataset " + set.name + ": labels or channels differ from " + dataset.root);
+    if (lead)
+      for (const auto& c : other.training) {
+        core::log::info("preparing validation case " + set.name + "/" + c.id);
+        set.cases.push_back(pipeline::preprocessTrainingCase(c, plan));
+      }
+    trainer.extraValidation.push_back(std::move(set));
+  }
   trainer.plan = plan;
   trainer.runDir = runDir;
   trainer.device = device;

@@ -38,6 +38,9 @@ struct TrainOptions {
   bool deterministic = false;   // deterministic algorithms (cuDNN too), benchmark mode off
   double bucketMegabytes = 25.0;      // data parallel: gradients per all-reduce
   std::string gradientWire = "fp32";  // data parallel: fp32 or bf16 on the wire
+  std::string intensityRandomization = "auto";  // on, off, auto (the planner's rule)
+  bool synthetic = false;       // images generated from label maps (augmentation.synthetic = 1 unless set)
+  std::vector<std::string> valDatasets;  // NAME=DIR, validated every epoch on their own
 };
 
 void setupTrainCommand(CLI::App& parent, TrainOptions& options);

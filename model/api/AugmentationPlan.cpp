@@ -13,7 +13,14 @@ nlohmann::json AugmentationPlan::toJson() const {
           {"deformation_voxels", deformation_voxels},
           {"mirror", mirror},           {"noise", noise},
           {"blur", blur},               {"brightness", brightness},
-          {"contrast", contrast},       {"gamma", gamma}};
+          {"contrast", contrast},       {"gamma", gamma},
+          {"intensity_remap", intensity_remap},
+          {"remap_non_monotone", remap_non_monotone},
+          {"remap_inversion", remap_inversion},
+          {"bias_field", bias_field},   {"bias_field_max", bias_field_max},
+          {"low_resolution", low_resolution},
+          {"low_resolution_max_factor", low_resolution_max_factor},
+          {"synthetic", synthetic},     {"synthetic_context_classes", synthetic_context_classes}};
 }
 
 AugmentationPlan AugmentationPlan::fromJson(const nlohmann::json& json, const std::string& source) {
@@ -35,6 +42,15 @@ AugmentationPlan AugmentationPlan::fromJson(const nlohmann::json& json, const st
     a.brightness = json.value("brightness", a.brightness);
     a.contrast = json.value("contrast", a.contrast);
     a.gamma = json.value("gamma", a.gamma);
+    a.intensity_remap = json.value("intensity_remap", a.intensity_remap);
+    a.remap_non_monotone = json.value("remap_non_monotone", a.remap_non_monotone);
+    a.remap_inversion = json.value("remap_inversion", a.remap_inversion);
+    a.bias_field = json.value("bias_field", a.bias_field);
+    a.bias_field_max = json.value("bias_field_max", a.bias_field_max);
+    a.low_resolution = json.value("low_resolution", a.low_resolution);
+    a.low_resolution_max_factor = json.value("low_resolution_max_factor", a.low_resolution_max_factor);
+    a.synthetic = json.value("synthetic", a.synthetic);
+    a.synthetic_context_classes = json.value("synthetic_context_classes", a.synthetic_context_classes);
   } catch (const nlohmann::json::exception& e) {
     std::string reason = e.what();
     throw core::Error(source, "invalid augmentation: " + reason.substr(0, reason.find('\n')));
@@ -56,6 +72,17 @@ void AugmentationPlan::validate(const std::string& source) const {
   probability(brightness, "brightness");
   probability(contrast, "contrast");
   probability(gamma, "gamma");
+  probability(intensity_remap, "intensity_remap");
+  probability(remap_non_monotone, "remap_non_monotone");
+  probability(remap_inversion, "remap_inversion");
+  probability(bias_field, "bias_field");
+  probability(low_resolution, "low_resolution");
+  probability(synthetic, "synthetic");
+  if (!(bias_field_max >= 0 && bias_field_max <= 10)) throw core::Error(source, "augmentation.bias_field_max must be in [0, 10]");
+  if (!(low_resolution_max_factor >= 1.5 && low_resolution_max_factor <= 16))
+    throw core::Error(source, "augmentation.low_resolution_max_factor must be in [1.5, 16]");
+  if (synthetic_context_classes < 0 || synthetic_context_classes > 16)
+    throw core::Error(source, "augmentation.synthetic_context_classes must be in [0, 16]");
   if (!(max_rotation_degrees >= 0 && max_rotation_degrees <= 180))
     throw core::Error(source, "augmentation.max_rotation_degrees must be in [0, 180]");
   if (!(scale_min > 0 && scale_max >= scale_min))
@@ -67,6 +94,15 @@ AugmentationPlan AugmentationPlan::none() {
   AugmentationPlan a;
   a.rotation = a.scaling = a.deformation = a.mirror = 0.0;
   a.noise = a.blur = a.brightness = a.contrast = a.gamma = 0.0;
+  a.intensity_remap = a.bias_field = a.low_resolution = a.synthetic = 0.0;
+  return a;
+}
+
+AugmentationPlan AugmentationPlan::withIntensityRandomization(bool on) const {
+  AugmentationPlan a = *this;
+  a.intensity_remap = on ? 0.5 : 0.0;
+  a.bias_field = on ? 0.3 : 0.0;
+  a.low_resolution = on ? 0.25 : 0.0;
   return a;
 }
 
