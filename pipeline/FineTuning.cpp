@@ -35,10 +35,11 @@ bool datasetMadeFrom(const io::NnUNetDataset& dataset, const std::string& parent
   std::error_code ec;
   const fs::path source = fs::weakly_canonical(fs::path(dataset.root) / dataset.sourceModel, ec);
   if (!ec && source == fs::weakly_canonical(parentPath, ec)) return true;
-  if (dataset.sourceModelCreated.empty()) return false;
-  if (parent.provenance.created == dataset.sourceModelCreated) return true;
+  // An ancestor: the same file name and creation time as the model the dataset was made from.
+  const std::string sourceName = fs::path(dataset.sourceModel).filename().string();
+  if (!dataset.sourceModelCreated.empty() && parent.provenance.created == dataset.sourceModelCreated) return true;
   for (const auto& step : parent.provenance.history)
-    if (step.parent_created == dataset.sourceModelCreated) return true;
+    if (step.parent == sourceName && step.parent_created == dataset.sourceModelCreated) return true;
   return false;
 }
 
