@@ -6,6 +6,7 @@
 #include <gtest/gtest.h>
 #include <unistd.h>
 
+#include <mutex>
 #include <thread>
 
 #include <torch/torch.h>
@@ -16,7 +17,11 @@
 namespace aunet::model {
 namespace {
 
+// The same weights on every call: the seed and the draws happen under one lock, since
+// both ranks' threads build their net at the same time from torch's one global generator.
 torch::nn::Sequential makeNet() {
+  static std::mutex generator;
+  const std::lock_guard<std::mutex> lock(generator);
   torch::manual_seed(3);
   return torch::nn::Sequential(torch::nn::Linear(16, 64), torch::nn::ReLU(), torch::nn::Linear(64, 64),
                                torch::nn::ReLU(), torch::nn::Linear(64, 64), torch::nn::ReLU(), torch::nn::Linear(64, 4));

@@ -110,9 +110,17 @@ TEST_F(ModelFileCraftedTest, HugeArchitecturesAreRefusedBeforeBuildingTheNetwork
            {"classes.aunet", "num_classes", 900000000000LL}}) {
     nlohmann::json j = json_;
     j["architecture"][key] = value;
+    // As an older file without channel names (with them, a count that differs from the
+    // names is refused earlier still: below).
+    j.erase("channel_names");
     const std::string error = craftedError(name, j.dump(), weights_);
     EXPECT_NE(error.find("invalid architecture: it needs at least"), std::string::npos) << error;
   }
+  nlohmann::json named = json_;
+  named["architecture"]["in_channels"] = 50000000;
+  named["channel_names"] = nlohmann::json::array({"T1"});
+  const std::string error = craftedError("named.aunet", named.dump(), weights_);
+  EXPECT_NE(error.find("names 1 channel(s) but the architecture has"), std::string::npos) << error;
 }
 
 TEST_F(ModelFileCraftedTest, MistypedMetadataIsRefused) {
