@@ -122,6 +122,8 @@ MainWindow::MainWindow(SegmenterFactory factory, std::unique_ptr<ViewerSettings>
 }
 
 MainWindow::~MainWindow() {
+  // Background work (meshes, statistics) may read the window's members: it ends first.
+  controller_->tasks().waitForWorkers();
   // The views hold the interaction: they go first.
   for (ViewAxis axis : kAxes) view(axis)->setInteraction(nullptr);
 }

@@ -19,6 +19,13 @@ struct Outcome {
 
 }  // namespace
 
+TaskRunner::~TaskRunner() { waitForWorkers(); }
+
+void TaskRunner::waitForWorkers() {
+  for (QFutureWatcherBase* watcher : findChildren<QFutureWatcherBase*>(Qt::FindDirectChildrenOnly))
+    watcher->waitForFinished();
+}
+
 void TaskRunner::run(const QString& what, std::function<UiStep()> work, std::function<bool()> stillWanted) {
   ++pending_;
   Q_EMIT started(what);

@@ -17,6 +17,9 @@ class TaskRunner : public QObject {
  public:
   using UiStep = std::function<void()>;
   explicit TaskRunner(QObject* parent = nullptr) : QObject(parent) {}
+  // Work still running on the thread pool would outlive what it reads (and, at exit,
+  // the libraries it calls, e.g. VTK's statics): the runner waits for it.
+  ~TaskRunner() override;
 
   // `what` is shown while it runs ("Loading x.nii.gz"); empty for quiet jobs.
   void run(const QString& what, std::function<UiStep()> work, std::function<bool()> stillWanted = {});
@@ -26,6 +29,9 @@ class TaskRunner : public QObject {
   // For scripted use (the viewer's command line, tests): runs the event loop until
   // no job is pending or `timeoutMs` passed; true when all finished without error.
   bool waitForIdle(int timeoutMs = -1);
+  // Blocks until every job's work() has returned, without applying results: for owners
+  // about to destroy what the work reads.
+  void waitForWorkers();
 
  Q_SIGNALS:
   void started(const QString& what);

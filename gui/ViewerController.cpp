@@ -49,6 +49,7 @@ ViewerController::ViewerController(SegmenterFactory factory, QObject* parent)
 ViewerController::~ViewerController() {
   job_->cancel();
   job_->waitForWorker();
+  tasks_->waitForWorkers();  // before the document the work reads goes
 }
 
 void ViewerController::adoptImage(core::Volume image, const std::string& path) {
