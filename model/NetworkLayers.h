@@ -15,6 +15,7 @@
 #include <vector>
 
 #include "core/Error.h"
+#include "model/Conv3dBf16Guard.h"
 #include "model/InstanceNormFunction.h"
 #include "model/InstanceNormInPlace.h"
 #include "model/Normalization.h"
@@ -33,7 +34,7 @@ inline torch::nn::AnyModule makeConv(int64_t spatial_dims, int64_t in_channels, 
   if (spatial_dims == 2)
     return torch::nn::AnyModule(torch::nn::Conv2d(
         torch::nn::Conv2dOptions(in_channels, out_channels, kernel).stride(stride).padding(padding).bias(bias)));
-  return torch::nn::AnyModule(torch::nn::Conv3d(
+  return torch::nn::AnyModule(Conv3dBf16Guard(
       torch::nn::Conv3dOptions(in_channels, out_channels, kernel).stride(stride).padding(padding).bias(bias)));
 }
 
