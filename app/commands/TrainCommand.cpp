@@ -16,6 +16,8 @@
 #include "app/commands/ModelLocator.h"
 #include "app/commands/PlanCommand.h"
 #include "app/commands/TrainingProgressBar.h"
+#include "pipeline/DatasetFingerprint.h"
+#include "pipeline/ExperimentPlanner.h"
 #include "pipeline/FineTuning.h"
 #include "pipeline/PreprocessedCaseCache.h"
 #include "pipeline/Trainer.h"
@@ -32,6 +34,20 @@
 namespace aunet::app {
 
 namespace fs = std::filesystem;
+
+namespace {
+
+// --intensity-randomization on|off and --synthetic switch the planned augmentation;
+// they come before --config and --set, so `--intensity-randomization on --set
+// augmentation.bias_field=0.1` keeps the user's probability.
+model::TrainingPlan withAugmentationSwitches(model::TrainingPlan plan, const TrainOptions& options) {
+  if (options.intensityRandomization != "auto")
+    plan.augmentation = plan.augmentation.withIntensityRandomization(options.intensityRandomization == "on");
+  if (options.synthetic && plan.augmentation.synthetic == 0.0) plan.augmentation.synthetic = 1.0;
+  return plan;
+}
+
+}  // namespace
 
 void setupTrainCommand(CLI::App& parent, TrainOptions& options) {
   auto* cmd = parent.add_subcommand("train", "Train a model on an nnU-Net v2 dataset (checks and plans it first)");
@@ -162,18 +178,17 @@ int runTrainCommand(const TrainOptions& options, std::ostream& out) {
     }
   } else if (keepPlan) {
     // Fields that would change the grid or the network are not the model's to change here.
-    plan = withPlanOverrides(pipeline::keptPlan(parent, dataset), options.config, options.sets,
-                             {"preprocessing", "network_channels", "spatial_dims"});
+    plan = withPlanOverrides(withAugmentationSwitches(pipeline::keptPlan(parent, dataset), options), options.config,
+                             options.sets, {"preprocessing", "network_channels", "spatial_dims"});
     if (options.epochs > 0) plan.validate_every = options.epochs;
   } else {
-    plan = makeTrainingPlan(dataset, options.config, options.sets);
+    const model::TrainingPlan planned =
+        pipeline::planExperiment(dataset, pipeline::DatasetFingerprint::compute(dataset));
+    plan = withPlanOverrides(withAugmentationSwitches(planned, options), options.config, options.sets);
   }
   if (options.epochs > 0) plan.epochs = options.epochs;
   if (!options.mixedPrecision.empty()) plan.mixed_precision = options.mixedPrecision;
   if (!resume && options.iterationsPerEpoch > 0) plan.iterations_per_epoch = options.iterationsPerEpoch;
-  if (!resume && options.intensityRandomization != "auto")
-    plan.augmentation = plan.augmentation.withIntensityRandomization(options.intensityRandomization == "on");
-  if (!resume && options.synthetic && plan.augmentation.synthetic == 0.0) plan.augmentation.synthetic = 1.0;
   if (!resume && !initFrom.empty() && !keepPlan) {
     // The weights need the old architecture; the preprocessing plan is the new dataset's.
     plan.network_channels = parent.architecture.at("channels").get<std::vector<int64_t>>();

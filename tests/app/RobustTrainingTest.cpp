@@ -126,6 +126,16 @@ TEST_F(RobustTrainingTest, ValDatasetsGetTheirOwnDiceColumnsAndCurves) {
     ASSERT_EQ(runTrainCommand(plain, out), 0);
     EXPECT_DOUBLE_EQ(readJson(dir_ / (std::string("run_") + mode) / "plan.json")["augmentation"]["intensity_remap"].get<double>(), 0.0);
   }
+
+  // The switch sets the defaults; --set still chooses a probability.
+  TrainOptions tuned = options(ds, dir_ / "run_tuned");
+  tuned.intensityRandomization = "on";
+  tuned.epochs = 1;
+  tuned.sets.push_back("augmentation.bias_field=0.1");
+  ASSERT_EQ(runTrainCommand(tuned, out), 0);
+  const auto tunedPlan = readJson(dir_ / "run_tuned" / "plan.json");
+  EXPECT_DOUBLE_EQ(tunedPlan["augmentation"]["bias_field"].get<double>(), 0.1);
+  EXPECT_DOUBLE_EQ(tunedPlan["augmentation"]["intensity_remap"].get<double>(), 0.5);
 }
 
 TEST_F(RobustTrainingTest, SyntheticTrainingRunsFromLabelsWithAndWithoutContext) {
