@@ -33,17 +33,34 @@ std::vector<double> randomIntensityCurve(IntensityCurveKind kind, int knots, std
   return curve;
 }
 
-torch::Tensor applyIntensityCurve(const torch::Tensor& channel, const std::vector<double>& curve) {
+torch::Tensor applyIntensityCurve(const torch::Tensor& channel, const std::vector<double>& curve, CurveKnots knots) {
   const torch::Tensor x = channel.to(torch::kFloat);
   const double lo = x.min().item<double>(), hi = x.max().item<double>();
   if (!(hi > lo) || curve.size() < 2) return channel.clone();
   const double mean = x.mean().item<double>(), sd = x.std(/*unbiased=*/false).item<double>();
-  const int64_t segments = static_cast<int64_t>(curve.size()) - 1;
-  const torch::Tensor u = (x - lo).div_(hi - lo).mul_(static_cast<double>(segments));
-  const torch::Tensor index = u.floor().clamp_(0, static_cast<double>(segments - 1)).to(torch::kLong);
-  const torch::Tensor t = u - index.to(torch::kFloat);
+  const int64_t count = static_cast<int64_t>(curve.size());
   const torch::Tensor values = torch::tensor(std::vector<float>(curve.begin(), curve.end()), x.options());
-  const torch::Tensor y = values.index({index}) * (1 - t) + values.index({index + 1}) * t;
+  torch::Tensor y;
+  if (knots == CurveKnots::EvenlySpaced) {
+    const int64_t segments = count - 1;
+    const torch::Tensor u = (x - lo).div_(hi - lo).mul_(static_cast<double>(segments));
+    const torch::Tensor index = u.floor().clamp_(0, static_cast<double>(segments - 1)).to(torch::kLong);
+    const torch::Tensor t = u - index.to(torch::kFloat);
+    y = values.index({index}) * (1 - t) + values.index({index + 1}) * t;
+  } else {
+    // Quantiles of at most 65536 evenly strided voxels: the same knots for a fraction of a sort.
+    const torch::Tensor flat = x.flatten();
+    const int64_t stride = std::max<int64_t>(1, flat.numel() / 65536);
+    torch::Tensor positions = torch::quantile(flat.slice(0, 0, flat.numel(), stride), torch::linspace(0, 1, count, x.options()));
+    positions[0] = lo;
+    positions[count - 1] = hi;
+    // Segment i holds [positions[i], positions[i + 1]); knots that coincide (many voxels
+    // of one value, e.g. air) leave empty segments, which the clamp makes harmless.
+    const torch::Tensor index = torch::bucketize(x, positions.slice(0, 1, count - 1), false, /*right=*/true);
+    const torch::Tensor left = positions.index({index}), width = positions.index({index + 1}) - left;
+    const torch::Tensor t = ((x - left) / width.clamp_min(1e-12)).clamp_(0, 1);
+    y = values.index({index}) * (1 - t) + values.index({index + 1}) * t;
+  }
   const double yMean = y.mean().item<double>(), ySd = y.std(false).item<double>();
   if (!(ySd > 1e-12)) return torch::full_like(x, mean);
   return (y - yMean).mul_(sd / ySd).add_(mean);

@@ -25,10 +25,18 @@ enum class IntensityCurveKind { Monotone, NonMonotone, Inversion };
 // Inversion falls linearly from 1 to 0.
 std::vector<double> randomIntensityCurve(IntensityCurveKind kind, int knots, std::mt19937_64& rng);
 
-// channel [*S] mapped through the curve (piecewise linear between knots) after
-// rescaling its range to [0, 1]; the result is given the input's mean and standard
-// deviation. A constant channel is left as it is.
-torch::Tensor applyIntensityCurve(const torch::Tensor& channel, const std::vector<double>& curve);
+// Where a curve's knots sit on a channel's intensities. EvenlySpaced: evenly over
+// [min, max] (an exact linear map for Inversion). Quantiles: at the channel's
+// quantiles, so each segment holds an equal share of the voxels: tissues that share a
+// narrow band of a wide range (grey and white matter, CSF, between air and fat) get
+// brightnesses of their own, as another sequence would give them.
+enum class CurveKnots { EvenlySpaced, Quantiles };
+
+// channel [*S] mapped through the curve (piecewise linear between knots placed by
+// `knots`); the result is given the input's mean and standard deviation. A constant
+// channel is left as it is.
+torch::Tensor applyIntensityCurve(const torch::Tensor& channel, const std::vector<double>& curve,
+                                  CurveKnots knots = CurveKnots::EvenlySpaced);
 
 // A smooth field of shape `shape` (float, on `options`' device) with values in
 // [1/(1+maxChange), 1+maxChange]: uniform log-values on a coarse grid of 4 points

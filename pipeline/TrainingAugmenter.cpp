@@ -185,7 +185,12 @@ void TrainingAugmenter::randomizeChannel(torch::Tensor image, int64_t c, double 
     const IntensityCurveKind kind = chance(rng, plan_.remap_inversion)     ? IntensityCurveKind::Inversion
                                     : chance(rng, plan_.remap_non_monotone) ? IntensityCurveKind::NonMonotone
                                                                             : IntensityCurveKind::Monotone;
-    image[c].copy_(applyIntensityCurve(image[c], randomIntensityCurve(kind, 6, rng)));
+    // Inversion is one straight line; the other curves bend at the channel's quantiles
+    // (8 knots: 7 equal shares of the voxels), so tissues close in brightness part.
+    if (kind == IntensityCurveKind::Inversion)
+      image[c].copy_(applyIntensityCurve(image[c], randomIntensityCurve(kind, 2, rng)));
+    else
+      image[c].copy_(applyIntensityCurve(image[c], randomIntensityCurve(kind, 8, rng), CurveKnots::Quantiles));
   }
   if (chance(rng, bias))
     image[c].copy_(applyBiasField(image[c], randomBiasField(patch_, plan_.bias_field_max, rng, image.options())));

@@ -33,18 +33,45 @@ TEST(IntensityRandomizationTest, InversionInvertsAndKeepsMeanAndStd) {
   EXPECT_NEAR(y.std(false).item<double>(), x.std(false).item<double>(), 1e-4);
 }
 
+// Three "tissues" 0.1 apart between a large dark background and a few bright voxels
+// (grey / white matter / CSF between air and fat): knots evenly over [min, max] leave
+// them in one segment, close in grey; knots at the quantiles give each its own.
+TEST(IntensityRandomizationTest, QuantileKnotsPartTissuesThatShareANarrowBand) {
+  torch::Tensor x = torch::zeros({1000});
+  x.slice(0, 400, 600).fill_(5.0);
+  x.slice(0, 600, 800).fill_(5.1);
+  x.slice(0, 800, 990).fill_(5.2);
+  x.slice(0, 990, 1000).fill_(20.0);
+  const std::vector<double> zigzag{0, 1, 0, 1, 0, 1, 0, 1};
+  const auto tissueSpread = [&](const torch::Tensor& y) {
+    const torch::Tensor means = torch::stack({y.slice(0, 400, 600).mean(), y.slice(0, 600, 800).mean(), y.slice(0, 800, 990).mean()});
+    return (means.max() - means.min()).item<double>() / y.std(false).item<double>();
+  };
+  const double even = tissueSpread(applyIntensityCurve(x, zigzag, CurveKnots::EvenlySpaced));
+  const double quantiles = tissueSpread(applyIntensityCurve(x, zigzag, CurveKnots::Quantiles));
+  EXPECT_GT(quantiles, 1.0) << "quantile knots: the tissues differ by more than a std";
+  EXPECT_GT(quantiles, 3 * even) << "evenly spaced knots leave them close (" << even << " std)";
+  const torch::Tensor y = applyIntensityCurve(x, zigzag, CurveKnots::Quantiles);
+  EXPECT_NEAR(y.mean().item<double>(), x.mean().item<double>(), 1e-4);
+  EXPECT_NEAR(y.std(false).item<double>(), x.std(false).item<double>(), 1e-3);
+  EXPECT_TRUE(torch::isfinite(y).all().item<bool>()) << "coinciding knots (400 voxels of 0) are harmless";
+}
+
 TEST(IntensityRandomizationTest, MonotoneCurveKeepsOrderNonMonotoneDoesNot) {
   const torch::Tensor x = noiseImage({4000}, 2);
   std::mt19937_64 rng(2);
   for (int trial = 0; trial < 5; ++trial) {
     const auto curve = randomIntensityCurve(IntensityCurveKind::Monotone, 6, rng);
     for (size_t i = 1; i < curve.size(); ++i) EXPECT_GT(curve[i], curve[i - 1]);
-    const torch::Tensor y = applyIntensityCurve(x, curve);
-    // Same ranking of voxels, same mean and std, different values.
-    const torch::Tensor ySortedByX = y.index({x.argsort()});
-    EXPECT_GE((ySortedByX.slice(0, 1) - ySortedByX.slice(0, 0, -1)).min().item<double>(), -1e-5);
-    EXPECT_NEAR(y.mean().item<double>(), x.mean().item<double>(), 1e-4);
-    EXPECT_NEAR(y.std(false).item<double>(), x.std(false).item<double>(), 1e-4);
+    for (const CurveKnots knots : {CurveKnots::EvenlySpaced, CurveKnots::Quantiles}) {
+      const torch::Tensor y = applyIntensityCurve(x, curve, knots);
+      // Same ranking of voxels, same mean and std, different values.
+      const torch::Tensor ySortedByX = y.index({x.argsort()});
+      EXPECT_GE((ySortedByX.slice(0, 1) - ySortedByX.slice(0, 0, -1)).min().item<double>(), -1e-5);
+      EXPECT_NEAR(y.mean().item<double>(), x.mean().item<double>(), 1e-4);
+      EXPECT_NEAR(y.std(false).item<double>(), x.std(false).item<double>(), 1e-4);
+      EXPECT_GT((y - x).abs().max().item<double>(), 1e-2);
+    }
   }
   int reordered = 0;
   for (int trial = 0; trial < 5; ++trial) {
