@@ -39,7 +39,7 @@ bool EditInteraction::move(SliceView& view, QMouseEvent* event, bool inside, con
   return true;
 }
 
-bool EditInteraction::release(SliceView&, QMouseEvent* event) {
+bool EditInteraction::release(SliceView&, QMouseEvent* event, bool, const core::Index3&) {
   if (!editor_.strokeActive() || event->button() != Qt::LeftButton) return false;
   editor_.endStroke();
   return true;
@@ -52,7 +52,7 @@ void EditInteraction::leave(SliceView& view) {
   }
 }
 
-void EditInteraction::paint(SliceView& view, QPainter& painter) {
+void EditInteraction::paintOver(SliceView& view, QPainter& painter) {
   if (!paints() || hoverView_ != &view) return;
   // The footprint as an ellipse in slice pixels (the brush is round in mm); snapped to
   // the centre of the voxel it paints around.

@@ -124,15 +124,16 @@ MainWindow::MainWindow(SegmenterFactory factory, std::unique_ptr<ViewerSettings>
 MainWindow::~MainWindow() {
   // Background work (meshes, statistics) may read the window's members: it ends first.
   controller_->tasks().waitForWorkers();
-  // The views hold the interaction: they go first.
-  for (ViewAxis axis : kAxes) view(axis)->setInteraction(nullptr);
+  // The views hold the editor's hook, which goes before them.
+  for (ViewAxis axis : kAxes) view(axis)->removeHook(editInteraction_.get());
 }
 
 void MainWindow::buildEditing() {
   MaskEditor& editor = controller_->editor();
   controller_->history().setMemoryBudget(settings_->undoBudgetBytes());
   editInteraction_ = std::make_unique<EditInteraction>(editor, state_);
-  for (ViewAxis axis : kAxes) view(axis)->setInteraction(editInteraction_.get());
+  // After the measurement tool (buildViews): measurements are offered the mouse first.
+  for (ViewAxis axis : kAxes) view(axis)->addHook(editInteraction_.get());
   editPanel_ = new EditToolPanel(*controller_, this);
   auto* dock = new QDockWidget("Edit", this);
   dock->setObjectName("editDock");

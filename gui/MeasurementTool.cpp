@@ -65,7 +65,7 @@ int MeasurementTool::hitTest(SliceView& view, QPointF pos, double pixels) const 
   return -1;
 }
 
-bool MeasurementTool::mousePress(SliceView& view, QMouseEvent* event) {
+bool MeasurementTool::press(SliceView& view, QMouseEvent* event, bool, const core::Index3&) {
   if (event->button() != Qt::LeftButton || (event->modifiers() & Qt::ShiftModifier)) return false;
   if (mode_ == Mode::None) {
     const int hit = hitTest(view, event->position());
@@ -87,17 +87,22 @@ bool MeasurementTool::mousePress(SliceView& view, QMouseEvent* event) {
   return true;
 }
 
-bool MeasurementTool::mouseMove(SliceView& view, QMouseEvent* event) {
+bool MeasurementTool::drag(SliceView& view, QPointF pos) {
   if (drawing_ < 0 || drawing_ >= static_cast<int>(set_->items().size())) return false;
   Measurement m = set_->items()[static_cast<size_t>(drawing_)];
-  m.b = view.toSlice(event->position());
+  m.b = view.toSlice(pos);
   set_->update(drawing_, m);
   return true;
 }
 
-bool MeasurementTool::mouseRelease(SliceView& view, QMouseEvent* event) {
+// Slice coordinates, not voxels: a measurement's ends need not sit on voxel centres.
+bool MeasurementTool::move(SliceView& view, QMouseEvent* event, bool, const core::Index3&) {
+  return drag(view, event->position());
+}
+
+bool MeasurementTool::release(SliceView& view, QMouseEvent* event, bool, const core::Index3&) {
   if (drawing_ < 0) return false;
-  mouseMove(view, event);
+  drag(view, event->position());
   const Measurement& m = set_->items()[static_cast<size_t>(drawing_)];
   // A click without a drag measures nothing.
   const QPointF a = view.toWidget(m.a), b = view.toWidget(m.b);

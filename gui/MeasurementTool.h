@@ -24,9 +24,9 @@ class MeasurementTool : public QObject, public SliceViewHook {
   void setMode(Mode mode);
   MeasurementSet& set() { return *set_; }
 
-  bool mousePress(SliceView& view, QMouseEvent* event) override;
-  bool mouseMove(SliceView& view, QMouseEvent* event) override;
-  bool mouseRelease(SliceView& view, QMouseEvent* event) override;
+  bool press(SliceView& view, QMouseEvent* event, bool inside, const core::Index3& voxel) override;
+  bool move(SliceView& view, QMouseEvent* event, bool inside, const core::Index3& voxel) override;
+  bool release(SliceView& view, QMouseEvent* event, bool inside, const core::Index3& voxel) override;
   bool keyPress(SliceView& view, QKeyEvent* event) override;
   void paint(SliceView& view, QPainter& painter) override;
 
@@ -43,6 +43,8 @@ class MeasurementTool : public QObject, public SliceViewHook {
   const ViewerDocument* document_;
   Mode mode_ = Mode::None;
   int drawing_ = -1;  // index being dragged out
+
+  bool drag(SliceView& view, QPointF pos);  // the drawn measurement's end follows `pos`
 };
 
 }  // namespace aunet::gui

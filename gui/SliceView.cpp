@@ -130,7 +130,11 @@ void SliceView::paintEvent(QPaintEvent*) {
              QString("W %1  L %2").arg(w.width, 0, 'f', 0).arg(w.center, 0, 'f', 0));
   if (std::abs(t.zoom() - 1.0) > 1e-6)
     p.drawText(rect().adjusted(0, pad, -pad, 0), Qt::AlignRight | Qt::AlignTop, QString("%1x").arg(t.zoom(), 0, 'f', 1));
-  if (interaction_) interaction_->paint(*this, p);
+  for (SliceViewHook* hook : hooks_) {
+    p.save();
+    hook->paintOver(*this, p);
+    p.restore();
+  }
   if (focused) {
     p.setPen(QPen(QColor(80, 140, 255), 2));
     p.setBrush(Qt::NoBrush);
@@ -146,6 +150,12 @@ QPointF SliceView::toWidget(ViewPoint slice) const {
   const ViewPoint w = state_->transform(axis_).sliceToWidget(state_->slice(axis_), width(), height(), slice);
   return {w.x, w.y};
 }
+
+void SliceView::addHook(SliceViewHook* hook) {
+  if (hook && std::find(hooks_.begin(), hooks_.end(), hook) == hooks_.end()) hooks_.push_back(hook);
+}
+
+void SliceView::removeHook(SliceViewHook* hook) { hooks_.erase(std::remove(hooks_.begin(), hooks_.end(), hook), hooks_.end()); }
 
 bool SliceView::voxelAt(QPointF widget, core::Index3& voxel) const {
   if (!hasImage()) return false;
@@ -174,10 +184,10 @@ void SliceView::mousePressEvent(QMouseEvent* event) {
   Q_EMIT activated(axis_);
   if (!hasImage()) return;
   lastMouse_ = event->position();
-  for (SliceViewHook* hook : hooks_)
-    if (hook->mousePress(*this, event)) return;
   core::Index3 voxel{0, 0, 0};
-  if (interaction_ && interaction_->press(*this, event, voxelAt(event->position(), voxel), voxel)) return;
+  const bool inside = voxelAt(event->position(), voxel);
+  for (SliceViewHook* hook : hooks_)
+    if (hook->press(*this, event, inside, voxel)) return;
   if (event->button() == Qt::LeftButton && !(event->modifiers() & Qt::ShiftModifier)) {
     drag_ = Drag::Cursor;
     moveCursorTo(event->position());
@@ -193,12 +203,11 @@ void SliceView::mouseMoveEvent(QMouseEvent* event) {
   const QPointF pos = event->position();
   const QPointF d = pos - lastMouse_;
   lastMouse_ = pos;
-  for (SliceViewHook* hook : hooks_)
-    if (hook->mouseMove(*this, event)) return reportHover(pos);
   core::Index3 voxel{0, 0, 0};
-  if (interaction_ && drag_ == Drag::None && interaction_->move(*this, event, voxelAt(pos, voxel), voxel)) {
-    reportHover(pos);
-    return;
+  const bool inside = voxelAt(pos, voxel);
+  for (SliceViewHook* hook : hooks_) {
+    if (drag_ != Drag::None && hook->yieldsToViewDrag()) continue;
+    if (hook->move(*this, event, inside, voxel)) return reportHover(pos);
   }
   switch (drag_) {
     case Drag::Cursor: moveCursorTo(pos); break;
@@ -216,11 +225,16 @@ void SliceView::mouseMoveEvent(QMouseEvent* event) {
 }
 
 void SliceView::mouseReleaseEvent(QMouseEvent* event) {
-  // A drag the editor took (it started with drag_ None) ends with the editor.
-  if (interaction_ && drag_ == Drag::None && interaction_->release(*this, event)) return;
+  // The view's own drag ends here whoever takes the release; a hook that yields to it
+  // is not offered the release of such a drag (it did not start it).
+  const bool viewDrag = drag_ != Drag::None;
   drag_ = Drag::None;
-  for (SliceViewHook* hook : hooks_)
-    if (hook->mouseRelease(*this, event)) return;
+  core::Index3 voxel{0, 0, 0};
+  const bool inside = voxelAt(event->position(), voxel);
+  for (SliceViewHook* hook : hooks_) {
+    if (viewDrag && hook->yieldsToViewDrag()) continue;
+    if (hook->release(*this, event, inside, voxel)) return;
+  }
 }
 
 void SliceView::mouseDoubleClickEvent(QMouseEvent* event) {
@@ -260,7 +274,7 @@ void SliceView::keyPressEvent(QKeyEvent* event) {
 }
 
 void SliceView::leaveEvent(QEvent*) {
-  if (interaction_) interaction_->leave(*this);
+  for (SliceViewHook* hook : hooks_) hook->leave(*this);
   Q_EMIT hovered(false, {0, 0, 0});
 }
 

@@ -14,8 +14,8 @@
 
 #include <vector>
 
+#include "core/Geometry.h"
 #include "gui/OverlaySettings.h"
-#include "gui/SliceInteraction.h"
 #include "gui/ViewState.h"
 
 namespace aunet::gui {
@@ -35,16 +35,17 @@ class SliceView : public QWidget {
   // The slice as drawn now (for tests and the benchmark), rendering it if needed.
   const QImage& renderedSlice();
   QString title() const;
-  // Tools that draw on the view and see its input first (measurements); not owned.
-  void addHook(SliceViewHook* hook) { hooks_.push_back(hook); }
+  // Tools that draw on the view and see its input before it (measurements, then the
+  // mask editor): offered events in the order added; not owned. Not to be called from
+  // a hook's own handler.
+  void addHook(SliceViewHook* hook);
+  void removeHook(SliceViewHook* hook);
   // Slice pixel <-> widget pixel under the current zoom and pan.
   ViewPoint toSlice(QPointF widget) const;
   QPointF toWidget(ViewPoint slice) const;
   ViewState& state() { return *state_; }
 
   QSize sizeHint() const override { return {400, 400}; }
-  // The mask editor, offered the mouse after the hooks; null: none.
-  void setInteraction(SliceInteraction* interaction) { interaction_ = interaction; }
   // The voxel under a widget point at the shown slice; false outside the image.
   bool voxelAt(QPointF widget, core::Index3& voxel) const;
 
@@ -86,7 +87,6 @@ class SliceView : public QWidget {
   Drag drag_ = Drag::None;
   QPointF lastMouse_;
   double wheelRemainder_ = 0.0;
-  SliceInteraction* interaction_ = nullptr;
   std::vector<SliceViewHook*> hooks_;
 };
 

@@ -1,7 +1,11 @@
 #pragma once
-// Something that draws on a slice view and may take its mouse and keys first (the
-// measurement tools; editing tools can be added the same way without touching the
-// view). A handler returns true when it consumed the event.
+// A tool on a slice view's mouse and keys (the measurement tools, the mask editor's
+// brush): the view offers each event to its hooks in the order they were added, the
+// first that returns true takes it, and the view's own behaviour (crosshair, pan,
+// window) applies to what none takes. One interface, so a new tool needs no new
+// plumbing in SliceView.
+
+#include "core/Geometry.h"
 
 class QKeyEvent;
 class QMouseEvent;
@@ -14,12 +18,19 @@ class SliceView;
 class SliceViewHook {
  public:
   virtual ~SliceViewHook() = default;
-  virtual bool mousePress(SliceView&, QMouseEvent*) { return false; }
-  virtual bool mouseMove(SliceView&, QMouseEvent*) { return false; }
-  virtual bool mouseRelease(SliceView&, QMouseEvent*) { return false; }
+  // `inside`: the pointer lies on the image, over `voxel` (computed once by the view).
+  virtual bool press(SliceView&, QMouseEvent*, bool /*inside*/, const core::Index3& /*voxel*/) { return false; }
+  virtual bool move(SliceView&, QMouseEvent*, bool /*inside*/, const core::Index3& /*voxel*/) { return false; }
+  virtual bool release(SliceView&, QMouseEvent*, bool /*inside*/, const core::Index3& /*voxel*/) { return false; }
   virtual bool keyPress(SliceView&, QKeyEvent*) { return false; }
-  // After the slice, overlays and crosshair; before the text.
+  virtual void leave(SliceView&) {}
+  // Under the text: after the slice, overlays and crosshair (figures on the image).
   virtual void paint(SliceView&, QPainter&) {}
+  // Over the text, under the focus frame (the pointer's footprint stays visible).
+  virtual void paintOver(SliceView&, QPainter&) {}
+  // True: not offered move or release while a drag of the view's own (pan, window,
+  // crosshair) is in progress, so such a drag is not turned into an edit half-way.
+  virtual bool yieldsToViewDrag() const { return false; }
 };
 
 }  // namespace aunet::gui

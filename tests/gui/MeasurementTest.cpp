@@ -10,7 +10,9 @@
 
 #include <cmath>
 
+#include "gui/EditHistory.h"
 #include "gui/MainWindow.h"
+#include "gui/MaskEditor.h"
 #include "gui/MeasurementSet.h"
 #include "gui/MeasurementTool.h"
 #include "gui/SliceView.h"
@@ -158,6 +160,17 @@ TEST(MeasurementToolTest, DrawsWithTheMouseDeletesAndComesBackWithTheImage) {
     QTest::keyClick(view, Qt::Key_Delete);
     ASSERT_EQ(set.items().size(), 1u);
     EXPECT_EQ(set.items()[0].kind, MeasurementKind::Rectangle);
+    // With the brush on, a click on a measurement still selects it (the measurement
+    // tool is offered the mouse before the editor); a click elsewhere paints.
+    window.controller().editor().setTool(EditTool::Brush);
+    const size_t edits = window.controller().history().size();
+    ASSERT_EQ(set.selected(), -1);
+    QTest::mouseClick(view, Qt::LeftButton, {}, QPoint(350, 300));
+    EXPECT_EQ(set.selected(), 0);
+    EXPECT_EQ(window.controller().history().size(), edits);
+    QTest::mouseClick(view, Qt::LeftButton, {}, QPoint(300, 320));
+    EXPECT_GT(window.controller().history().size(), edits);  // a new mask, then the dab
+    window.controller().editor().setTool(EditTool::Navigate);
     // Another image: its own (no) measurements.
     core::Volume other = *window.document().image();
     io::writeImage(other, dir.filePath("other.nii.gz").toStdString());
