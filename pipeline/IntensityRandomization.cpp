@@ -67,6 +67,18 @@ torch::Tensor applyIntensityCurve(const torch::Tensor& channel, const std::vecto
   return (y - yMean).mul_(sd / ySd).add_(mean);
 }
 
+torch::Tensor invertAboveBackground(const torch::Tensor& channel, double backgroundShare) {
+  const torch::Tensor x = channel.to(torch::kFloat);
+  const double lo = x.min().item<double>(), hi = x.max().item<double>();
+  if (!(hi > lo)) return channel.clone();
+  const double mean = x.mean().item<double>(), sd = x.std(/*unbiased=*/false).item<double>();
+  const double threshold = lo + std::clamp(backgroundShare, 0.0, 1.0) * (hi - lo);
+  const torch::Tensor y = torch::where(x < threshold, x, (hi + threshold) - x);
+  const double yMean = y.mean().item<double>(), ySd = y.std(false).item<double>();
+  if (!(ySd > 1e-12)) return torch::full_like(x, mean);
+  return (y - yMean).mul_(sd / ySd).add_(mean);
+}
+
 torch::Tensor randomBiasField(const std::vector<int64_t>& shape, double maxChange, std::mt19937_64& rng,
                               const torch::TensorOptions& options) {
   const double bound = std::log1p(std::max(0.0, maxChange));

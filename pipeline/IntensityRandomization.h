@@ -38,6 +38,12 @@ enum class CurveKnots { EvenlySpaced, Quantiles };
 torch::Tensor applyIntensityCurve(const torch::Tensor& channel, const std::vector<double>& curve,
                                   CurveKnots knots = CurveKnots::EvenlySpaced);
 
+// MR's inversion: air is dark in every sequence, while tissue contrast can flip (T1 vs
+// T2 weighting). Voxels in the darkest `backgroundShare` of [min, max] keep their values;
+// those above are mirrored within [threshold, max] (the darkest tissue becomes the
+// brightest), so background stays below all tissue. Mean and std are kept.
+torch::Tensor invertAboveBackground(const torch::Tensor& channel, double backgroundShare = 1.0 / 7.0);
+
 // A smooth field of shape `shape` (float, on `options`' device) with values in
 // [1/(1+maxChange), 1+maxChange]: uniform log-values on a coarse grid of 4 points
 // per axis, linearly interpolated (so it stays within the bounds).

@@ -185,10 +185,13 @@ void TrainingAugmenter::randomizeChannel(torch::Tensor image, int64_t c, double 
     const IntensityCurveKind kind = chance(rng, plan_.remap_inversion)     ? IntensityCurveKind::Inversion
                                     : chance(rng, plan_.remap_non_monotone) ? IntensityCurveKind::NonMonotone
                                                                             : IntensityCurveKind::Monotone;
-    // Inversion is one straight line; the other curves bend at the channel's quantiles
-    // (8 knots: 7 equal shares of the voxels), so tissues close in brightness part.
-    if (kind == IntensityCurveKind::Inversion)
+    // Inversions: half of them one straight line, half keep the darkest seventh of the
+    // range (air) dark, as real sequences do. The other curves bend at the channel's
+    // quantiles (8 knots: 7 equal shares of the voxels), so tissues close in brightness part.
+    if (kind == IntensityCurveKind::Inversion && chance(rng, 0.5))
       image[c].copy_(applyIntensityCurve(image[c], randomIntensityCurve(kind, 2, rng)));
+    else if (kind == IntensityCurveKind::Inversion)
+      image[c].copy_(invertAboveBackground(image[c]));
     else
       image[c].copy_(applyIntensityCurve(image[c], randomIntensityCurve(kind, 8, rng), CurveKnots::Quantiles));
   }

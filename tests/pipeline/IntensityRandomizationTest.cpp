@@ -57,6 +57,21 @@ TEST(IntensityRandomizationTest, QuantileKnotsPartTissuesThatShareANarrowBand) {
   EXPECT_TRUE(torch::isfinite(y).all().item<bool>()) << "coinciding knots (400 voxels of 0) are harmless";
 }
 
+// MR: air is dark in every sequence. The background-keeping inversion leaves the darkest
+// seventh of the range darkest and reverses the order of everything above it.
+TEST(IntensityRandomizationTest, InversionAboveBackgroundKeepsAirDarkAndInvertsTissue) {
+  torch::Tensor x = torch::zeros({2000});
+  x.slice(0, 800, 2000).copy_(torch::linspace(3.0, 10.0, 1200));  // tissue above 40 % air
+  x.slice(0, 0, 800).copy_(torch::rand({800}, at::detail::createCPUGenerator(3)) * 0.5);  // air with noise
+  const torch::Tensor y = invertAboveBackground(x);
+  const torch::Tensor air = y.slice(0, 0, 800), tissue = y.slice(0, 800, 2000);
+  EXPECT_LT(air.max().item<double>(), tissue.min().item<double>()) << "air stays below every tissue voxel";
+  EXPECT_LT((tissue.slice(0, 1) - tissue.slice(0, 0, -1)).max().item<double>(), 1e-5) << "tissue order reversed";
+  EXPECT_GT(tissue[0].item<double>() - tissue[-1].item<double>(), 1.0) << "the darkest tissue became the brightest";
+  EXPECT_NEAR(y.mean().item<double>(), x.mean().item<double>(), 1e-4);
+  EXPECT_NEAR(y.std(false).item<double>(), x.std(false).item<double>(), 1e-3);
+}
+
 TEST(IntensityRandomizationTest, MonotoneCurveKeepsOrderNonMonotoneDoesNot) {
   const torch::Tensor x = noiseImage({4000}, 2);
   std::mt19937_64 rng(2);
@@ -142,11 +157,23 @@ TEST(IntensityRandomizationTest, AugmenterAppliesThePlansProbabilities) {
   plan.remap_inversion = 1.0;
   const TrainingAugmenter invert(plan, {12, 12, 12}, {1.0, 1.0, 1.0});
   const torch::Tensor x = noiseImage({2, 12, 12, 12}, 6);
-  torch::Tensor img = x.clone(), labels = torch::zeros({12, 12, 12}, torch::kLong);
   std::mt19937_64 rng(6);
-  invert.applyIntensityAndMirror(img, labels, rng);
-  for (int64_t c = 0; c < 2; ++c)  // per channel, each about its own mean
-    EXPECT_TRUE(torch::allclose(img[c], 2 * x[c].mean() - x[c], 1e-4, 1e-4)) << c;
+  // Every inversion is one of the two kinds, per channel: the straight line about the
+  // channel's own mean, or the one that keeps the background dark; over 20 draws both occur.
+  int straight = 0, aboveBackground = 0;
+  for (int draw = 0; draw < 20; ++draw) {
+    torch::Tensor img = x.clone(), labels = torch::zeros({12, 12, 12}, torch::kLong);
+    invert.applyIntensityAndMirror(img, labels, rng);
+    for (int64_t c = 0; c < 2; ++c) {
+      const bool isStraight = torch::allclose(img[c], 2 * x[c].mean() - x[c], 1e-4, 1e-4);
+      const bool isAbove = torch::allclose(img[c], invertAboveBackground(x[c]), 1e-4, 1e-4);
+      EXPECT_TRUE(isStraight || isAbove) << "draw " << draw << ", channel " << c;
+      straight += isStraight;
+      aboveBackground += isAbove;
+    }
+  }
+  EXPECT_GT(straight, 5);
+  EXPECT_GT(aboveBackground, 5);
 
   // The "on" defaults and none(): probabilities as documented.
   const model::AugmentationPlan on = model::AugmentationPlan().withIntensityRandomization(true);
