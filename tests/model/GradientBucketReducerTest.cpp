@@ -6,6 +6,7 @@
 #include <gtest/gtest.h>
 #include <unistd.h>
 
+#include <cstdlib>
 #include <mutex>
 #include <thread>
 
@@ -16,6 +17,13 @@
 
 namespace aunet::model {
 namespace {
+
+// Two ranks in one process: c10d's flight recorder is one per process, and two
+// ProcessGroupGloo recording into it from two threads corrupt its map (SIGSEGV in
+// FlightRecorder::recordWithResetEnabled, about 1 run in 10 under load). Separate
+// processes, as torchrun starts them, each have their own; here it is turned off,
+// before the first group exists.
+const bool kFlightRecorderOff = ::setenv("TORCH_FR_BUFFER_SIZE", "0", 1) == 0;
 
 // The same weights on every call: the seed and the draws happen under one lock, since
 // both ranks' threads build their net at the same time from torch's one global generator.
